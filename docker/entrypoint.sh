@@ -1,0 +1,7 @@
+#!/bin/sh
+# Container start-up: bring the schema and static files up to date, then hand over to gunicorn.
+set -eu
+cd /app
+python manage.py migrate --noinput
+python manage.py collectstatic --noinput
+exec gunicorn config.wsgi:application --bind 0.0.0.0:8000 --workers 3 --access-logfile -

@@ -1,0 +1,284 @@
+"""The exercise catalogue: shared exercises (owner is null) and therapists' private ones."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+MAX_HOLD_SECONDS = 300
+MAX_SETS = 10
+MAX_REPS = 100
+MAX_DURATION_SECONDS = 3 * 60 * 60
+MAX_REST_SECONDS = 600
+
+
+class BodyRegion(models.TextChoices):
+    NECK = "neck", "Neck"
+    SHOULDER = "shoulder", "Shoulder"
+    MID_BACK = "mid_back", "Mid back"
+    LOWER_BACK = "lower_back", "Lower back"
+    CORE = "core", "Core"
+    HIP = "hip", "Hip"
+    KNEE = "knee", "Knee"
+    ANKLE = "ankle", "Ankle and foot"
+    WHOLE_BODY = "whole_body", "Whole body"
+
+
+class Kind(models.TextChoices):
+    STRETCH = "stretch", "Stretch"
+    STRENGTHENING = "strengthening", "Strengthening"
+    MOBILITY = "mobility", "Mobility"
+    BREATHING = "breathing", "Breathing"
+    AEROBIC = "aerobic", "Aerobic"
+
+
+class Position(models.TextChoices):
+    LYING_ON_BACK = "lying_on_back", "Lying on your back"
+    LYING_ON_FRONT = "lying_on_front", "Lying on your front"
+    SIDE_LYING = "side_lying", "Lying on your side"
+    HANDS_AND_KNEES = "hands_and_knees", "On hands and knees"
+    KNEELING = "kneeling", "Kneeling"
+    SITTING = "sitting", "Sitting"
+    STANDING = "standing", "Standing"
+
+
+class Difficulty(models.IntegerChoices):
+    EASY = 1, "Easy"
+    MODERATE = 2, "Moderate"
+    HARD = 3, "Hard"
+
+
+class Side(models.TextChoices):
+    BOTH = "both", "Both sides together"
+    LEFT = "left", "Left side"
+    RIGHT = "right", "Right side"
+    EACH = "each", "Each side"
+    ALTERNATING = "alternating", "Alternating sides"
+
+
+class Precaution(models.TextChoices):
+    """Conditions that call for care; patients' conditions use the same codes."""
+
+    OSTEOPOROSIS = "osteoporosis", "Osteoporosis"
+    PREGNANCY = "pregnancy", "Pregnancy"
+    HERNIATED_DISC = "herniated_disc", "Herniated disc"
+    ACUTE_LOW_BACK_PAIN = "acute_low_back_pain", "Acute low back pain"
+    WRIST = "wrist", "Wrist problems"
+    KNEE = "knee", "Knee problems"
+
+
+def validate_precaution_tags(value: object) -> None:
+    if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
+        raise ValidationError("Precaution tags must be a list of codes.")
+    unknown = sorted(set(value) - set(Precaution.values))
+    if unknown:
+        raise ValidationError(f"Unknown precaution: {', '.join(unknown)}.")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _seconds_in_words(seconds: int) -> str:
+    if seconds >= 60 and seconds % 60 == 0:
+        return _plural(seconds // 60, "minute")
+    return _plural(seconds, "second")
+
+
+class Dose(models.Model):
+    """Sets, repetitions, hold, duration and rest: shared by exercises, templates and programs.
+
+    The database refuses a dose without repetitions or a duration, and non-positive values.
+    """
+
+    sets = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_SETS)]
+    )
+    reps = models.PositiveSmallIntegerField(
+        "repetitions",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_REPS)],
+    )
+    hold_seconds = models.PositiveSmallIntegerField(
+        "hold (seconds)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_HOLD_SECONDS)],
+    )
+    duration_seconds = models.PositiveIntegerField(
+        "duration (seconds)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_DURATION_SECONDS)],
+    )
+    rest_seconds = models.PositiveSmallIntegerField(
+        "rest (seconds)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_REST_SECONDS)],
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sets__gte=1) & Q(sets__lte=MAX_SETS),
+                name="%(app_label)s_%(class)s_sets_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(reps__isnull=True) | (Q(reps__gte=1) & Q(reps__lte=MAX_REPS)),
+                name="%(app_label)s_%(class)s_reps_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(hold_seconds__isnull=True)
+                | (Q(hold_seconds__gte=1) & Q(hold_seconds__lte=MAX_HOLD_SECONDS)),
+                name="%(app_label)s_%(class)s_hold_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_seconds__isnull=True) | Q(duration_seconds__gte=1),
+                name="%(app_label)s_%(class)s_duration_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(rest_seconds__isnull=True) | Q(rest_seconds__gte=0),
+                name="%(app_label)s_%(class)s_rest_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(reps__isnull=False) | Q(duration_seconds__isnull=False),
+                name="%(app_label)s_%(class)s_reps_or_duration",
+            ),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.reps is None and self.duration_seconds is None:
+            raise ValidationError("Give the number of repetitions or a duration.")
+
+    def dose_in_words(self, side: str = "") -> str:
+        """The dose as a patient reads it: "3 sets of 10, hold 5 seconds, each side"."""
+        parts: list[str] = []
+        if self.reps:
+            parts.append(
+                f"{_plural(self.sets, 'set')} of {self.reps}"
+                if self.sets > 1
+                else _plural(self.reps, "repetition")
+            )
+        elif self.sets > 1:
+            parts.append(_plural(self.sets, "set"))
+        if self.hold_seconds:
+            parts.append(f"hold {_seconds_in_words(self.hold_seconds)}")
+        if self.duration_seconds:
+            parts.append(f"for {_seconds_in_words(self.duration_seconds)}")
+        if self.rest_seconds:
+            parts.append(f"rest {_seconds_in_words(self.rest_seconds)} between")
+        if side and side != Side.BOTH:
+            parts.append(Side(side).label.lower())
+        return ", ".join(parts)
+
+
+class Equipment(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "equipment"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ExerciseQuerySet(models.QuerySet["Exercise"]):
+    def shared(self) -> ExerciseQuerySet:
+        return self.filter(owner__isnull=True)
+
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> ExerciseQuerySet:
+        """What a user may use: the published shared catalogue, plus a therapist's own."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self.filter(Q(owner__isnull=True) | Q(owner=user))
+        return self.filter(Q(owner__isnull=True, is_published=True) | Q(owner=user))
+
+    def with_details(self) -> ExerciseQuerySet:
+        return self.prefetch_related("steps", "equipment")
+
+
+class Exercise(Dose):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    summary = models.CharField(max_length=300, blank=True)
+    body_region = models.CharField(max_length=20, choices=BodyRegion.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    position = models.CharField(max_length=20, choices=Position.choices)
+    equipment = models.ManyToManyField(Equipment, blank=True, related_name="exercises")
+    difficulty = models.PositiveSmallIntegerField(
+        choices=Difficulty.choices, default=Difficulty.EASY
+    )
+    sided = models.BooleanField(
+        default=False, help_text="Done on one side, then the other (left and right)."
+    )
+    precautions = models.TextField(blank=True)
+    precaution_tags = models.JSONField(
+        default=list, blank=True, validators=[validate_precaution_tags]
+    )
+    image = models.ImageField(upload_to="exercises/", blank=True)
+    video_url = models.URLField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="private_exercises",
+        help_text="Empty for the shared catalogue; otherwise the therapist who owns it.",
+    )
+    is_published = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ExerciseQuerySet.as_manager()
+
+    class Meta(Dose.Meta):
+        ordering = ["name"]
+        indexes = [models.Index(fields=["body_region", "kind"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_shared(self) -> bool:
+        return self.owner_id is None
+
+    @property
+    def default_side(self) -> str:
+        return Side.EACH if self.sided else Side.BOTH
+
+    def precaution_labels(self) -> list[str]:
+        return [Precaution(tag).label for tag in self.precaution_tags if tag in Precaution.values]
+
+    def precautions_matching(self, conditions: list[str]) -> list[str]:
+        """Labels of this exercise's precautions that apply to a patient's conditions."""
+        return [Precaution(tag).label for tag in self.precaution_tags if tag in set(conditions)]
+
+
+class ExerciseStep(models.Model):
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["exercise", "order"], name="unique_step_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.text[:40]}"

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from patients.models import Alert, Completion, Invitation, PainReport, Patient
+
+
+@admin.register(Patient)
+class PatientAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "timezone", "archived_at", "created_at"]
+    list_filter = [("archived_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    filter_horizontal = ["care_team"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["patient", "created_at", "expires_at", "used_at"]
+    list_select_related = ["patient__user"]
+    readonly_fields = ["token_hash"]
+    raw_id_fields = ["patient"]
+
+
+@admin.register(Completion)
+class CompletionAdmin(admin.ModelAdmin):
+    list_display = ["patient", "exercise_name", "date", "session", "completed_at"]
+    list_select_related = ["patient__user"]
+    raw_id_fields = ["patient", "item"]
+    date_hierarchy = "date"
+
+
+@admin.register(PainReport)
+class PainReportAdmin(admin.ModelAdmin):
+    list_display = ["patient", "date", "session", "pain", "difficulty"]
+    list_select_related = ["patient__user"]
+    raw_id_fields = ["patient", "prescription"]
+    date_hierarchy = "date"
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    list_display = ["patient", "kind", "severity", "created_at", "acknowledged_at"]
+    list_filter = ["kind", "severity", ("acknowledged_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["patient__user"]
+    raw_id_fields = ["patient", "report"]

@@ -1,0 +1,256 @@
+"""Programs a therapist prescribes (Prescription + items) and reusable ProgramTemplates."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from exercises.models import Dose, Side
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+MAX_TIMES_PER_DAY = 6
+ALL_DAYS = [0, 1, 2, 3, 4, 5, 6]
+WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def validate_days_of_week(value: object) -> None:
+    """Days are ISO weekday numbers counted from Monday = 0, at least one, no repeats."""
+    if not isinstance(value, list) or not value:
+        raise ValidationError("Choose at least one day of the week.")
+    if any(not isinstance(day, int) or isinstance(day, bool) or not 0 <= day <= 6 for day in value):
+        raise ValidationError("Days of the week are numbers from 0 (Monday) to 6 (Sunday).")
+    if len(set(value)) != len(value):
+        raise ValidationError("A day of the week is listed twice.")
+
+
+def days_in_words(days: list[int]) -> str:
+    days = sorted(set(days))
+    if days == ALL_DAYS:
+        return "every day"
+    if days == [0, 1, 2, 3, 4]:
+        return "Monday to Friday"
+    return ", ".join(WEEKDAY_NAMES[day] for day in days)
+
+
+def times_in_words(times_per_day: int) -> str:
+    return {1: "once a day", 2: "twice a day"}.get(times_per_day, f"{times_per_day} times a day")
+
+
+class Schedule(models.Model):
+    """Which weekdays and how many sessions a day: shared by programs and templates."""
+
+    days_of_week = models.JSONField(default=list, validators=[validate_days_of_week])
+    times_per_day = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_TIMES_PER_DAY)]
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(times_per_day__gte=1) & Q(times_per_day__lte=MAX_TIMES_PER_DAY),
+                name="%(app_label)s_%(class)s_times_per_day_in_range",
+            ),
+        ]
+
+    def schedule_in_words(self) -> str:
+        return f"{times_in_words(self.times_per_day)}, {days_in_words(self.days_of_week)}"
+
+
+class ItemFields(Dose):
+    """A dosed exercise inside a program or template."""
+
+    exercise = models.ForeignKey("exercises.Exercise", on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+    side = models.CharField(max_length=12, choices=Side.choices, default=Side.BOTH)
+    load = models.CharField(
+        max_length=60, blank=True, help_text="For example: light band, 1 kg weight."
+    )
+    instructions = models.TextField(blank=True, help_text="Extra notes for the patient.")
+
+    class Meta(Dose.Meta):
+        abstract = True
+        ordering = ["position", "pk"]
+
+    def dose_text(self) -> str:
+        return self.dose_in_words(self.side)
+
+    def copy_dose_from(self, source: Dose) -> None:
+        for field in ("sets", "reps", "hold_seconds", "duration_seconds", "rest_seconds"):
+            setattr(self, field, getattr(source, field))
+
+
+class TemplateQuerySet(models.QuerySet["ProgramTemplate"]):
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> TemplateQuerySet:
+        """Shared starter templates plus the user's own."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(owner__isnull=True) | Q(owner=user))
+
+    def with_items(self) -> TemplateQuerySet:
+        return self.prefetch_related(
+            models.Prefetch(
+                "items", queryset=ProgramTemplateItem.objects.select_related("exercise")
+            )
+        )
+
+
+class ProgramTemplate(Schedule):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, blank=True)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="program_templates",
+        help_text="Empty for a shared starter template; otherwise the therapist who owns it.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TemplateQuerySet.as_manager()
+
+    class Meta(Schedule.Meta):
+        ordering = ["name"]
+        constraints = [
+            *Schedule.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(owner__isnull=True) & ~Q(slug=""),
+                name="unique_shared_template_slug",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgramTemplateItem(ItemFields):
+    template = models.ForeignKey(ProgramTemplate, on_delete=models.CASCADE, related_name="items")
+
+    class Meta(ItemFields.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"{self.exercise} in {self.template}"
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    ENDED = "ended", "Ended"
+
+
+class PrescriptionQuerySet(models.QuerySet["Prescription"]):
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> PrescriptionQuerySet:
+        """A patient's own programs; a therapist's care-team patients' programs."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(Q(patient__user=user) | Q(patient__care_team=user)).distinct()
+
+    def with_items(self) -> PrescriptionQuerySet:
+        return self.prefetch_related(
+            models.Prefetch(
+                "items",
+                queryset=PrescriptionItem.objects.select_related("exercise").prefetch_related(
+                    "exercise__steps"
+                ),
+            )
+        )
+
+    def active(self) -> PrescriptionQuerySet:
+        return self.filter(status=Status.ACTIVE)
+
+    def active_on(self, day: datetime.date) -> PrescriptionQuerySet:
+        """Active programs whose date range includes the day (weekday checked in Python)."""
+        return self.active().filter(
+            Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+        )
+
+
+class Prescription(Schedule):
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="prescriptions"
+    )
+    prescribed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="prescriptions_written",
+    )
+    title = models.CharField(max_length=120)
+    goal = models.TextField(blank=True)
+    notes = models.TextField(blank=True, help_text="Notes for the patient.")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    pain_threshold = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MaxValueValidator(10)],
+        help_text="Pain above this (0–10) tells the patient to ease off and alerts you.",
+    )
+    template = models.ForeignKey(
+        ProgramTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PrescriptionQuerySet.as_manager()
+
+    class Meta(Schedule.Meta):
+        ordering = ["-start_date", "-pk"]
+        constraints = [
+            *Schedule.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="prescription_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(pain_threshold__gte=0) & Q(pain_threshold__lte=10),
+                name="prescription_pain_threshold_0_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="prescription_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["patient", "status", "start_date"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date cannot be before the start date."})
+
+    def covers(self, day: datetime.date) -> bool:
+        return self.start_date <= day and (self.end_date is None or day <= self.end_date)
+
+
+class PrescriptionItem(ItemFields):
+    prescription = models.ForeignKey(Prescription, on_delete=models.CASCADE, related_name="items")
+    removed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Taken out of the program from this day on; kept so past logs stay intact.",
+    )
+
+    class Meta(ItemFields.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"{self.exercise} in {self.prescription}"
+
+    def is_current_on(self, day: datetime.date) -> bool:
+        return self.removed_on is None or day < self.removed_on

@@ -1,0 +1,68 @@
+"""What is due on a day: pure functions over programs and items already in memory.
+
+A program is due on a local date when it is active, the date lies between its start and end
+(inclusive) and the weekday is one of its days; then each of its current items is due
+``times_per_day`` times (sessions 1..times_per_day).
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from prescriptions.models import Prescription, PrescriptionItem, Status
+
+
+@dataclass(frozen=True)
+class DueProgram:
+    prescription: Prescription
+    items: tuple[PrescriptionItem, ...]
+    sessions: int
+
+    @property
+    def session_numbers(self) -> range:
+        return range(1, self.sessions + 1)
+
+
+def local_date(moment: datetime.datetime, timezone_name: str) -> datetime.date:
+    """The calendar date at ``moment`` in the named IANA time zone."""
+    return moment.astimezone(zoneinfo.ZoneInfo(timezone_name)).date()
+
+
+def sessions_due(prescription: Prescription, day: datetime.date) -> int:
+    """How many sessions of the program are due on the day (0 when none)."""
+    if prescription.status != Status.ACTIVE:
+        return 0
+    if not prescription.covers(day):
+        return 0
+    if day.weekday() not in prescription.days_of_week:
+        return 0
+    return prescription.times_per_day
+
+
+def items_due(
+    items: Iterable[PrescriptionItem], day: datetime.date
+) -> tuple[PrescriptionItem, ...]:
+    """The items still part of the program on the day, in their order."""
+    current = [item for item in items if item.is_current_on(day)]
+    return tuple(sorted(current, key=lambda item: (item.position, item.pk or 0)))
+
+
+def plan_for_day(prescriptions: Sequence[Prescription], day: datetime.date) -> list[DueProgram]:
+    """Programs with their due items and session count; expects items to be prefetched."""
+    plan: list[DueProgram] = []
+    for prescription in prescriptions:
+        sessions = sessions_due(prescription, day)
+        if not sessions:
+            continue
+        items = items_due(prescription.items.all(), day)
+        if items:
+            plan.append(DueProgram(prescription=prescription, items=items, sessions=sessions))
+    return plan
+
+
+def due_session_count(plan: Sequence[DueProgram]) -> int:
+    """Item-sessions due in a plan: each item once per session."""
+    return sum(len(program.items) * program.sessions for program in plan)

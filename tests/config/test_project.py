@@ -1,0 +1,109 @@
+"""Project-level behaviour: settings, health check, the front door, login."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import PASSWORD, AdminFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_starting_without_a_secret_key_outside_debug_is_refused():
+    result = run_check({"DJANGO_DEBUG": "0"})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_debug_mode_starts_without_a_secret_key():
+    assert run_check({"DJANGO_DEBUG": "1"}).returncode == 0
+
+
+@pytest.mark.django_db
+def test_healthz_answers_200_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_anonymous_visitor_is_sent_to_login(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login")
+
+
+@pytest.mark.django_db
+def test_login_page_labels_every_input(client):
+    html = client.get(reverse("login")).content.decode()
+    assert '<label for="id_username"' in html
+    assert '<label for="id_password"' in html
+
+
+@pytest.mark.django_db
+def test_therapist_lands_on_caseload_and_patient_on_today(therapist, patient, client):
+    client.post(reverse("login"), {"username": therapist.username, "password": PASSWORD})
+    assert client.get("/")["Location"] == reverse("clinic:caseload")
+    client.post(reverse("logout"))
+    client.post(reverse("login"), {"username": patient.user.username, "password": PASSWORD})
+    assert client.get("/")["Location"] == reverse("patients:today")
+
+
+@pytest.mark.django_db
+def test_admin_lands_on_the_admin(client):
+    admin = AdminFactory()
+    client.force_login(admin)
+    assert client.get("/")["Location"] == reverse("admin:index")
+
+
+@pytest.mark.django_db
+def test_patient_can_log_in_with_email_in_any_case(patient, client):
+    response = client.post(
+        reverse("login"), {"username": patient.user.email.upper(), "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("patients:today")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_wrong_password_rerenders_login_with_a_clear_message(patient, client):
+    response = client.post(
+        reverse("login"), {"username": patient.user.username, "password": "wrong-password"}
+    )
+    assert response.status_code == 200
+    assert "did not match" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_logout_ends_the_session(patient_client):
+    patient_client.post(reverse("logout"))
+    response = patient_client.get(reverse("patients:today"))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_content_security_policy_without_inline_script(client):
+    response = client.get(reverse("login"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
