@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import re
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -15,9 +14,11 @@ from patients.models import INVITATION_DAYS, Invitation, Patient, hash_token
 
 
 def _free_username(first_name: str, last_name: str, email: str) -> str:
+    """A readable, unused username such as "ada.stone" or "ada.stone2"."""
     user_model = get_user_model()
-    base = slugify(f"{first_name}.{last_name}") or slugify(email.split("@")[0]) or "patient"
-    base = re.sub(r"[^a-z0-9._-]", "", base.replace("-", "."))[:30] or "patient"
+    names = [slugify(part).replace("-", "") for part in (first_name, last_name)]
+    base = ".".join(name for name in names if name) or slugify(email.split("@")[0]) or "patient"
+    base = base[:30]
     candidate, counter = base, 1
     while user_model._default_manager.filter(username=candidate).exists():
         counter += 1
@@ -79,3 +80,41 @@ def create_invitation(
         expires_at=now + datetime.timedelta(days=INVITATION_DAYS),
     )
     return invitation, token
+
+
+class InvitationUnusable(Exception):
+    """The link was already used, has expired, or never existed."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def find_invitation(token: str, *, now: datetime.datetime | None = None) -> Invitation:
+    """The invitation for a raw token, or InvitationUnusable with a reason to show."""
+    invitation = (
+        Invitation.objects.select_related("patient__user").filter(token_hash=hash_token(token))
+    ).first()
+    if invitation is None:
+        raise InvitationUnusable("unknown")
+    if invitation.is_used:
+        raise InvitationUnusable("used")
+    if invitation.is_expired(now):
+        raise InvitationUnusable("expired")
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(
+    *, token: str, password: str, now: datetime.datetime | None = None
+) -> AbstractBaseUser:
+    """Set the patient's password and use up the invitation (once, even if sent twice)."""
+    now = now or timezone.now()
+    invitation = find_invitation(token, now=now)
+    claimed = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=now)
+    if not claimed:
+        raise InvitationUnusable("used")
+    user = invitation.patient.user
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user

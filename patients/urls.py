@@ -6,4 +6,5 @@ app_name = "patients"
 
 urlpatterns = [
     path("today/", views.today, name="today"),
+    path("invite/<str:token>/", views.accept_invitation_view, name="accept_invitation"),
 ]
