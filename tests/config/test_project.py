@@ -34,6 +34,26 @@ def test_starting_without_a_secret_key_outside_debug_is_refused():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+def test_production_settings_pass_the_deployment_checks():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "q8-Zt1mK4vR0xN7bWc2yHs9LpE5uJa3dGf6iOk1nTq0zXr4vBy8",
+            "DJANGO_ALLOWED_HOSTS": "rehabit.example.org",
+            "DJANGO_SSL_REDIRECT": "1",
+            "DJANGO_HSTS_SECONDS": "31536000",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
 def test_debug_mode_starts_without_a_secret_key():
     assert run_check({"DJANGO_DEBUG": "1"}).returncode == 0
 
