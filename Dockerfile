@@ -7,17 +7,19 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# An unprivileged account to run the app; it owns only what the app writes at run time.
+# An unprivileged account to run the app; it owns only what the app writes at run time
+# (its home holds gunicorn's control socket, ~/.gunicorn).
 RUN groupadd --system --gid 10001 rehabit \
-    && useradd --system --uid 10001 --gid rehabit --no-create-home \
-        --home-dir /app --shell /usr/sbin/nologin rehabit
+    && useradd --system --uid 10001 --gid rehabit --create-home \
+        --home-dir /home/rehabit --shell /usr/sbin/nologin rehabit
 
 WORKDIR /app
 COPY . /app
 RUN pip install . \
     && chmod 0755 /app/docker/entrypoint.sh \
     && mkdir -p /app/staticfiles /app/media \
-    && chown rehabit:rehabit /app/staticfiles /app/media
+    && chown rehabit:rehabit /app/staticfiles /app/media \
+    && rm -rf /app/build /app/*.egg-info
 
 USER rehabit
 EXPOSE 8000
