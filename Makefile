@@ -47,5 +47,9 @@ fmt: setup-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Dataset + load run on PostgreSQL (a throwaway server unless DATABASE_URL is set).
+bench: setup-dev
+	bash benchmarks/run.sh $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
