@@ -260,6 +260,19 @@ class PainReport(models.Model):
         """Numbness, tingling, weakness or pain spreading down a leg."""
         return self.numbness or self.tingling or self.weakness or self.pain_down_leg
 
+    def symptom_labels(self) -> list[str]:
+        """The red-flag symptoms reported, in plain words."""
+        return [
+            label
+            for flag, label in (
+                (self.numbness, "numbness"),
+                (self.tingling, "tingling"),
+                (self.weakness, "weakness"),
+                (self.pain_down_leg, "pain spreading down a leg"),
+            )
+            if flag
+        ]
+
 
 class AlertKind(models.TextChoices):
     RED_FLAG = "red_flag", "Red-flag symptom"
