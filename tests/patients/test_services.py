@@ -41,7 +41,8 @@ def test_a_completion_keeps_a_copy_of_the_dose_done(patient, bridge, today):
 def test_recording_twice_returns_the_first_completion(patient, bridge, today):
     first, created_first = record_completion(patient=patient, item=bridge, day=today, session=1)
     again, created_again = record_completion(patient=patient, item=bridge, day=today, session=1)
-    assert created_first and not created_again
+    assert created_first
+    assert not created_again
     assert again.pk == first.pk
     assert Completion.objects.count() == 1
 
@@ -215,9 +216,7 @@ def test_red_flag_raises_one_urgent_alert_even_when_sent_twice(patient, program,
 
 
 def test_lasting_pain_above_the_threshold_raises_both_alerts(patient, program, today):
-    submit_pain_report(
-        patient=patient, day=today, session=1, pain=8, pain_lasted_over_15_min=True
-    )
+    submit_pain_report(patient=patient, day=today, session=1, pain=8, pain_lasted_over_15_min=True)
     assert set(Alert.objects.values_list("kind", flat=True)) == {
         AlertKind.PAIN_ABOVE_THRESHOLD,
         AlertKind.LASTING_PAIN,
@@ -225,9 +224,7 @@ def test_lasting_pain_above_the_threshold_raises_both_alerts(patient, program, t
 
 
 def test_mild_pain_raises_no_alert_even_when_it_lasted(patient, program, today):
-    submit_pain_report(
-        patient=patient, day=today, session=1, pain=5, pain_lasted_over_15_min=True
-    )
+    submit_pain_report(patient=patient, day=today, session=1, pain=5, pain_lasted_over_15_min=True)
     assert not Alert.objects.exists()
 
 
@@ -260,9 +257,7 @@ def test_health_data_is_never_logged(patient, program, today, caplog):
     assert "numbness" not in logged.lower()
 
 
-def test_a_second_program_with_a_lower_threshold_is_the_one_that_counts(
-    patient, program, today
-):
+def test_a_second_program_with_a_lower_threshold_is_the_one_that_counts(patient, program, today):
     cautious = PrescriptionFactory(
         patient=patient, start_date=program.start_date, pain_threshold=2, title="Neck"
     )
