@@ -1,10 +1,43 @@
-from django.urls import path
+from __future__ import annotations
+
+import datetime
+
+from django.urls import path, register_converter
 
 from patients import views
+
+
+class IsoDateConverter:
+    """A calendar date as YYYY-MM-DD; an impossible date (2026-02-30) matches nothing (404)."""
+
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value: str) -> datetime.date:
+        return datetime.date.fromisoformat(value)
+
+    def to_url(self, value: datetime.date | str) -> str:
+        return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+register_converter(IsoDateConverter, "isodate")
 
 app_name = "patients"
 
 urlpatterns = [
     path("today/", views.today, name="today"),
+    path("day/<isodate:day>/", views.day_view, name="day"),
+    path(
+        "day/<isodate:day>/items/<int:item_id>/sessions/<int:session>/done/",
+        views.check_off,
+        name="check_off",
+    ),
+    path(
+        "day/<isodate:day>/items/<int:item_id>/sessions/<int:session>/undo/",
+        views.undo,
+        name="undo",
+    ),
+    path("report/", views.pain_report, name="report"),
+    path("report/guidance/", views.report_guidance, name="report_guidance"),
+    path("history/", views.history, name="history"),
     path("invite/<str:token>/", views.accept_invitation_view, name="accept_invitation"),
 ]

@@ -1,27 +1,265 @@
-"""The patient's app: getting in, today's plan."""
+"""The patient's app: getting in, today's plan, ticking off, pain reports, history.
+
+Every page is the patient's own and carries health data: never cached (no-store), and every
+object is looked up through the patient's own programs so someone else's id answers 404.
+"""
 
 from __future__ import annotations
 
+import datetime
+
+from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from patients.forms import ChoosePasswordForm
+from patients.forms import ChoosePasswordForm, PainReportForm, ReportTargetForm
+from patients.history import load_history
+from patients.models import PainReport, Patient
+from patients.plan import load_day_plan
 from patients.roles import patient_required
-from patients.services import InvitationUnusable, accept_invitation, find_invitation
-from prescriptions.models import Prescription
-from prescriptions.schedule import plan_for_day
+from patients.services import (
+    InvitationUnusable,
+    NotAllowed,
+    accept_invitation,
+    can_log_on,
+    check_day_open,
+    find_invitation,
+    guidance_for_report,
+    record_completion,
+    report_sessions,
+    submit_pain_report,
+    undo_completion,
+)
+from prescriptions.models import WEEKDAY_NAMES, Prescription, PrescriptionItem
 
 
+def _patient(request: HttpRequest) -> Patient:
+    return request.user.patient  # type: ignore[union-attr]
+
+
+def _day_url(day: datetime.date, today: datetime.date) -> str:
+    if day == today:
+        return reverse("patients:today")
+    return reverse("patients:day", args=[day])
+
+
+def _refused(request: HttpRequest, message: str, *, status: int = 400) -> HttpResponse:
+    return render(request, "patients/refused.html", {"message": message}, status=status)
+
+
+# --- Today and other days ----------------------------------------------------------------------
+
+
+@never_cache
 @patient_required
+@require_GET
 def today(request: HttpRequest) -> HttpResponse:
-    patient = request.user.patient
+    patient = _patient(request)
     day = patient.local_today()
-    prescriptions = list(Prescription.objects.filter(patient=patient).active_on(day).with_items())
-    plan = plan_for_day(prescriptions, day)
-    return render(request, "patients/today.html", {"patient": patient, "day": day, "plan": plan})
+    plan = load_day_plan(patient, day, day)
+    return render(request, "patients/today.html", {"plan": plan})
+
+
+@never_cache
+@patient_required
+@require_GET
+def day_view(request: HttpRequest, day: datetime.date) -> HttpResponse:
+    """A past day: ticks can still be added for yesterday; older days are read only."""
+    patient = _patient(request)
+    today_ = patient.local_today()
+    if day == today_:
+        return redirect("patients:today")
+    if day > today_:
+        return _refused(
+            request,
+            f"{day:%A} {day.day} {day:%B} has not come yet. Here you can see days that have "
+            "passed and record what you did today or yesterday.",
+        )
+    plan = load_day_plan(patient, day, today_)
+    return render(request, "patients/today.html", {"plan": plan})
+
+
+def _own_item(patient: Patient, item_id: int) -> PrescriptionItem:
+    return get_object_or_404(
+        PrescriptionItem.objects.select_related("prescription", "exercise"),
+        pk=item_id,
+        prescription__in=Prescription.objects.filter(patient=patient),
+    )
+
+
+def _row_response(
+    request: HttpRequest,
+    patient: Patient,
+    day: datetime.date,
+    item: PrescriptionItem,
+    session: int,
+    *,
+    error: str = "",
+    announcement: str = "",
+) -> HttpResponse:
+    """After a tick or an undo: htmx gets the row and the progress; a form post is redirected."""
+    today_ = patient.local_today()
+    back = _day_url(day, today_) if day <= today_ else reverse("patients:today")
+    plan = load_day_plan(patient, day, today_) if request.htmx and can_log_on(day, today_) else None
+    row = plan.row(item.pk, session) if plan else None
+    if plan is None or row is None:
+        # A plain form post, or nothing on the page to swap: show the page again, with the
+        # message when there is one.
+        if error:
+            messages.error(request, error)
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = back
+            return response
+        return redirect(f"{back}#item-{item.pk}-s{session}")
+    context = {
+        "plan": plan,
+        "row": row,
+        "session": plan.session_block(item.pk, session),
+        "error": error,
+        "announcement": error or announcement,
+        "oob": True,
+    }
+    return HttpResponse(render_to_string("patients/today.html#check-response", context, request))
+
+
+@never_cache
+@patient_required
+@require_POST
+def check_off(request: HttpRequest, day: datetime.date, item_id: int, session: int) -> HttpResponse:
+    patient = _patient(request)
+    item = _own_item(patient, item_id)
+    try:
+        record_completion(patient=patient, item=item, day=day, session=session)
+    except NotAllowed as refusal:
+        return _row_response(request, patient, day, item, session, error=refusal.message)
+    return _row_response(
+        request, patient, day, item, session, announcement=f"{item.exercise.name}: done."
+    )
+
+
+@never_cache
+@patient_required
+@require_POST
+def undo(request: HttpRequest, day: datetime.date, item_id: int, session: int) -> HttpResponse:
+    patient = _patient(request)
+    item = _own_item(patient, item_id)
+    try:
+        undo_completion(patient=patient, item=item, day=day, session=session)
+    except NotAllowed as refusal:
+        return _row_response(request, patient, day, item, session, error=refusal.message)
+    return _row_response(
+        request, patient, day, item, session, announcement=f"{item.exercise.name}: not done."
+    )
+
+
+# --- Pain reports --------------------------------------------------------------------------------
+
+
+@never_cache
+@patient_required
+@require_http_methods(["GET", "POST"])
+def pain_report(request: HttpRequest) -> HttpResponse:
+    """How did it go: pain 0–10, how long it lasted, symptoms, difficulty and a note."""
+    patient = _patient(request)
+    today_ = patient.local_today()
+    target = ReportTargetForm(request.POST if request.method == "POST" else request.GET)
+    if not target.is_valid():
+        return _refused(request, target.problem())
+    day: datetime.date = target.cleaned_data["date"] or today_
+    try:
+        check_day_open(day, today_)
+    except NotAllowed as refusal:
+        return _refused(request, refusal.message)
+    session: int | None = target.cleaned_data["session"]
+    if session is None:
+        plan = load_day_plan(patient, day, today_)
+        session, sessions = plan.next_report_session(), plan.report_sessions
+    else:
+        sessions = report_sessions(
+            list(Prescription.objects.filter(patient=patient).active_on(day)), day
+        )
+    if session > sessions:
+        return _refused(
+            request,
+            f"There is no session {session} on this day: it has {sessions}.",
+        )
+    existing = PainReport.objects.filter(patient=patient, date=day, session=session).first()
+    initial = PainReportForm.initial_from(existing) if existing else None
+    form = PainReportForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submit_pain_report(patient=patient, day=day, session=session, **form.cleaned_data)
+        except NotAllowed as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            query = urlencode({"date": day.isoformat(), "session": session})
+            return redirect(f"{reverse('patients:report_guidance')}?{query}")
+    context = {
+        "form": form,
+        "day": day,
+        "today": today_,
+        "session": session,
+        "sessions": sessions,
+        "existing": existing,
+        "back_url": _day_url(day, today_),
+    }
+    return render(request, "patients/report.html", context, status=400 if form.errors else 200)
+
+
+@never_cache
+@patient_required
+@require_GET
+def report_guidance(request: HttpRequest) -> HttpResponse:
+    """What to do now, straight after a report (red flags first and prominent)."""
+    patient = _patient(request)
+    target = ReportTargetForm(request.GET)
+    if not target.is_valid() or not target.cleaned_data["date"]:
+        return _refused(request, target.problem() or "That date is not one we understand.")
+    day = target.cleaned_data["date"]
+    session = target.cleaned_data["session"] or 1
+    report = get_object_or_404(
+        PainReport.objects.select_related("prescription", "patient"),
+        patient=patient,
+        date=day,
+        session=session,
+    )
+    today_ = patient.local_today()
+    context = {
+        "report": report,
+        "guidance": guidance_for_report(report),
+        "day": day,
+        "today": today_,
+        "edit_url": f"{reverse('patients:report')}?"
+        + urlencode({"date": day.isoformat(), "session": session}),
+        "back_url": _day_url(day, today_),
+    }
+    return render(request, "patients/guidance.html", context)
+
+
+# --- History -------------------------------------------------------------------------------------
+
+
+@never_cache
+@patient_required
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    patient = _patient(request)
+    context = {
+        "history": load_history(patient, patient.local_today()),
+        "weekday_names": [(name, name[:3]) for name in WEEKDAY_NAMES],
+    }
+    return render(request, "patients/history.html", context)
+
+
+# --- Getting in ----------------------------------------------------------------------------------
 
 
 @never_cache
