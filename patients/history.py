@@ -98,12 +98,12 @@ class PainChart:
     last: datetime.date
     threshold: int
     points: tuple[ChartPoint, ...]
-    width: int = 640
-    height: int = 260
-    left: int = 40
-    right: int = 16
-    top: int = 16
-    bottom: int = 40
+    width: int = 400
+    height: int = 240
+    left: int = 28
+    right: int = 10
+    top: int = 12
+    bottom: int = 30
 
     def x_for(self, day: datetime.date) -> float:
         span = max((self.last - self.first).days, 1)

@@ -61,6 +61,10 @@
     return count + " " + word + (count === 1 ? "" : "s");
   }
 
+  function capitalise(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
   function intOf(button, name, fallback) {
     var value = parseInt(button.getAttribute("data-" + name), 10);
     return isNaN(value) || value < 0 ? fallback : value;
@@ -89,7 +93,7 @@
             kind: "hold",
             seconds: hold,
             text: isHold ? "Hold" : "Keep going",
-            progress: where.join(", "),
+            progress: capitalise(where.join(", ")),
             count: done,
             total: total
           });

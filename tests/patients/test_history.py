@@ -144,7 +144,7 @@ def test_the_pain_trend_is_an_accessible_svg_chart_with_a_table(
     for n, pain in [(10, 6), (5, 4), (1, 2)]:
         PainReportFactory(patient=patient, date=days_ago(today, n), pain=pain)
     html = patient_client.get(HISTORY).content.decode()
-    assert '<svg viewBox="0 0 640 260" role="img" aria-labelledby="chart-title chart-desc"' in html
+    assert '<svg viewBox="0 0 400 240" role="img" aria-labelledby="chart-title chart-desc"' in html
     assert '<title id="chart-title">Pain trend' in html
     assert "Lowest 2, highest 6; most recently 2 on" in html
     assert "Your therapist&#x27;s limit is 5." in html
