@@ -1,14 +1,230 @@
-"""Writes that touch several models on the program side. Keyword-only, typed, atomic."""
+"""Writes that touch several models on the program side. Keyword-only, typed, atomic.
+
+The therapist's pages and the API call these same functions; they know nothing of requests
+or forms. Callers scope what they pass in (a therapist only hands over their own patients,
+programs, templates and usable exercises); the functions keep the data consistent.
+
+History is never rewritten: an item the patient has already logged is retired from a given
+day on (``removed_on``) instead of being deleted, and completions keep their own copy of the
+dose, so editing a dose changes nothing in the past.
+"""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 
-from patients.models import Patient
-from prescriptions.models import Prescription, PrescriptionItem, ProgramTemplate
+from exercises.models import Equipment, Exercise, ExerciseStep, Side
+from patients.models import Completion, Patient
+from prescriptions.models import (
+    ItemFields,
+    Prescription,
+    PrescriptionItem,
+    ProgramTemplate,
+    ProgramTemplateItem,
+    Status,
+)
+
+MAX_ITEMS = 30
+DOSE_FIELDS = ("sets", "reps", "hold_seconds", "duration_seconds", "rest_seconds")
+ITEM_VALUE_FIELDS = (*DOSE_FIELDS, "side", "load", "instructions")
+# Fields checked in Python before saving; the database constraints back them up. Foreign
+# keys are left out on purpose: their checks cost a query each and callers pass objects.
+_ITEM_CLEAN_EXCLUDE = ["exercise", "prescription", "template", "position", "removed_on"]
+_PROGRAM_CLEAN_EXCLUDE = ["patient", "prescribed_by", "template", "status"]
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    """One dosed exercise as it should stand in a program or a template.
+
+    ``item_id`` names an existing item of the same program to keep (its history stays
+    attached); without it a new item is created.
+    """
+
+    exercise: Exercise
+    sets: int = 1
+    reps: int | None = None
+    hold_seconds: int | None = None
+    duration_seconds: int | None = None
+    rest_seconds: int | None = None
+    side: str = Side.BOTH
+    load: str = ""
+    instructions: str = ""
+    item_id: int | None = None
+
+    @classmethod
+    def from_exercise(cls, exercise: Exercise) -> ItemSpec:
+        """The exercise with its catalogue default dose and side."""
+        return cls(
+            exercise=exercise,
+            side=exercise.default_side,
+            **{name: getattr(exercise, name) for name in DOSE_FIELDS},
+        )
+
+    @classmethod
+    def from_item(cls, item: ItemFields, *, keep_id: bool = False) -> ItemSpec:
+        return cls(
+            exercise=item.exercise,
+            item_id=item.pk if keep_id else None,
+            **{name: getattr(item, name) for name in ITEM_VALUE_FIELDS},
+        )
+
+    def values(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in ITEM_VALUE_FIELDS}
+
+
+@dataclass(frozen=True)
+class ProgramDetails:
+    """A program's own fields: what the patient does when, and when to ease off."""
+
+    title: str
+    start_date: datetime.date
+    days_of_week: Sequence[int]
+    times_per_day: int = 1
+    end_date: datetime.date | None = None
+    goal: str = ""
+    notes: str = ""
+    pain_threshold: int = 5
+
+
+@dataclass(frozen=True)
+class TemplateDetails:
+    name: str
+    days_of_week: Sequence[int]
+    times_per_day: int = 1
+    description: str = ""
+
+
+def _check_item(item: ItemFields) -> None:
+    item.full_clean(exclude=_ITEM_CLEAN_EXCLUDE, validate_unique=False, validate_constraints=False)
+
+
+def _check_count(count: int) -> None:
+    if count > MAX_ITEMS:
+        raise ValidationError(f"A program can hold at most {MAX_ITEMS} exercises.")
+
+
+def _current_items(prescription: Prescription) -> list[PrescriptionItem]:
+    return list(
+        prescription.items.filter(removed_on__isnull=True)
+        .select_for_update()
+        .order_by("position", "pk")
+    )
+
+
+def _renumber(items: Sequence[ItemFields]) -> None:
+    """Positions 0..n-1 in the given order, written only where they changed."""
+    changed = []
+    for position, item in enumerate(items):
+        if item.position != position:
+            item.position = position
+            changed.append(item)
+    if changed:
+        type(changed[0]).objects.bulk_update(changed, ["position"])
+
+
+def _retire_or_delete(items: Iterable[PrescriptionItem], today: datetime.date) -> set[int]:
+    """Take items out of their program; those with logged completions are kept, retired from
+    ``today`` on. Returns the ids of the retired (kept) items."""
+    items = list(items)
+    if not items:
+        return set()
+    logged = set(
+        Completion.objects.filter(item__in=items).values_list("item_id", flat=True).distinct()
+    )
+    retired = [item for item in items if item.pk in logged]
+    for item in retired:
+        item.removed_on = today
+    if retired:
+        PrescriptionItem.objects.bulk_update(retired, ["removed_on"])
+    PrescriptionItem.objects.filter(pk__in=[i.pk for i in items if i.pk not in logged]).delete()
+    return logged
+
+
+@transaction.atomic
+def replace_items(
+    *,
+    prescription: Prescription,
+    items: Sequence[ItemSpec],
+    today: datetime.date | None = None,
+) -> list[PrescriptionItem]:
+    """Make the program's current items exactly ``items``, in that order.
+
+    Items named by ``item_id`` (with the same exercise) are updated in place; the others are
+    created. Current items left out are retired from ``today`` (the patient's local date by
+    default) when the patient has logged them, and deleted otherwise.
+    """
+    _check_count(len(items))
+    today = today or prescription.patient.local_today()
+    current = {item.pk: item for item in _current_items(prescription)}
+    kept: set[int] = set()
+    to_update: list[PrescriptionItem] = []
+    to_create: list[PrescriptionItem] = []
+    result: list[PrescriptionItem] = []
+    for position, spec in enumerate(items):
+        item = current.get(spec.item_id) if spec.item_id not in kept else None
+        if item is not None and item.exercise_id == spec.exercise.pk:
+            kept.add(item.pk)
+            to_update.append(item)
+        else:
+            item = PrescriptionItem(prescription=prescription, exercise=spec.exercise)
+            to_create.append(item)
+        for name, value in spec.values().items():
+            setattr(item, name, value)
+        item.position = position
+        _check_item(item)
+        result.append(item)
+    _retire_or_delete((item for pk, item in current.items() if pk not in kept), today)
+    if to_update:
+        PrescriptionItem.objects.bulk_update(to_update, [*ITEM_VALUE_FIELDS, "position"])
+    PrescriptionItem.objects.bulk_create(to_create)
+    return result
+
+
+def _apply_details(prescription: Prescription, details: ProgramDetails) -> None:
+    prescription.title = details.title.strip()
+    prescription.goal = details.goal
+    prescription.notes = details.notes
+    prescription.start_date = details.start_date
+    prescription.end_date = details.end_date
+    prescription.days_of_week = sorted(set(details.days_of_week))
+    prescription.times_per_day = details.times_per_day
+    prescription.pain_threshold = details.pain_threshold
+    prescription.full_clean(
+        exclude=_PROGRAM_CLEAN_EXCLUDE, validate_unique=False, validate_constraints=False
+    )
+
+
+@transaction.atomic
+def save_program(
+    *,
+    patient: Patient,
+    therapist: AbstractBaseUser,
+    details: ProgramDetails,
+    items: Sequence[ItemSpec],
+    prescription: Prescription | None = None,
+    template: ProgramTemplate | None = None,
+    today: datetime.date | None = None,
+) -> Prescription:
+    """Create a program for the patient (when ``prescription`` is None) or update one, with
+    its items replaced as in :func:`replace_items`. A new program is active at once."""
+    if not items:
+        raise ValidationError("Add at least one exercise to the program.")
+    if prescription is None:
+        prescription = Prescription(patient=patient, prescribed_by=therapist, template=template)
+    elif prescription.patient_id != patient.pk:
+        raise ValueError("The program belongs to another patient.")
+    _apply_details(prescription, details)
+    prescription.save()
+    replace_items(prescription=prescription, items=items, today=today or patient.local_today())
+    return prescription
 
 
 @transaction.atomic
@@ -34,19 +250,321 @@ def start_program_from_template(
         template=template,
     )
     PrescriptionItem.objects.bulk_create(
-        PrescriptionItem(
-            prescription=prescription,
-            exercise=item.exercise,
-            position=index,
-            sets=item.sets,
-            reps=item.reps,
-            hold_seconds=item.hold_seconds,
-            duration_seconds=item.duration_seconds,
-            rest_seconds=item.rest_seconds,
-            side=item.side,
-            load=item.load,
-            instructions=item.instructions,
-        )
+        PrescriptionItem(prescription=prescription, position=index, **_copy(item))
         for index, item in enumerate(template.items.all())
     )
     return prescription
+
+
+def _copy(item: ItemFields) -> dict[str, object]:
+    return {"exercise": item.exercise, **ItemSpec.from_item(item).values()}
+
+
+@transaction.atomic
+def add_item(
+    *,
+    prescription: Prescription,
+    item: ItemSpec,
+    position: int | None = None,
+) -> PrescriptionItem:
+    """Add one dosed exercise, at the end or at ``position`` (0 = first)."""
+    current = _current_items(prescription)
+    _check_count(len(current) + 1)
+    new = PrescriptionItem(prescription=prescription, exercise=item.exercise, **item.values())
+    _check_item(new)
+    index = len(current) if position is None else max(0, min(position, len(current)))
+    new.position = index
+    new.save()
+    current.insert(index, new)
+    _renumber(current)
+    return new
+
+
+@transaction.atomic
+def remove_item(*, item: PrescriptionItem, today: datetime.date | None = None) -> bool:
+    """Take an item out of its program. Returns True when it was kept for its history
+    (retired from ``today``, the patient's local date by default), False when deleted."""
+    if item.removed_on is not None:
+        raise ValidationError("This exercise was already taken out of the program.")
+    prescription = item.prescription
+    today = today or prescription.patient.local_today()
+    kept = bool(_retire_or_delete([item], today))
+    _renumber(_current_items(prescription))
+    return kept
+
+
+@transaction.atomic
+def move_item(*, item: PrescriptionItem, position: int) -> None:
+    """Move a current item to ``position`` (0 = first; clamped to the list)."""
+    if item.removed_on is not None:
+        raise ValidationError("This exercise was taken out of the program.")
+    current = _current_items(item.prescription)
+    moving = next(i for i in current if i.pk == item.pk)
+    current.remove(moving)
+    current.insert(max(0, min(position, len(current))), moving)
+    _renumber(current)
+    item.position = moving.position
+
+
+@transaction.atomic
+def duplicate_program(
+    *,
+    prescription: Prescription,
+    therapist: AbstractBaseUser,
+    start_date: datetime.date,
+    patient: Patient | None = None,
+    title: str = "",
+    end_original: bool = False,
+    today: datetime.date | None = None,
+) -> Prescription:
+    """A new active copy of the program (its current items), for the same or another patient.
+
+    The copy keeps the schedule's shape; an end date keeps the same length from the new
+    start. ``end_original`` ends the original program, as when a new phase replaces it.
+    """
+    end_date = None
+    if prescription.end_date is not None:
+        end_date = start_date + (prescription.end_date - prescription.start_date)
+    copy = Prescription.objects.create(
+        patient=patient or prescription.patient,
+        prescribed_by=therapist,
+        title=(title or prescription.title).strip(),
+        goal=prescription.goal,
+        notes=prescription.notes,
+        start_date=start_date,
+        end_date=end_date,
+        days_of_week=list(prescription.days_of_week),
+        times_per_day=prescription.times_per_day,
+        pain_threshold=prescription.pain_threshold,
+        template=prescription.template,
+    )
+    current = prescription.items.filter(removed_on__isnull=True).select_related("exercise")
+    PrescriptionItem.objects.bulk_create(
+        PrescriptionItem(prescription=copy, position=index, **_copy(item))
+        for index, item in enumerate(current.order_by("position", "pk"))
+    )
+    if end_original and prescription.status != Status.ENDED:
+        set_status(prescription=prescription, status=Status.ENDED, today=today)
+    return copy
+
+
+def _save_template_items(template: ProgramTemplate, items: Sequence[ItemSpec]) -> None:
+    _check_count(len(items))
+    new_items = []
+    for position, spec in enumerate(items):
+        item = ProgramTemplateItem(
+            template=template, exercise=spec.exercise, position=position, **spec.values()
+        )
+        _check_item(item)
+        new_items.append(item)
+    template.items.all().delete()
+    ProgramTemplateItem.objects.bulk_create(new_items)
+
+
+def _apply_template_details(template: ProgramTemplate, details: TemplateDetails) -> None:
+    template.name = details.name.strip()
+    template.description = details.description
+    template.days_of_week = sorted(set(details.days_of_week))
+    template.times_per_day = details.times_per_day
+    template.full_clean(
+        exclude=["owner", "slug"], validate_unique=False, validate_constraints=False
+    )
+
+
+@transaction.atomic
+def save_template(
+    *,
+    owner: AbstractBaseUser,
+    details: TemplateDetails,
+    items: Sequence[ItemSpec],
+    template: ProgramTemplate | None = None,
+) -> ProgramTemplate:
+    """Create or update a therapist's own template. Shared starter templates are kept by the
+    catalogue loader and cannot be changed here."""
+    if not items:
+        raise ValidationError("Add at least one exercise to the template.")
+    if template is None:
+        template = ProgramTemplate(owner=owner)
+    elif template.owner_id != owner.pk:
+        raise ValueError("Only the owner can change a template.")
+    _apply_template_details(template, details)
+    template.save()
+    _save_template_items(template, items)
+    return template
+
+
+@transaction.atomic
+def save_as_template(
+    *,
+    prescription: Prescription,
+    owner: AbstractBaseUser,
+    name: str,
+    description: str = "",
+) -> ProgramTemplate:
+    """The program's schedule and current items as a new template of the therapist's own."""
+    current = prescription.items.filter(removed_on__isnull=True).select_related("exercise")
+    return save_template(
+        owner=owner,
+        details=TemplateDetails(
+            name=name,
+            description=description,
+            days_of_week=list(prescription.days_of_week),
+            times_per_day=prescription.times_per_day,
+        ),
+        items=[ItemSpec.from_item(item) for item in current.order_by("position", "pk")],
+    )
+
+
+_TRANSITIONS = {
+    Status.ACTIVE: {Status.PAUSED, Status.ENDED},
+    Status.PAUSED: {Status.ACTIVE, Status.ENDED},
+    Status.ENDED: set(),
+}
+
+
+@transaction.atomic
+def set_status(
+    *,
+    prescription: Prescription,
+    status: str,
+    today: datetime.date | None = None,
+) -> Prescription:
+    """Pause, resume or end a program. Ending it sets the end date to ``today`` (the
+    patient's local date by default) unless it already ends sooner; an ended program stays
+    ended (duplicate it to start again)."""
+    status = Status(status)
+    current = Status(prescription.status)
+    if status == current:
+        return prescription
+    if status not in _TRANSITIONS[current]:
+        raise ValidationError(
+            f"A {current.label.lower()} program cannot be set to {status.label.lower()}."
+        )
+    prescription.status = status
+    update_fields = ["status", "updated_at"]
+    if status == Status.ENDED:
+        today = today or prescription.patient.local_today()
+        last_day = max(today, prescription.start_date)
+        if prescription.end_date is None or prescription.end_date > last_day:
+            prescription.end_date = last_day
+            update_fields.append("end_date")
+    prescription.save(update_fields=update_fields)
+    return prescription
+
+
+@transaction.atomic
+def update_patient(
+    *,
+    patient: Patient,
+    first_name: str,
+    last_name: str,
+    email: str = "",
+    timezone_name: str = "UTC",
+    conditions: list[str] | None = None,
+    clinic_phone: str = "",
+) -> Patient:
+    """Change a patient's name, contact and care details (their login stays as it is)."""
+    user = patient.user
+    user.first_name = first_name
+    user.last_name = last_name
+    user.email = email
+    user.save(update_fields=["first_name", "last_name", "email"])
+    patient.timezone = timezone_name
+    patient.conditions = list(conditions or [])
+    patient.clinic_phone = clinic_phone
+    patient.full_clean(exclude=["user"], validate_unique=False, validate_constraints=False)
+    patient.save(update_fields=["timezone", "conditions", "clinic_phone"])
+    return patient
+
+
+@transaction.atomic
+def delete_template(*, template: ProgramTemplate, owner: AbstractBaseUser) -> None:
+    """Delete a therapist's own template; programs started from it keep their items."""
+    if template.owner_id != owner.pk:
+        raise ValueError("Only the owner can delete a template.")
+    template.delete()
+
+
+PRIVATE_EXERCISE_FIELDS = frozenset(
+    {
+        *DOSE_FIELDS,
+        "name",
+        "summary",
+        "body_region",
+        "kind",
+        "position",
+        "difficulty",
+        "sided",
+        "precautions",
+        "precaution_tags",
+        "video_url",
+    }
+)
+
+
+def _private_slug(owner: AbstractBaseUser, name: str) -> str:
+    """Private slugs start with the owner's id, so the shared catalogue never claims them."""
+    base = f"t{owner.pk}-{slugify(name)[:100]}".rstrip("-")
+    taken = set(Exercise.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    candidate, counter = base, 1
+    while candidate in taken:
+        counter += 1
+        candidate = f"{base}-{counter}"
+    return candidate
+
+
+@transaction.atomic
+def save_private_exercise(
+    *,
+    owner: AbstractBaseUser,
+    values: Mapping[str, object],
+    steps: Sequence[str],
+    equipment: Iterable[Equipment] = (),
+    exercise: Exercise | None = None,
+) -> Exercise:
+    """Create or update a therapist's own exercise with its numbered steps. Only its owner
+    sees and uses it; programs already holding it show the new wording and default dose
+    applies to items added from now on."""
+    unknown = set(values) - PRIVATE_EXERCISE_FIELDS
+    if unknown:
+        raise ValueError(f"Unknown exercise fields: {', '.join(sorted(unknown))}.")
+    steps = [step.strip() for step in steps if step.strip()]
+    if not steps:
+        raise ValidationError({"steps": "Write at least one step."})
+    if exercise is None:
+        exercise = Exercise(owner=owner, is_published=True)
+    elif exercise.owner_id != owner.pk:
+        raise ValueError("Only the owner can change a private exercise.")
+    for name, value in values.items():
+        setattr(exercise, name, value)
+    if not exercise.slug:
+        exercise.slug = _private_slug(owner, exercise.name)
+    exercise.full_clean(exclude=["owner", "image"], validate_constraints=False)
+    exercise.save()
+    exercise.equipment.set(list(equipment))
+    exercise.steps.all().delete()
+    ExerciseStep.objects.bulk_create(
+        ExerciseStep(exercise=exercise, order=order, text=text)
+        for order, text in enumerate(steps, start=1)
+    )
+    return exercise
+
+
+def exercise_uses(exercise: Exercise) -> int:
+    """How many programs and templates hold the exercise (including retired items)."""
+    programs = PrescriptionItem.objects.filter(exercise=exercise).values("prescription").distinct()
+    templates = ProgramTemplateItem.objects.filter(exercise=exercise).values("template").distinct()
+    return programs.count() + templates.count()
+
+
+@transaction.atomic
+def delete_private_exercise(*, exercise: Exercise, owner: AbstractBaseUser) -> None:
+    """Delete a therapist's own exercise that no program or template holds."""
+    if exercise.owner_id != owner.pk:
+        raise ValueError("Only the owner can delete a private exercise.")
+    if exercise_uses(exercise):
+        raise ValidationError(
+            "This exercise is part of a program or template, so it stays: patients' plans "
+            "and history need it."
+        )
+    exercise.delete()
