@@ -1,20 +1,117 @@
-"""The therapist's workspace."""
+"""The therapist's workspace: caseload, patients, programs, templates and own exercises.
+
+Every lookup is scoped to what the therapist may see; anything else answers 404.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import dateformat
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from exercises.models import Exercise
 from patients.models import Patient
 from patients.roles import therapist_required
-from prescriptions.models import Prescription
+from patients.services import create_invitation, create_patient
+from prescriptions.builder import Action, Builder, Workbench, rows_from_items
+from prescriptions.forms import (
+    CatalogueSearchForm,
+    DuplicateForm,
+    ExerciseForm,
+    PatientForm,
+    ProgramForm,
+    SaveAsTemplateForm,
+    StatusForm,
+    TemplateForm,
+    UseTemplateForm,
+)
+from prescriptions.handout import contact_line, invitation_access, login_access, safety_points
+from prescriptions.models import (
+    ALL_DAYS,
+    Prescription,
+    PrescriptionItem,
+    ProgramTemplate,
+    Status,
+)
+from prescriptions.services import (
+    delete_private_exercise,
+    delete_template,
+    duplicate_program,
+    exercise_uses,
+    save_as_template,
+    save_private_exercise,
+    save_program,
+    save_template,
+    set_status,
+    update_patient,
+)
+
+PATIENTS_PER_PAGE = 50
+EXERCISES_PER_PAGE = 30
+GET_AND_POST = require_http_methods(["GET", "POST"])
 
 
+# --- Lookups: always scoped to the therapist ------------------------------------------------
+
+
+def _patient(request: HttpRequest, pk: int) -> Patient:
+    return get_object_or_404(
+        Patient.objects.for_therapist(request.user).select_related("user"), pk=pk
+    )
+
+
+def _program(request: HttpRequest, pk: int) -> Prescription:
+    return get_object_or_404(
+        Prescription.objects.for_user(request.user).select_related(
+            "patient__user", "prescribed_by", "template"
+        ),
+        pk=pk,
+    )
+
+
+def _own_template(request: HttpRequest, pk: int) -> ProgramTemplate:
+    return get_object_or_404(ProgramTemplate.objects.filter(owner=request.user).with_items(), pk=pk)
+
+
+def _own_exercise(request: HttpRequest, pk: int) -> Exercise:
+    return get_object_or_404(Exercise.objects.filter(owner=request.user).with_details(), pk=pk)
+
+
+def _current_items(program: Prescription) -> list[PrescriptionItem]:
+    return list(
+        program.items.filter(removed_on__isnull=True)
+        .select_related("exercise")
+        .order_by("position", "pk")
+    )
+
+
+def _raw_initial(form: Any) -> dict[str, Any]:
+    """A bound form's values as typed, to show them again without error messages."""
+    return {name: form[name].value() for name in form.fields}
+
+
+def _validation_messages(error: ValidationError) -> ValidationError:
+    return ValidationError(error.messages)
+
+
+# --- Caseload and patients ------------------------------------------------------------------
+
+
+@require_GET
 @therapist_required
 def caseload(request: HttpRequest) -> HttpResponse:
-    """The therapist's patients, each with their active program."""
-    query = request.GET.get("q", "").strip()
+    """The therapist's current patients, each with their active programs; search by name."""
+    query = request.GET.get("q", "").strip()[:100]
     patients = (
         Patient.objects.for_therapist(request.user)
         .current()
@@ -22,13 +119,615 @@ def caseload(request: HttpRequest) -> HttpResponse:
         .prefetch_related(
             Prefetch(
                 "prescriptions",
-                queryset=Prescription.objects.active(),
+                queryset=Prescription.objects.active().order_by("start_date", "pk"),
                 to_attr="active_programs",
             )
         )
     )
-    if query:
+    for term in query.split():
         patients = patients.filter(
-            Q(user__first_name__icontains=query) | Q(user__last_name__icontains=query)
+            Q(user__first_name__icontains=term) | Q(user__last_name__icontains=term)
         )
-    return render(request, "prescriptions/caseload.html", {"patients": patients, "query": query})
+    page = Paginator(patients, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "prescriptions/caseload.html", {"page": page, "patients": page, "query": query}
+    )
+
+
+@GET_AND_POST
+@therapist_required
+def patient_create(request: HttpRequest) -> HttpResponse:
+    form = PatientForm(request.POST or None, initial={"timezone": settings.TIME_ZONE})
+    if request.method == "POST" and form.is_valid():
+        patient = create_patient(therapist=request.user, **form.values())
+        messages.success(
+            request,
+            f"{patient.display_name} is on your caseload. Next: give them their invitation "
+            "link and build their first program.",
+        )
+        return redirect("clinic:patient_detail", pk=patient.pk)
+    return render(request, "prescriptions/patient_form.html", {"form": form, "patient": None})
+
+
+@GET_AND_POST
+@therapist_required
+def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = _patient(request, pk)
+    form = PatientForm(
+        request.POST or None, patient=patient, initial=PatientForm.initial_for(patient)
+    )
+    if request.method == "POST" and form.is_valid():
+        update_patient(patient=patient, **form.values())
+        messages.success(request, f"{patient.display_name}'s details are saved.")
+        return redirect("clinic:patient_detail", pk=patient.pk)
+    return render(request, "prescriptions/patient_form.html", {"form": form, "patient": patient})
+
+
+@require_GET
+@therapist_required
+def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = _patient(request, pk)
+    programs = patient.prescriptions.annotate(
+        item_count=Count("items", filter=Q(items__removed_on__isnull=True)),
+        status_order=Case(
+            When(status=Status.ACTIVE, then=Value(0)),
+            When(status=Status.PAUSED, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+    ).order_by("status_order", "-start_date", "-pk")
+    return render(
+        request,
+        "prescriptions/patient_detail.html",
+        {
+            "patient": patient,
+            "programs": programs,
+            "has_password": patient.user.has_usable_password(),
+            "pending_invitation": patient.invitations.usable().first(),
+        },
+    )
+
+
+@GET_AND_POST
+@therapist_required
+def patient_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET explains and offers a new link; POST creates it and shows it, this once."""
+    patient = _patient(request, pk)
+    context: dict[str, Any] = {
+        "patient": patient,
+        "has_password": patient.user.has_usable_password(),
+    }
+    if request.method == "POST":
+        invitation, token = create_invitation(patient=patient, created_by=request.user)
+        context.update(invitation=invitation, access=invitation_access(token))
+        return render(request, "prescriptions/invitation_created.html", context)
+    context["pending_invitation"] = patient.invitations.usable().first()
+    context["active_program"] = patient.prescriptions.active().first()
+    return render(request, "prescriptions/invitation.html", context)
+
+
+# --- Programs -------------------------------------------------------------------------------
+
+
+@require_GET
+@therapist_required
+def program_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose how to start: from scratch, from a starter template or from one's own."""
+    patient = _patient(request, pk)
+    templates = (
+        ProgramTemplate.objects.for_user(request.user)
+        .annotate(item_count=Count("items"))
+        .order_by("name", "pk")
+    )
+    return render(
+        request,
+        "prescriptions/program_start.html",
+        {
+            "patient": patient,
+            "own_templates": [t for t in templates if t.owner_id is not None],
+            "starter_templates": [t for t in templates if t.owner_id is None],
+        },
+    )
+
+
+@GET_AND_POST
+@therapist_required
+def program_create(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = _patient(request, pk)
+    template_id = request.POST.get("template") or request.GET.get("template")
+    template = None
+    if template_id:
+        templates = ProgramTemplate.objects.for_user(request.user).with_items()
+        if request.method == "GET":
+            template = get_object_or_404(templates, pk=template_id if template_id.isdigit() else 0)
+        elif template_id.isdigit():
+            template = templates.filter(pk=template_id).first()
+    return _program_builder(request, patient=patient, template=template)
+
+
+@GET_AND_POST
+@therapist_required
+def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _program(request, pk)
+    return _program_builder(request, patient=program.patient, program=program)
+
+
+def _program_initial(
+    patient: Patient, program: Prescription | None, template: ProgramTemplate | None
+) -> dict[str, Any]:
+    if program is not None:
+        return {
+            name: getattr(program, name)
+            for name in (
+                "title",
+                "goal",
+                "notes",
+                "start_date",
+                "end_date",
+                "days_of_week",
+                "times_per_day",
+                "pain_threshold",
+            )
+        }
+    initial: dict[str, Any] = {
+        "title": "Home exercise program",
+        "start_date": patient.local_today(),
+        "days_of_week": ALL_DAYS,
+        "times_per_day": 1,
+        "pain_threshold": 5,
+    }
+    if template is not None:
+        initial.update(
+            title=template.name,
+            goal=template.description,
+            days_of_week=template.days_of_week,
+            times_per_day=template.times_per_day,
+        )
+    return initial
+
+
+def _program_builder(
+    request: HttpRequest,
+    *,
+    patient: Patient,
+    program: Prescription | None = None,
+    template: ProgramTemplate | None = None,
+) -> HttpResponse:
+    existing = _current_items(program) if program is not None else []
+    bench = Workbench(
+        user=request.user,
+        conditions=patient.conditions,
+        known={item.exercise_id: item.exercise for item in existing},
+    )
+    action = Action()
+    if request.method == "GET":
+        form = ProgramForm(initial=_program_initial(patient, program, template))
+        if program is not None:
+            rows = rows_from_items(existing, keep_ids=True)
+        elif template is not None:
+            rows = rows_from_items(template.items.all(), keep_ids=False)
+        else:
+            rows = []
+        builder = bench.initial(rows)
+    else:
+        action = Action.parse(request.POST.get("action"))
+        builder, items = bench.posted(request.POST, action)
+        form = ProgramForm(request.POST)
+        if action.name != "save":
+            form = ProgramForm(initial=_raw_initial(form))
+        elif form.is_valid() and items is not None:
+            try:
+                saved = save_program(
+                    patient=patient,
+                    therapist=request.user,
+                    details=form.details(),
+                    items=items,
+                    prescription=program,
+                    template=template,
+                )
+            except ValidationError as error:
+                form.add_error(None, _validation_messages(error))
+            else:
+                return _saved(request, saved, is_new=program is None)
+    if program is not None:
+        cancel_url = reverse("clinic:program_detail", args=[program.pk])
+        form_url = reverse("clinic:program_edit", args=[program.pk])
+    else:
+        cancel_url = reverse("clinic:patient_detail", args=[patient.pk])
+        form_url = reverse("clinic:program_create", args=[patient.pk])
+    return _render_builder(
+        request,
+        action,
+        builder,
+        {
+            "mode": "program",
+            "details": form,
+            "patient": patient,
+            "program": program,
+            "template": template,
+            "form_url": form_url,
+            "cancel_url": cancel_url,
+        },
+    )
+
+
+def _saved(request: HttpRequest, program: Prescription, *, is_new: bool) -> HttpResponse:
+    name = program.patient.display_name
+    if is_new:
+        text = f"Program saved. {name} sees it from {dateformat.format(program.start_date, 'j F')}."
+    elif program.status == Status.ACTIVE:
+        text = f"Changes saved. {name} sees them from today; what they logged stays as it was."
+    else:
+        text = "Changes saved."
+    messages.success(request, text)
+    url = reverse("clinic:program_detail", args=[program.pk])
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def _render_builder(
+    request: HttpRequest, action: Action, builder: Builder, context: dict[str, Any]
+) -> HttpResponse:
+    """The whole builder, or with htmx only the part that changed."""
+    context["builder"] = builder
+    name = "prescriptions/builder.html"
+    if request.htmx and action.changes_rows:
+        name += "#items"
+    elif request.htmx and action.name == "search":
+        name += "#results"
+    return render(request, name, context)
+
+
+@require_GET
+@therapist_required
+def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _program(request, pk)
+    items = list(program.items.select_related("exercise").order_by("position", "pk"))
+    conditions = program.patient.conditions
+    current = [
+        (item, item.exercise.precautions_matching(conditions))
+        for item in items
+        if item.removed_on is None
+    ]
+    retired = sorted(
+        (item for item in items if item.removed_on is not None),
+        key=lambda item: item.removed_on,
+        reverse=True,
+    )
+    return render(
+        request,
+        "prescriptions/program_detail.html",
+        {
+            "program": program,
+            "patient": program.patient,
+            "current": current,
+            "retired": retired,
+            "safety": safety_points(program),
+        },
+    )
+
+
+@require_POST
+@therapist_required
+def program_status(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _program(request, pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            set_status(prescription=program, status=form.cleaned_data["status"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _status_message(program))
+    else:
+        messages.error(request, "Choose pause, resume or end.")
+    return redirect("clinic:program_detail", pk=program.pk)
+
+
+def _status_message(program: Prescription) -> str:
+    name = program.patient.display_name
+    return {
+        Status.ACTIVE: f"Resumed. {name} sees the program again from today.",
+        Status.PAUSED: f"Paused. {name} does not see it until you resume it.",
+        Status.ENDED: f"Ended. {name} no longer sees it; their history stays.",
+    }[Status(program.status)]
+
+
+@require_GET
+@therapist_required
+def program_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask before ending: it cannot be undone (a copy can start again)."""
+    program = _program(request, pk)
+    return render(request, "prescriptions/program_end.html", {"program": program})
+
+
+@GET_AND_POST
+@therapist_required
+def program_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _program(request, pk)
+    form = DuplicateForm(
+        request.POST or None,
+        therapist=request.user,
+        original_patient=program.patient,
+        initial={
+            "patient": program.patient.pk,
+            "title": program.title,
+            "start_date": program.patient.local_today(),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        copy = duplicate_program(
+            prescription=program,
+            therapist=request.user,
+            patient=data["patient"],
+            start_date=data["start_date"],
+            title=data["title"],
+            end_original=data["end_original"],
+        )
+        messages.success(
+            request,
+            f"Copy saved for {copy.patient.display_name}. Adjust it here if needed.",
+        )
+        return redirect("clinic:program_edit", pk=copy.pk)
+    return render(
+        request, "prescriptions/program_duplicate.html", {"program": program, "form": form}
+    )
+
+
+@GET_AND_POST
+@therapist_required
+def program_save_as_template(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _program(request, pk)
+    form = SaveAsTemplateForm(
+        request.POST or None, initial={"name": program.title, "description": program.goal}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            template = save_as_template(
+                prescription=program,
+                owner=request.user,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as error:
+            form.add_error(None, _validation_messages(error))
+        else:
+            messages.success(request, f"Saved as your template “{template.name}”.")
+            return redirect("clinic:template_detail", pk=template.pk)
+    return render(
+        request, "prescriptions/program_save_as_template.html", {"program": program, "form": form}
+    )
+
+
+@GET_AND_POST
+@therapist_required
+def program_handout(request: HttpRequest, pk: int) -> HttpResponse:
+    """A printable handout. POST adds a fresh invitation link (withdrawing older ones)."""
+    program = get_object_or_404(
+        Prescription.objects.for_user(request.user)
+        .select_related("patient__user", "prescribed_by")
+        .with_items(),
+        pk=pk,
+    )
+    patient = program.patient
+    has_password = patient.user.has_usable_password()
+    context: dict[str, Any] = {
+        "program": program,
+        "patient": patient,
+        "items": [item for item in program.items.all() if item.removed_on is None],
+        "safety": safety_points(program),
+        "contact": contact_line(patient),
+        "has_password": has_password,
+        "printed_on": patient.local_today(),
+    }
+    if request.method == "POST":
+        invitation, token = create_invitation(patient=patient, created_by=request.user)
+        context.update(access=invitation_access(token), invitation=invitation)
+    elif has_password:
+        context["access"] = login_access()
+    else:
+        context["pending_invitation"] = patient.invitations.usable().first()
+    return render(request, "prescriptions/handout.html", context)
+
+
+# --- Templates ------------------------------------------------------------------------------
+
+
+@require_GET
+@therapist_required
+def template_list(request: HttpRequest) -> HttpResponse:
+    templates = (
+        ProgramTemplate.objects.for_user(request.user)
+        .annotate(item_count=Count("items"))
+        .order_by("name", "pk")
+    )
+    return render(
+        request,
+        "prescriptions/template_list.html",
+        {
+            "own_templates": [t for t in templates if t.owner_id is not None],
+            "starter_templates": [t for t in templates if t.owner_id is None],
+        },
+    )
+
+
+@require_GET
+@therapist_required
+def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A template's items, and a way to start a program from it for one of one's patients."""
+    template = get_object_or_404(ProgramTemplate.objects.for_user(request.user).with_items(), pk=pk)
+    form = UseTemplateForm(
+        request.GET if "patient" in request.GET else None, therapist=request.user
+    )
+    if form.is_bound and form.is_valid():
+        url = reverse("clinic:program_create", args=[form.cleaned_data["patient"].pk])
+        return redirect(f"{url}?template={template.pk}")
+    return render(
+        request,
+        "prescriptions/template_detail.html",
+        {"template": template, "form": form, "is_own": template.owner_id == request.user.pk},
+    )
+
+
+@GET_AND_POST
+@therapist_required
+def template_create(request: HttpRequest) -> HttpResponse:
+    return _template_builder(request, template=None)
+
+
+@GET_AND_POST
+@therapist_required
+def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _template_builder(request, template=_own_template(request, pk))
+
+
+def _template_builder(request: HttpRequest, *, template: ProgramTemplate | None) -> HttpResponse:
+    existing = list(template.items.all()) if template is not None else []
+    bench = Workbench(
+        user=request.user, known={item.exercise_id: item.exercise for item in existing}
+    )
+    action = Action()
+    if request.method == "GET":
+        initial: dict[str, Any] = {"days_of_week": ALL_DAYS, "times_per_day": 1}
+        if template is not None:
+            initial = {
+                "name": template.name,
+                "description": template.description,
+                "days_of_week": template.days_of_week,
+                "times_per_day": template.times_per_day,
+            }
+        form = TemplateForm(initial=initial)
+        builder = bench.initial(rows_from_items(existing, keep_ids=False))
+    else:
+        action = Action.parse(request.POST.get("action"))
+        builder, items = bench.posted(request.POST, action)
+        form = TemplateForm(request.POST)
+        if action.name != "save":
+            form = TemplateForm(initial=_raw_initial(form))
+        elif form.is_valid() and items is not None:
+            try:
+                saved = save_template(
+                    owner=request.user, details=form.details(), items=items, template=template
+                )
+            except ValidationError as error:
+                form.add_error(None, _validation_messages(error))
+            else:
+                messages.success(request, f"Template “{saved.name}” saved.")
+                url = reverse("clinic:template_detail", args=[saved.pk])
+                return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    if template is not None:
+        form_url = reverse("clinic:template_edit", args=[template.pk])
+        cancel_url = reverse("clinic:template_detail", args=[template.pk])
+    else:
+        form_url = reverse("clinic:template_create")
+        cancel_url = reverse("clinic:template_list")
+    return _render_builder(
+        request,
+        action,
+        builder,
+        {
+            "mode": "template",
+            "details": form,
+            "template": template,
+            "form_url": form_url,
+            "cancel_url": cancel_url,
+        },
+    )
+
+
+@GET_AND_POST
+@therapist_required
+def template_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    template = _own_template(request, pk)
+    if request.method == "POST":
+        delete_template(template=template, owner=request.user)
+        messages.success(
+            request, f"Template “{template.name}” deleted. Programs started from it stay."
+        )
+        return redirect("clinic:template_list")
+    return render(request, "prescriptions/template_delete.html", {"template": template})
+
+
+# --- Exercises ------------------------------------------------------------------------------
+
+
+@require_GET
+@therapist_required
+def exercise_list(request: HttpRequest) -> HttpResponse:
+    """The catalogue as this therapist sees it: the shared exercises and their own."""
+    form = CatalogueSearchForm(request.GET or None)
+    exercises = form.filter(Exercise.objects.for_user(request.user), request.user)
+    page = Paginator(
+        exercises.prefetch_related("equipment").order_by("name", "pk"), EXERCISES_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "prescriptions/exercise_list.html",
+        {"form": form, "page": page, "query_string": query.urlencode()},
+    )
+
+
+@require_GET
+@therapist_required
+def exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    exercise = get_object_or_404(Exercise.objects.for_user(request.user).with_details(), pk=pk)
+    is_own = exercise.owner_id == request.user.pk
+    return render(
+        request,
+        "prescriptions/exercise_detail.html",
+        {
+            "exercise": exercise,
+            "is_own": is_own,
+            "uses": exercise_uses(exercise) if is_own else 0,
+        },
+    )
+
+
+@GET_AND_POST
+@therapist_required
+def exercise_create(request: HttpRequest) -> HttpResponse:
+    return _exercise_form(request, exercise=None)
+
+
+@GET_AND_POST
+@therapist_required
+def exercise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _exercise_form(request, exercise=_own_exercise(request, pk))
+
+
+def _exercise_form(request: HttpRequest, *, exercise: Exercise | None) -> HttpResponse:
+    initial = ExerciseForm.initial_for(exercise) if exercise else {"sets": 1, "reps": 5}
+    form = ExerciseForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save_private_exercise(
+                owner=request.user,
+                values=form.values(),
+                steps=form.cleaned_data["steps"],
+                equipment=form.cleaned_data["equipment"],
+                exercise=exercise,
+            )
+        except ValidationError as error:
+            form.add_error(None, _validation_messages(error))
+        else:
+            messages.success(request, f"“{saved.name}” is saved. Only you see and use it.")
+            return redirect("clinic:exercise_detail", pk=saved.pk)
+    return render(request, "prescriptions/exercise_form.html", {"form": form, "exercise": exercise})
+
+
+@GET_AND_POST
+@therapist_required
+def exercise_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    exercise = _own_exercise(request, pk)
+    uses = exercise_uses(exercise)
+    if request.method == "POST" and not uses:
+        delete_private_exercise(exercise=exercise, owner=request.user)
+        messages.success(request, f"“{exercise.name}” deleted.")
+        return redirect("clinic:exercise_list")
+    return render(
+        request, "prescriptions/exercise_delete.html", {"exercise": exercise, "uses": uses}
+    )

@@ -1,0 +1,660 @@
+"""Forms of the therapist's workspace. They validate input and hand plain values to services."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from collections import defaultdict
+from typing import Any
+
+from crispy_forms.bootstrap import InlineCheckboxes
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Layout, Row
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from exercises.models import (
+    MAX_DURATION_SECONDS,
+    MAX_HOLD_SECONDS,
+    MAX_REPS,
+    MAX_REST_SECONDS,
+    MAX_SETS,
+    BodyRegion,
+    Difficulty,
+    Equipment,
+    Exercise,
+    Kind,
+    Position,
+    Precaution,
+    Side,
+)
+from patients.models import Patient
+from prescriptions.models import MAX_TIMES_PER_DAY, WEEKDAY_NAMES, times_in_words
+from prescriptions.services import ProgramDetails, TemplateDetails
+
+DAY_CHOICES = [(index, name[:3]) for index, name in enumerate(WEEKDAY_NAMES)]
+TIMES_CHOICES = [(n, times_in_words(n).capitalize()) for n in range(1, MAX_TIMES_PER_DAY + 1)]
+
+
+def _helper(*layout: Any) -> FormHelper:
+    """Crispy helper for a form rendered inside a <form> the template writes itself."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    if layout:
+        helper.layout = Layout(*layout)
+    return helper
+
+
+# --- Durations ------------------------------------------------------------------------------
+
+_DURATION_RE = re.compile(
+    r"^\s*(?:(?P<minutes_colon>\d{1,3}):(?P<seconds_colon>[0-5]\d)"
+    r"|(?P<number>\d{1,5})\s*(?P<unit>s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_seconds(text: str) -> int:
+    """Seconds from what a therapist types: "45", "45 s", "15 min", "1:30", "1 h"."""
+    match = _DURATION_RE.match(text)
+    if not match:
+        raise ValidationError(
+            "Write a number of seconds, or minutes like “15 min” or “1:30”.", code="invalid"
+        )
+    if match["minutes_colon"] is not None:
+        return int(match["minutes_colon"]) * 60 + int(match["seconds_colon"])
+    unit = (match["unit"] or "s").lower()
+    factor = 3600 if unit.startswith("h") else 60 if unit.startswith("m") else 1
+    return int(match["number"]) * factor
+
+
+def seconds_as_text(seconds: int | None) -> str:
+    if seconds is None:
+        return ""
+    if seconds >= 60 and seconds % 60 == 0:
+        return f"{seconds // 60} min"
+    if seconds > 60:
+        return f"{seconds // 60}:{seconds % 60:02d}"
+    return f"{seconds} s"
+
+
+class DurationInput(forms.TextInput):
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, int):
+            return seconds_as_text(value)
+        return super().format_value(value)
+
+
+class SecondsField(forms.Field):
+    """A length of time in seconds, typed as seconds, minutes or m:ss."""
+
+    widget = DurationInput
+
+    def __init__(self, *, max_seconds: int, **kwargs: Any) -> None:
+        self.max_seconds = max_seconds
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int):
+            return value
+        return parse_seconds(str(value))
+
+    def validate(self, value: int | None) -> None:
+        super().validate(value)
+        if value is not None and not 1 <= value <= self.max_seconds:
+            raise ValidationError(
+                f"Give a duration from 1 second to {seconds_as_text(self.max_seconds)}.",
+                code="range",
+            )
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "inputmode": "text", "autocomplete": "off"}
+
+
+def _count_field(label: str, low: int, high: int, message: str, **kwargs: Any) -> forms.Field:
+    return forms.IntegerField(
+        label=label,
+        min_value=low,
+        max_value=high,
+        error_messages={"min_value": message, "max_value": message, "invalid": message},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        **kwargs,
+    )
+
+
+class DoseForm(forms.Form):
+    """Sets, repetitions, hold, duration and rest, with the same limits as the database."""
+
+    sets = _count_field("Sets", 1, MAX_SETS, f"Sets: a whole number from 1 to {MAX_SETS}.")
+    reps = _count_field(
+        "Reps",
+        1,
+        MAX_REPS,
+        f"Repetitions: a whole number from 1 to {MAX_REPS}.",
+        required=False,
+    )
+    hold_seconds = _count_field(
+        "Hold (s)",
+        1,
+        MAX_HOLD_SECONDS,
+        f"A hold is from 1 to {MAX_HOLD_SECONDS} seconds (5 minutes); leave it empty for none.",
+        required=False,
+    )
+    duration_seconds = SecondsField(
+        label="Duration",
+        max_seconds=MAX_DURATION_SECONDS,
+        required=False,
+        help_text="For example 45 s, 15 min or 1:30.",
+    )
+    rest_seconds = _count_field(
+        "Rest (s)",
+        0,
+        MAX_REST_SECONDS,
+        f"Rest: from 0 to {MAX_REST_SECONDS} seconds.",
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (
+            "reps" not in self.errors
+            and "duration_seconds" not in self.errors
+            and data.get("reps") is None
+            and data.get("duration_seconds") is None
+        ):
+            self.add_error("reps", "Give the number of repetitions or a duration.")
+        return data
+
+    def dose(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "sets": data["sets"],
+            "reps": data.get("reps"),
+            "hold_seconds": data.get("hold_seconds"),
+            "duration_seconds": data.get("duration_seconds"),
+            "rest_seconds": data.get("rest_seconds"),
+        }
+
+
+class ItemForm(DoseForm):
+    """One exercise in the builder. Its place in the list is its order in the program."""
+
+    item_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    exercise = forms.IntegerField(widget=forms.HiddenInput)
+    side = forms.ChoiceField(label="Side", choices=Side.choices)
+    load = forms.CharField(
+        label="Load",
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "For example: light band, 1 kg"}),
+    )
+    instructions = forms.CharField(
+        label="Note for the patient",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        duration = self.fields["duration_seconds"]
+        duration.help_text = ""
+        duration.widget.attrs["placeholder"] = "e.g. 15 min"
+
+
+class BaseItemFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "missing_management_form": "The page was incomplete. Reload it and try again.",
+        "too_many_forms": "A program can hold at most %(num)d exercises.",
+    }
+
+
+# --- Program and template details -----------------------------------------------------------
+
+
+class ScheduleFieldsMixin(forms.Form):
+    days_of_week = forms.TypedMultipleChoiceField(
+        label="Days",
+        choices=DAY_CHOICES,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one day of the week."},
+    )
+    times_per_day = forms.TypedChoiceField(
+        label="Sessions a day", choices=TIMES_CHOICES, coerce=int, initial=1
+    )
+
+
+class ProgramForm(ScheduleFieldsMixin, forms.Form):
+    title = forms.CharField(label="Program title", max_length=120)
+    start_date = forms.DateField(label="Start", widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(
+        label="End",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Optional.",
+    )
+    pain_threshold = forms.IntegerField(
+        label="Pain threshold",
+        min_value=0,
+        max_value=10,
+        initial=5,
+        error_messages={
+            "min_value": "Pain threshold: from 0 to 10.",
+            "max_value": "Pain threshold: from 0 to 10.",
+        },
+        help_text="0–10. Pain above it: ease-off advice and an alert.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    goal = forms.CharField(
+        label="Goal",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown to the patient: “Walk to the shops without pain.”",
+    )
+    notes = forms.CharField(
+        label="Notes for the patient", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    field_order = [
+        "title",
+        "start_date",
+        "end_date",
+        "days_of_week",
+        "times_per_day",
+        "pain_threshold",
+        "goal",
+        "notes",
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Row(
+                Column("title", css_class="col-md-7"),
+                Column("times_per_day", css_class="col-md-5"),
+            ),
+            Row(
+                Column("start_date", css_class="col-sm-4"),
+                Column("end_date", css_class="col-sm-4"),
+                Column("pain_threshold", css_class="col-sm-4"),
+            ),
+            InlineCheckboxes("days_of_week"),
+            Row(Column("goal", css_class="col-md-6"), Column("notes", css_class="col-md-6")),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end cannot be before the start.")
+        return data
+
+    def details(self) -> ProgramDetails:
+        data = self.cleaned_data
+        return ProgramDetails(
+            title=data["title"],
+            start_date=data["start_date"],
+            end_date=data.get("end_date"),
+            days_of_week=data["days_of_week"],
+            times_per_day=data["times_per_day"],
+            pain_threshold=data["pain_threshold"],
+            goal=data.get("goal", ""),
+            notes=data.get("notes", ""),
+        )
+
+
+class TemplateForm(ScheduleFieldsMixin, forms.Form):
+    name = forms.CharField(label="Template name", max_length=120)
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Becomes the program's goal when you use the template.",
+    )
+
+    field_order = ["name", "days_of_week", "times_per_day", "description"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field("name"),
+            Row(Column("times_per_day", css_class="col-sm-6 col-xl-4")),
+            InlineCheckboxes("days_of_week"),
+            Field("description"),
+        )
+
+    def details(self) -> TemplateDetails:
+        data = self.cleaned_data
+        return TemplateDetails(
+            name=data["name"],
+            description=data.get("description", ""),
+            days_of_week=data["days_of_week"],
+            times_per_day=data["times_per_day"],
+        )
+
+
+# --- Catalogue search -----------------------------------------------------------------------
+
+
+class Source:
+    ALL = ""
+    SHARED = "shared"
+    MINE = "mine"
+    CHOICES = [(ALL, "All exercises"), (SHARED, "Shared catalogue"), (MINE, "My exercises")]
+
+
+class CatalogueSearchForm(forms.Form):
+    q = forms.CharField(label="Search exercises", required=False, max_length=80)
+    body_region = forms.ChoiceField(
+        label="Body region", required=False, choices=[("", "Any region"), *BodyRegion.choices]
+    )
+    kind = forms.ChoiceField(
+        label="Kind", required=False, choices=[("", "Any kind"), *Kind.choices]
+    )
+    position = forms.ChoiceField(
+        label="Position", required=False, choices=[("", "Any position"), *Position.choices]
+    )
+    equipment = forms.ModelChoiceField(
+        label="Equipment",
+        required=False,
+        queryset=Equipment.objects.all(),
+        empty_label="Any equipment",
+    )
+    source = forms.ChoiceField(label="Source", required=False, choices=Source.CHOICES)
+
+    def filter(self, exercises: Any, user: AbstractBaseUser) -> Any:
+        """Narrow an exercise queryset by the valid criteria (invalid ones are ignored)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        for term in (data.get("q") or "").split():
+            exercises = exercises.filter(Q(name__icontains=term) | Q(summary__icontains=term))
+        for name in ("body_region", "kind", "position"):
+            if data.get(name):
+                exercises = exercises.filter(**{name: data[name]})
+        if data.get("equipment"):
+            exercises = exercises.filter(equipment=data["equipment"])
+        if data.get("source") == Source.SHARED:
+            exercises = exercises.filter(owner__isnull=True)
+        elif data.get("source") == Source.MINE:
+            exercises = exercises.filter(owner=user)
+        return exercises
+
+
+# --- Patients -------------------------------------------------------------------------------
+
+
+def timezone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """IANA zones grouped by region, for a select with optgroups."""
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for name in sorted(zoneinfo.available_timezones()):
+        region, _, place = name.partition("/")
+        if not place or region in {"Etc", "SystemV", "US", "Brazil", "Canada", "Chile", "Mexico"}:
+            continue
+        groups[region].append((name, place.replace("_", " ").replace("/", " – ")))
+    return [("", [("UTC", "UTC")]), *sorted(groups.items())]
+
+
+class PatientForm(forms.Form):
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    email = forms.EmailField(
+        label="Email",
+        required=False,
+        help_text="Optional. The patient can log in with it once they have set a password.",
+    )
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        choices=timezone_choices,
+        help_text="Where the patient lives: their day starts at midnight there.",
+    )
+    conditions = forms.MultipleChoiceField(
+        label="Conditions that call for care",
+        required=False,
+        choices=Precaution.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Exercises with a matching precaution show a warning in the program builder.",
+    )
+    clinic_phone = forms.CharField(
+        label="Clinic phone shown to the patient",
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        help_text="The number the patient calls when something is wrong.",
+    )
+
+    def __init__(self, *args: Any, patient: Patient | None = None, **kwargs: Any) -> None:
+        self.patient = patient
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Row(
+                Column("first_name", css_class="col-md-6"),
+                Column("last_name", css_class="col-md-6"),
+            ),
+            Row(
+                Column("email", css_class="col-md-6"), Column("clinic_phone", css_class="col-md-6")
+            ),
+            Field("timezone"),
+            Field("conditions"),
+        )
+
+    @classmethod
+    def initial_for(cls, patient: Patient) -> dict[str, Any]:
+        user = patient.user
+        return {
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "timezone": patient.timezone,
+            "conditions": patient.conditions,
+            "clinic_phone": patient.clinic_phone,
+        }
+
+    def clean_first_name(self) -> str:
+        return self.cleaned_data["first_name"].strip()
+
+    def clean_last_name(self) -> str:
+        return self.cleaned_data["last_name"].strip()
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if not email:
+            return ""
+        others = get_user_model()._default_manager.filter(email__iexact=email)
+        if self.patient is not None:
+            others = others.exclude(pk=self.patient.user_id)
+        if others.exists():
+            raise ValidationError(
+                "Another account already uses this email address. Leave it empty, or use "
+                "another one: each person logs in with their own."
+            )
+        return email
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "email": data["email"],
+            "timezone_name": data["timezone"],
+            "conditions": data["conditions"],
+            "clinic_phone": data["clinic_phone"].strip(),
+        }
+
+
+class PatientChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Patient) -> str:
+        return obj.display_name
+
+
+def caseload_field(therapist: AbstractBaseUser, **kwargs: Any) -> PatientChoiceField:
+    return PatientChoiceField(
+        queryset=Patient.objects.for_therapist(therapist).current().select_related("user"),
+        **kwargs,
+    )
+
+
+# --- Program actions ------------------------------------------------------------------------
+
+
+class DuplicateForm(forms.Form):
+    title = forms.CharField(label="Title of the copy", max_length=120)
+    start_date = forms.DateField(label="Start", widget=forms.DateInput(attrs={"type": "date"}))
+    end_original = forms.BooleanField(
+        label="End the original program: the copy replaces it",
+        required=False,
+        help_text="Only for a copy for the same patient. Their history stays.",
+    )
+
+    def __init__(
+        self, *args: Any, therapist: AbstractBaseUser, original_patient: Patient, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.original_patient = original_patient
+        self.fields["patient"] = caseload_field(therapist, label="For patient", empty_label=None)
+        self.order_fields(["patient", "title", "start_date", "end_original"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        patient = data.get("patient")
+        if data.get("end_original") and patient is not None and patient != self.original_patient:
+            self.add_error(
+                "end_original", "Only end the original when the copy is for the same patient."
+            )
+        return data
+
+
+class SaveAsTemplateForm(forms.Form):
+    name = forms.CharField(label="Template name", max_length=120)
+    description = forms.CharField(
+        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class UseTemplateForm(forms.Form):
+    def __init__(self, *args: Any, therapist: AbstractBaseUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["patient"] = caseload_field(
+            therapist, label="Patient", empty_label="Choose a patient"
+        )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[("active", "Resume"), ("paused", "Pause"), ("ended", "End")]
+    )
+
+
+# --- Private exercises ----------------------------------------------------------------------
+
+
+class ExerciseForm(DoseForm):
+    """A therapist's own exercise: what it is, how to do it, its default dose and cautions."""
+
+    name = forms.CharField(label="Name", max_length=120)
+    summary = forms.CharField(
+        label="Summary",
+        max_length=300,
+        required=False,
+        help_text="One sentence: what it does, in the patient's words.",
+    )
+    steps = forms.CharField(
+        label="Steps, one per line",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Write at least one step."},
+        help_text="Each line becomes a numbered step the patient reads.",
+    )
+    body_region = forms.ChoiceField(label="Body region", choices=BodyRegion.choices)
+    kind = forms.ChoiceField(label="Kind", choices=Kind.choices)
+    position = forms.ChoiceField(label="Starting position", choices=Position.choices)
+    equipment = forms.ModelMultipleChoiceField(
+        label="Equipment",
+        required=False,
+        queryset=Equipment.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    difficulty = forms.TypedChoiceField(
+        label="Difficulty", choices=Difficulty.choices, coerce=int, initial=Difficulty.EASY
+    )
+    sided = forms.BooleanField(label="Done on each side in turn (left, then right)", required=False)
+    precautions = forms.CharField(
+        label="Precautions",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the patient should watch out for, in plain words.",
+    )
+    precaution_tags = forms.MultipleChoiceField(
+        label="Take care with these conditions",
+        required=False,
+        choices=Precaution.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The builder warns you when a patient has one of them.",
+    )
+    video_url = forms.URLField(label="Video link", required=False, assume_scheme="https")
+
+    field_order = [
+        "name",
+        "summary",
+        "steps",
+        "body_region",
+        "kind",
+        "position",
+        "equipment",
+        "difficulty",
+        "sided",
+        "sets",
+        "reps",
+        "hold_seconds",
+        "duration_seconds",
+        "rest_seconds",
+        "precautions",
+        "precaution_tags",
+        "video_url",
+    ]
+
+    @classmethod
+    def initial_for(cls, exercise: Exercise) -> dict[str, Any]:
+        values = {name: getattr(exercise, name) for name in cls.base_fields if name != "steps"}
+        values["equipment"] = list(exercise.equipment.all())
+        values["steps"] = "\n".join(step.text for step in exercise.steps.all())
+        return values
+
+    def clean_name(self) -> str:
+        return self.cleaned_data["name"].strip()
+
+    def clean_steps(self) -> list[str]:
+        steps = [
+            re.sub(r"^\s*\d+[.)]\s*", "", line).strip()
+            for line in self.cleaned_data["steps"].splitlines()
+        ]
+        steps = [step for step in steps if step]
+        if not steps:
+            raise ValidationError("Write at least one step.")
+        return steps
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            **self.dose(),
+            **{
+                name: data[name]
+                for name in (
+                    "name",
+                    "summary",
+                    "body_region",
+                    "kind",
+                    "position",
+                    "difficulty",
+                    "sided",
+                    "precautions",
+                    "precaution_tags",
+                    "video_url",
+                )
+            },
+        }

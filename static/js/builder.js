@@ -1,0 +1,100 @@
+// Program builder: small enhancements on top of a form that works without this file.
+// - warns before leaving with unsaved changes;
+// - after htmx replaces the exercise list, puts keyboard focus back where it was.
+"use strict";
+
+(function () {
+  const form = document.querySelector("[data-builder]");
+  if (!form) {
+    return;
+  }
+  const note = form.querySelector("[data-unsaved-note]");
+  let dirty = false;
+  let leaving = false;
+  let lastAction = "";
+
+  function markDirty() {
+    dirty = true;
+    if (note) {
+      note.hidden = false;
+    }
+  }
+
+  function isSearchField(element) {
+    return Boolean(element.name && element.name.startsWith("search-"));
+  }
+
+  form.addEventListener("input", function (event) {
+    if (!isSearchField(event.target)) {
+      markDirty();
+    }
+  });
+  form.addEventListener("change", function (event) {
+    if (!isSearchField(event.target)) {
+      markDirty();
+    }
+  });
+  // A full submit (Save, or any button without htmx) keeps the work: no warning.
+  form.addEventListener("submit", function () {
+    leaving = true;
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (dirty && !leaving) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    const element = event.detail.elt;
+    lastAction = element && element.tagName === "BUTTON" ? element.value : "";
+  });
+
+  function focusFirst(selectors) {
+    for (const selector of selectors) {
+      const target = form.querySelector(selector);
+      if (target && !target.disabled) {
+        target.focus();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    if (!event.detail.target || event.detail.target.id !== "builder-items") {
+      return;
+    }
+    const items = document.getElementById("builder-items");
+    if (!items) {
+      return;
+    }
+    const match = /^(add|remove|up|down):(\d+)$/.exec(lastAction);
+    if (!match) {
+      return;
+    }
+    markDirty();
+    const index = Number(match[2]);
+    if (match[1] === "up" || match[1] === "down") {
+      const moved = match[1] === "up" ? index - 1 : index + 1;
+      focusFirst([
+        `button[value="${match[1]}:${moved}"]`,
+        `button[value="${match[1] === "up" ? "down" : "up"}:${moved}"]`,
+      ]);
+    } else if (match[1] === "remove") {
+      if (!focusFirst([`button[value="remove:${index}"]`, `button[value="remove:${index - 1}"]`])) {
+        const heading = document.getElementById("items-heading");
+        if (heading) {
+          heading.tabIndex = -1;
+          heading.focus();
+        }
+      }
+    }
+    // After "add" the focus stays on the Add button in the search results.
+  });
+
+  const errors = document.getElementById("builder-errors");
+  if (errors) {
+    errors.focus();
+  }
+})();

@@ -1,0 +1,166 @@
+"""Read a <form> out of a page the way a browser without JavaScript would, and submit it.
+
+Tests fill in and post the real HTML the server rendered, so a field the template forgets,
+a wrong name or a disabled button shows up as a failing test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from django.test import Client
+
+
+@dataclass
+class Button:
+    name: str
+    value: str
+    disabled: bool
+    formaction: str | None
+
+
+@dataclass
+class HtmlForm:
+    action: str
+    method: str
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    buttons: list[Button] = field(default_factory=list)
+    options: dict[str, list[str]] = field(default_factory=dict)
+
+    def values(self, name: str) -> list[str]:
+        return [value for key, value in self.fields if key == name]
+
+    def value(self, name: str) -> str:
+        values = self.values(name)
+        assert len(values) == 1, f"{name}: {values}"
+        return values[0]
+
+    def names(self) -> set[str]:
+        return {key for key, _ in self.fields}
+
+    def set(self, name: str, *values: object) -> HtmlForm:
+        """Replace a field's values, as typing into it or ticking boxes would."""
+        assert name in self.names() or name in self.options, f"no field {name!r} in the form"
+        if name in self.options:
+            for value in values:
+                assert str(value) in self.options[name], f"{value!r} is not offered for {name}"
+        first = next((i for i, (key, _) in enumerate(self.fields) if key == name), None)
+        kept = [(key, value) for key, value in self.fields if key != name]
+        insert_at = len(kept) if first is None else first
+        self.fields = kept[:insert_at] + [(name, str(v)) for v in values] + kept[insert_at:]
+        return self
+
+    def button(self, value: str, name: str = "action") -> Button:
+        matches = [b for b in self.buttons if b.name == name and b.value == value]
+        assert matches, f"no button {name}={value!r}; have {[b.value for b in self.buttons]}"
+        return matches[0]
+
+    def data(self, button: Button | None = None) -> dict[str, list[str]]:
+        data: dict[str, list[str]] = {}
+        for key, value in self.fields:
+            data.setdefault(key, []).append(value)
+        if button is not None and button.name:
+            data.setdefault(button.name, []).append(button.value)
+        return data
+
+    def submit(self, client: Client, value: str = "save", name: str = "action", **extra):
+        """Press a button (refusing disabled ones) and post the form as the browser would."""
+        button = self.button(value, name)
+        assert not button.disabled, f"button {value!r} is disabled"
+        url = (button.formaction or self.action).split("#")[0]
+        return client.post(url, self.data(button), **extra)
+
+
+class _Parser(HTMLParser):
+    def __init__(self, form_id: str | None) -> None:
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.form: HtmlForm | None = None
+        self.inside = False
+        self.done = False
+        self.select: str | None = None
+        self.select_options: list[tuple[str, bool]] = []
+        self.select_disabled = False
+        self.textarea: str | None = None
+        self.text = ""
+        self.option: dict[str, str | None] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = dict(attrs)
+        if tag == "form" and not self.inside and not self.done:
+            if self.form_id is None or attr.get("id") == self.form_id:
+                self.inside = True
+                self.form = HtmlForm(
+                    action=attr.get("action") or "", method=(attr.get("method") or "get").lower()
+                )
+            return
+        if not self.inside or self.form is None:
+            return
+        name = attr.get("name")
+        disabled = "disabled" in attr
+        if tag == "input":
+            kind = (attr.get("type") or "text").lower()
+            if kind in {"submit", "image"}:
+                self.form.buttons.append(
+                    Button(name or "", attr.get("value") or "", disabled, attr.get("formaction"))
+                )
+            elif kind in {"checkbox", "radio"}:
+                if name:
+                    self.form.options.setdefault(name, []).append(attr.get("value") or "on")
+                if name and "checked" in attr and not disabled:
+                    self.form.fields.append((name, attr.get("value") or "on"))
+            elif kind not in {"button", "reset", "file"} and name and not disabled:
+                self.form.fields.append((name, attr.get("value") or ""))
+        elif tag == "button":
+            if (attr.get("type") or "submit").lower() == "submit":
+                self.form.buttons.append(
+                    Button(name or "", attr.get("value") or "", disabled, attr.get("formaction"))
+                )
+        elif tag == "select" and name:
+            self.select, self.select_options, self.select_disabled = name, [], disabled
+        elif tag == "option" and self.select:
+            self.option = {"value": attr.get("value"), "selected": "selected" in attr}
+            self.text = ""
+        elif tag == "textarea" and name:
+            self.textarea, self.text = name, ""
+
+    def handle_data(self, data: str) -> None:
+        if self.textarea is not None or self.option is not None:
+            self.text += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.inside or self.form is None:
+            return
+        if tag == "form":
+            self.inside, self.done = False, True
+        elif tag == "option" and self.option is not None:
+            value = self.option["value"]
+            self.select_options.append(
+                (self.text.strip() if value is None else value, bool(self.option["selected"]))
+            )
+            self.option = None
+        elif tag == "select" and self.select:
+            values = [value for value, _ in self.select_options]
+            self.form.options[self.select] = values
+            chosen = [value for value, selected in self.select_options if selected] or values[:1]
+            if not self.select_disabled:
+                self.form.fields.extend((self.select, value) for value in chosen[:1])
+            self.select = None
+        elif tag == "textarea" and self.textarea is not None:
+            # A newline right after <textarea> is not part of the value.
+            text = self.text[1:] if self.text.startswith("\n") else self.text
+            self.form.fields.append((self.textarea, text))
+            self.textarea = None
+
+
+def read_form(response_or_html, form_id: str | None = None) -> HtmlForm:
+    html = (
+        response_or_html if isinstance(response_or_html, str) else response_or_html.content.decode()
+    )
+    parser = _Parser(form_id)
+    parser.feed(html)
+    assert parser.form is not None, f"no form {form_id or ''} on the page"
+    if not parser.form.action and not isinstance(response_or_html, str):
+        parser.form.action = response_or_html.wsgi_request.path
+    return parser.form

@@ -1,0 +1,167 @@
+"""Who reaches what in the workspace: someone else's patient, program, private exercise or
+template answers 404, for reading and for writing; patients and visitors never get in."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from patients.models import Invitation
+from prescriptions.models import Prescription, ProgramTemplate, Status
+from tests.factories import (
+    ExerciseFactory,
+    PrescriptionFactory,
+    PrescriptionItemFactory,
+    ProgramTemplateFactory,
+    ProgramTemplateItemFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+PATIENT_URLS = [
+    "patient_detail",
+    "patient_edit",
+    "patient_invitation",
+    "program_start",
+    "program_create",
+]
+PROGRAM_URLS = [
+    "program_detail",
+    "program_edit",
+    "program_status",
+    "program_end",
+    "program_duplicate",
+    "program_save_as_template",
+    "program_handout",
+]
+TEMPLATE_URLS = ["template_detail", "template_edit", "template_delete"]
+EXERCISE_URLS = ["exercise_detail", "exercise_edit", "exercise_delete"]
+PLAIN_URLS = [
+    "caseload",
+    "patient_create",
+    "template_list",
+    "template_create",
+    "exercise_list",
+    "exercise_create",
+]
+POST_ONLY = {"program_status"}
+GET_ONLY = {
+    "patient_detail",
+    "program_start",
+    "program_detail",
+    "program_end",
+    "template_detail",
+    "exercise_detail",
+}
+
+
+@pytest.fixture
+def theirs(other_therapist, other_patient):
+    """Another therapist's patient, program, private exercise and template."""
+    program = PrescriptionFactory(patient=other_patient, prescribed_by=other_therapist)
+    PrescriptionItemFactory(prescription=program)
+    template = ProgramTemplateFactory(owner=other_therapist)
+    ProgramTemplateItemFactory(template=template)
+    return {
+        "patient": other_patient,
+        "program": program,
+        "exercise": ExerciseFactory(owner=other_therapist),
+        "template": template,
+    }
+
+
+def cases(theirs):
+    for names, key in (
+        (PATIENT_URLS, "patient"),
+        (PROGRAM_URLS, "program"),
+        (TEMPLATE_URLS, "template"),
+        (EXERCISE_URLS, "exercise"),
+    ):
+        for name in names:
+            yield name, reverse(f"clinic:{name}", args=[theirs[key].pk])
+
+
+def test_every_workspace_url_is_covered_here():
+    from prescriptions.urls import urlpatterns
+
+    covered = set(PATIENT_URLS + PROGRAM_URLS + TEMPLATE_URLS + EXERCISE_URLS + PLAIN_URLS)
+    assert {pattern.name for pattern in urlpatterns} == covered
+
+
+def test_therapist_cannot_open_another_therapists_things(therapist_client, theirs):
+    for name, url in cases(theirs):
+        if name not in POST_ONLY:
+            assert therapist_client.get(url).status_code == 404, name
+
+
+def test_therapist_cannot_change_another_therapists_things(therapist_client, theirs):
+    program, template, exercise = theirs["program"], theirs["template"], theirs["exercise"]
+    for name, url in cases(theirs):
+        if name in GET_ONLY:
+            continue
+        response = therapist_client.post(
+            url, {"status": "ended", "action": "save", "title": "Mine now", "name": "Mine"}
+        )
+        assert response.status_code == 404, name
+    program.refresh_from_db()
+    assert program.status == Status.ACTIVE
+    assert program.title != "Mine now"
+    assert ProgramTemplate.objects.filter(pk=template.pk, owner=template.owner).exists()
+    assert type(exercise).objects.filter(pk=exercise.pk).exists()
+    assert not Invitation.objects.exists()
+    assert Prescription.objects.count() == 1
+
+
+def test_therapist_cannot_open_another_therapists_patient(therapist_client, other_patient):
+    url = reverse("clinic:patient_detail", args=[other_patient.pk])
+    response = therapist_client.get(url)
+    assert response.status_code == 404
+    assert other_patient.display_name not in response.content.decode()
+
+
+def test_unknown_ids_answer_404(therapist_client):
+    for name in PATIENT_URLS + PROGRAM_URLS + TEMPLATE_URLS + EXERCISE_URLS:
+        if name not in POST_ONLY:
+            assert therapist_client.get(reverse(f"clinic:{name}", args=[999999])).status_code == 404
+
+
+def test_a_colleague_on_the_care_team_reaches_the_shared_patient(
+    therapist_client, therapist, theirs
+):
+    theirs["patient"].care_team.add(therapist)
+    assert (
+        therapist_client.get(
+            reverse("clinic:program_edit", args=[theirs["program"].pk])
+        ).status_code
+        == 200
+    )
+    # Their private exercise and template stay theirs.
+    assert (
+        therapist_client.get(
+            reverse("clinic:exercise_detail", args=[theirs["exercise"].pk])
+        ).status_code
+        == 404
+    )
+
+
+def test_patients_do_not_reach_the_workspace(patient_client, patient, prescription, theirs):
+    own = {
+        "patient": patient,
+        "program": prescription,
+        "template": theirs["template"],
+        "exercise": theirs["exercise"],
+    }
+    for name, url in [
+        *cases(own),
+        *((name, reverse(f"clinic:{name}")) for name in PLAIN_URLS),
+    ]:
+        method = patient_client.post if name in POST_ONLY else patient_client.get
+        assert method(url).status_code == 404, name
+
+
+def test_visitors_are_asked_to_log_in(client, theirs):
+    for name, url in [*cases(theirs), *((n, reverse(f"clinic:{n}")) for n in PLAIN_URLS)]:
+        method = client.post if name in POST_ONLY else client.get
+        response = method(url)
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(reverse("login")), name
