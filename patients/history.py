@@ -27,7 +27,7 @@ CALENDAR_WEEKS = 4
 PAIN_CHART_DAYS = 28
 ADHERENCE_WINDOWS = (7, 28)
 
-DayStatus = Literal["future", "rest", "done", "open", "partly", "missed"]
+DayStatus = Literal["future", "before", "rest", "done", "open", "partly", "missed"]
 ONE_DAY = datetime.timedelta(days=1)
 
 
@@ -40,11 +40,14 @@ class DaySummary:
     sessions_due: int
     sessions_done: int  # sessions with every item ticked off
     pain: int | None  # the highest pain reported that day
+    started: datetime.date | None  # when the patient's first program started
 
     @property
     def status(self) -> DayStatus:
         if self.day > self.today:
             return "future"
+        if not self.due and (self.started is None or self.day < self.started):
+            return "before"
         if not self.due:
             return "rest"
         if self.done == self.due:
@@ -57,6 +60,7 @@ class DaySummary:
     def status_text(self) -> str:
         return {
             "future": "not yet",
+            "before": "before your exercises started",
             "rest": "rest day",
             "done": "all done",
             "open": f"{self.done} of {self.due} done so far",
@@ -193,6 +197,7 @@ def _summaries(
     today: datetime.date,
 ) -> dict[datetime.date, DaySummary]:
     summaries: dict[datetime.date, DaySummary] = {}
+    started = min((program.start_date for program in programs), default=None)
     day = first
     while day <= last:
         ticked = done_by_day.get(day, set())
@@ -214,6 +219,7 @@ def _summaries(
             sessions_due=sessions,
             sessions_done=sessions_done,
             pain=pain_by_day.get(day),
+            started=started,
         )
         day += ONE_DAY
     return summaries

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from exercises.models import Side
+from patients.guidance import Guidance, guidance_for
 from patients.models import Completion, PainReport, Patient
-from patients.services import can_log_on, report_sessions
+from patients.services import can_log_on, report_sessions, threshold_for
 from prescriptions.models import Prescription, PrescriptionItem
 from prescriptions.schedule import DueProgram, plan_for_day
 
@@ -106,6 +107,9 @@ class DayPlan:
     reports: dict[int, PainReport]
     report_sessions: int
     other_completions: list[Completion] = field(default_factory=list)
+    # The advice to stop, when a report of the day called for it (red flag or lasting pain).
+    stop: Guidance | None = None
+    stop_report: PainReport | None = None
 
     @property
     def is_today(self) -> bool:
@@ -200,7 +204,10 @@ def load_day_plan(patient: Patient, day: datetime.date, today: datetime.date) ->
         (c.item_id, c.session): c
         for c in Completion.objects.filter(patient=patient, date=day).order_by("pk")
     }
-    reports = {r.session: r for r in PainReport.objects.filter(patient=patient, date=day)}
+    reports = {
+        r.session: r
+        for r in PainReport.objects.filter(patient=patient, date=day).select_related("prescription")
+    }
     blocks: list[ProgramBlock] = []
     shown: set[tuple[int, int]] = set()
     for due in plan_for_day(programs, day):
@@ -227,6 +234,7 @@ def load_day_plan(patient: Patient, day: datetime.date, today: datetime.date) ->
                 next_row.current = True
         blocks.append(block)
     other = [c for key, c in completions.items() if key not in shown]
+    stop, stop_report = _stop_advice(patient, reports)
     return DayPlan(
         patient=patient,
         day=day,
@@ -235,4 +243,24 @@ def load_day_plan(patient: Patient, day: datetime.date, today: datetime.date) ->
         reports=reports,
         report_sessions=report_sessions(programs, day),
         other_completions=other,
+        stop=stop,
+        stop_report=stop_report,
     )
+
+
+def _stop_advice(
+    patient: Patient, reports: dict[int, PainReport]
+) -> tuple[Guidance | None, PainReport | None]:
+    """The first report of the day whose guidance was to stop, with that guidance."""
+    for session in sorted(reports):
+        report = reports[session]
+        guidance = guidance_for(
+            pain=report.pain,
+            lasted_over_15_min=report.pain_lasted_over_15_min,
+            red_flag=report.has_red_flag,
+            threshold=threshold_for(report),
+            clinic_phone=patient.clinic_phone,
+        )
+        if guidance.is_stop:
+            return guidance, report
+    return None, None

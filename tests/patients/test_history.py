@@ -138,6 +138,14 @@ def test_the_calendar_shows_each_day_with_its_state_and_pain(patient, month, tod
     assert reverse("patients:day", args=[yesterday]) in html
 
 
+def test_days_before_the_first_program_are_not_rest_days(patient, program, today, patient_client):
+    program.start_date = days_ago(today, 2)
+    program.save()
+    html = patient_client.get(HISTORY).content.decode()
+    ten = days_ago(today, 10)
+    assert f"{ten:%A} {ten.day} {ten:%B}: before your exercises started" in html
+
+
 def test_the_pain_trend_is_an_accessible_svg_chart_with_a_table(
     patient, program, today, patient_client
 ):

@@ -267,3 +267,28 @@ def test_a_tick_with_htmx_does_not_grow_with_items(
     with django_assert_num_queries(TICK_QUERIES):
         response = patient_client.post(done_url(today, item), **HTMX)
     assert response.status_code == 200
+
+
+def test_after_a_red_flag_today_keeps_saying_stop_and_contact_the_therapist(
+    patient, patient_client, program, bridge, today
+):
+    patient.clinic_phone = "0301234567"
+    patient.save()
+    assert "Stop and contact your therapist" not in page(patient_client)
+    patient_client.post(
+        reverse("patients:report"),
+        {"date": today.isoformat(), "session": 1, "pain": 3, "weakness": "on"},
+    )
+    html = page(patient_client)
+    assert "Stop and contact your therapist" in html
+    assert "You told us about weakness" in html
+    assert 'href="tel:0301234567"' in html
+
+
+def test_mild_pain_today_brings_no_warning(patient_client, program, bridge, today):
+    patient_client.post(
+        reverse("patients:report"), {"date": today.isoformat(), "session": 1, "pain": 4}
+    )
+    html = page(patient_client)
+    assert "Stop and contact" not in html
+    assert "Pain after exercising: <strong>4 out of 10</strong>" in html
