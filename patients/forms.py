@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 
-from patients.models import PAIN_MAX, Difficulty
+from patients.models import PAIN_MAX, Difficulty, PainReport
 from patients.services import NOTE_MAX_LENGTH
 from prescriptions.models import MAX_TIMES_PER_DAY
 
@@ -86,7 +84,7 @@ class PainReportForm(forms.Form):
     SYMPTOMS = ("numbness", "tingling", "weakness", "pain_down_leg")
 
     @classmethod
-    def initial_from(cls, report: Any) -> dict[str, object]:
+    def initial_from(cls, report: PainReport) -> dict[str, object]:
         """Answers of a saved report, to edit it."""
         return {
             "pain": str(report.pain),

@@ -146,7 +146,12 @@ def accept_invitation(
 
 
 class NotAllowed(Exception):
-    """A log the patient may not make. ``message`` says why in plain words; ``code`` is stable."""
+    """A log the patient may not make. ``message`` says why in plain words; ``code`` is stable:
+
+    ``future``, ``too_old`` (before yesterday), ``not_yours``, ``not_due`` (outside the program's
+    dates or weekdays, paused or ended, exercise removed), ``bad_session``, ``bad_pain``,
+    ``bad_difficulty``, ``note_too_long``.
+    """
 
     def __init__(self, message: str, *, code: str) -> None:
         super().__init__(message)

@@ -131,3 +131,24 @@ def test_another_patients_day_shows_only_my_own_exercises(
     html = patient_client.get(day_url(today - ONE_DAY)).content.decode()
     assert "Bridge" in html
     assert "Secret stretch" not in html
+
+
+def test_exercises_done_on_a_day_no_longer_planned_are_still_listed(
+    patient_client, program, bridge, today
+):
+    old = today - datetime.timedelta(days=4)
+    Completion.objects.create(
+        patient=program.patient, item=bridge, date=old, session=1, exercise_name="Bridge", reps=10
+    )
+    program.days_of_week = [d for d in range(7) if d != old.weekday()]
+    program.save()
+    html = patient_client.get(day_url(old)).content.decode()
+    assert "No exercises were planned" in html
+    assert "Also done on this day" in html
+    assert "Bridge (session 1)" in html
+
+
+def test_an_older_day_is_titled_with_its_date(patient_client, program, today):
+    old = today - datetime.timedelta(days=4)
+    html = patient_client.get(day_url(old)).content.decode()
+    assert f"<h1>{old:%A} {old.day} {old:%B}</h1>" in html
