@@ -105,6 +105,17 @@ class BuilderRow:
         return self.index + 1
 
     @property
+    def default_dose(self) -> str:
+        return self.exercise.dose_in_words(self.exercise.default_side)
+
+    @property
+    def error_messages(self) -> list[str]:
+        """What needs correcting in this row (only after Save was pressed)."""
+        if not self.form.is_bound:
+            return []
+        return [message for messages in self.form.errors.values() for message in messages]
+
+    @property
     def is_first(self) -> bool:
         return self.index == 0
 
@@ -140,6 +151,14 @@ class Builder:
     @property
     def more_results(self) -> bool:
         return self.result_count > len(self.results)
+
+    @property
+    def rows_calling_for_care(self) -> list[BuilderRow]:
+        return [row for row in self.rows if row.warnings]
+
+    @property
+    def has_item_errors(self) -> bool:
+        return any(row.error_messages for row in self.rows)
 
 
 def _preview(row: Mapping[str, Any]) -> str:
@@ -299,8 +318,6 @@ class Workbench:
         builder = Builder(rows=[], formset=formset, search=search)
         if not formset.is_valid():
             builder.errors.extend(formset.non_form_errors())
-            if any(form.errors for form in formset.forms):
-                builder.errors.append("Some exercises need a correction: see below.")
             if len(formset.forms) == len(rows):
                 builder.rows = self._builder_rows(formset.forms, rows)
             else:  # a tampered form count: show the rows as they were

@@ -570,9 +570,13 @@ class ExerciseForm(DoseForm):
         error_messages={"required": "Write at least one step."},
         help_text="Each line becomes a numbered step the patient reads.",
     )
-    body_region = forms.ChoiceField(label="Body region", choices=BodyRegion.choices)
-    kind = forms.ChoiceField(label="Kind", choices=Kind.choices)
-    position = forms.ChoiceField(label="Starting position", choices=Position.choices)
+    body_region = forms.ChoiceField(
+        label="Body region", choices=[("", "Choose a region"), *BodyRegion.choices]
+    )
+    kind = forms.ChoiceField(label="Kind", choices=[("", "Choose a kind"), *Kind.choices])
+    position = forms.ChoiceField(
+        label="Starting position", choices=[("", "Choose a position"), *Position.choices]
+    )
     equipment = forms.ModelMultipleChoiceField(
         label="Equipment",
         required=False,

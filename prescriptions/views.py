@@ -14,8 +14,9 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -130,7 +131,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
         )
     page = Paginator(patients, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
-        request, "prescriptions/caseload.html", {"page": page, "patients": page, "query": query}
+        request,
+        "prescriptions/caseload.html",
+        {"page": page, "patients": page, "query": query, "today": timezone.localdate()},
     )
 
 
@@ -369,13 +372,21 @@ def _saved(request: HttpRequest, program: Prescription, *, is_new: bool) -> Http
 def _render_builder(
     request: HttpRequest, action: Action, builder: Builder, context: dict[str, Any]
 ) -> HttpResponse:
-    """The whole builder, or with htmx only the part that changed."""
+    """The whole builder, or with htmx only the part that changed.
+
+    A change to the list also refreshes the search results out of band, so their
+    "In the program" marks stay true.
+    """
     context["builder"] = builder
     name = "prescriptions/builder.html"
     if request.htmx and action.changes_rows:
-        name += "#items"
-    elif request.htmx and action.name == "search":
-        name += "#results"
+        items = render_to_string(f"{name}#items", context, request)
+        results = render_to_string(
+            f"{name}#results", {**context, "results_out_of_band": True}, request
+        )
+        return HttpResponse(items + results)
+    if request.htmx and action.name == "search":
+        return render(request, f"{name}#results", context)
     return render(request, name, context)
 
 

@@ -90,7 +90,10 @@
         }
       }
     }
-    // After "add" the focus stays on the Add button in the search results.
+    if (match[1] === "add") {
+      // The results were refreshed too: back to the same Add button, to add more.
+      focusFirst([`button[value="add:${index}"]`]);
+    }
   });
 
   const errors = document.getElementById("builder-errors");

@@ -216,6 +216,7 @@ def test_builder_warns_about_precautions_before_saving(therapist_client, therapi
     assert "precaution-warning" in html
     assert "Knee problems." in html
     assert "If your knees hurt, do not go down so far." in html
+    assert "1 of 1 calls for care" in html
     assert not Prescription.objects.exists()
 
 
@@ -279,6 +280,17 @@ def test_save_refuses_invalid_values_with_a_clear_message(
     assert not Prescription.objects.exists()
     # What was typed is still there to correct.
     assert read_form(response, "builder").value("items-0-exercise") == str(catalogue["bridge"].pk)
+
+
+def test_save_lists_what_to_correct_with_links_to_the_exercises(
+    therapist_client, patient, catalogue
+):
+    form = built_form(therapist_client, patient, catalogue)
+    form, _ = press(therapist_client, form, f"add:{catalogue['walking'].pk}")
+    form.set("items-1-duration_seconds", "")
+    html = form.submit(therapist_client, "save").content.decode()
+    assert '<a href="#item-2">2. Walking</a>: Give the number of repetitions or a duration.' in html
+    assert 'href="#item-1"' not in html
 
 
 def test_save_refuses_a_program_without_days(therapist_client, patient, catalogue):
@@ -408,6 +420,12 @@ def test_with_htmx_adding_returns_only_the_exercise_list(therapist_client, patie
     assert "<html" not in html
     assert 'name="items-TOTAL_FORMS" value="1"' in html
     assert "Added Bridge." in html
+    # The results come along out of band, marking what is now in the program.
+    assert (
+        '<div id="search-results" class="search-results" aria-live="polite" hx-swap-oob="true">'
+        in html
+    )
+    assert html.count("In the program") == 1
 
 
 def test_with_htmx_searching_returns_only_the_results(therapist_client, patient, catalogue):
