@@ -124,8 +124,8 @@ class DayPlan:
         return self.day > self.today
 
     @property
-    def previous_day(self) -> datetime.date:
-        return self.day - datetime.timedelta(days=1)
+    def previous_day(self) -> datetime.date | None:
+        return self.day - datetime.timedelta(days=1) if self.day > datetime.date.min else None
 
     @property
     def next_day(self) -> datetime.date | None:

@@ -152,3 +152,16 @@ def test_an_older_day_is_titled_with_its_date(patient_client, program, today):
     old = today - datetime.timedelta(days=4)
     html = patient_client.get(day_url(old)).content.decode()
     assert f"<h1>{old:%A} {old.day} {old:%B}</h1>" in html
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1999-12-31", "9999-12-31"])
+def test_extreme_dates_never_fail(patient_client, bridge, day):
+    for response in (
+        patient_client.get(f"/day/{day}/"),
+        patient_client.post(f"/day/{day}/items/{bridge.pk}/sessions/1/done/", follow=True),
+        patient_client.post(f"/day/{day}/items/{bridge.pk}/sessions/1/undo/", **HTMX),
+        patient_client.get(reverse("patients:report"), {"date": day}),
+        patient_client.get(reverse("patients:report_guidance"), {"date": day}),
+    ):
+        assert response.status_code in (200, 204, 400, 404)
+    assert not Completion.objects.exists()

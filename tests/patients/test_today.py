@@ -149,6 +149,7 @@ def test_a_session_offers_its_own_pain_report(patient_client, program, bridge, t
 def test_items_with_a_hold_have_a_hidden_timer_button_for_javascript(patient_client, bridge, walk):
     html = page(patient_client)
     assert html.count("data-timer-start") == 2
+    assert html.count('class="btn btn-outline-primary btn-lg timer-start" hidden') == 2
     assert 'data-hold="5"' in html
     assert 'data-sets="3"' in html
     assert 'data-reps="10"' in html
