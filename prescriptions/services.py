@@ -6,7 +6,9 @@ programs, templates and usable exercises); the functions keep the data consisten
 
 History is never rewritten: an item the patient has already logged is retired from a given
 day on (``removed_on``) instead of being deleted, and completions keep their own copy of the
-dose, so editing a dose changes nothing in the past.
+dose, so editing a dose changes nothing in the past. Program items are written one by one
+with ``save()``/``delete()`` (a program holds at most ``MAX_ITEMS``), and only when they
+change, so model signals and the audit trail see every change to a patient's program.
 """
 
 from __future__ import annotations
@@ -121,13 +123,10 @@ def _current_items(prescription: Prescription) -> list[PrescriptionItem]:
 
 def _renumber(items: Sequence[ItemFields]) -> None:
     """Positions 0..n-1 in the given order, written only where they changed."""
-    changed = []
     for position, item in enumerate(items):
         if item.position != position:
             item.position = position
-            changed.append(item)
-    if changed:
-        type(changed[0]).objects.bulk_update(changed, ["position"])
+            item.save(update_fields=["position"])
 
 
 def _retire_or_delete(items: Iterable[PrescriptionItem], today: datetime.date) -> set[int]:
@@ -139,12 +138,12 @@ def _retire_or_delete(items: Iterable[PrescriptionItem], today: datetime.date) -
     logged = set(
         Completion.objects.filter(item__in=items).values_list("item_id", flat=True).distinct()
     )
-    retired = [item for item in items if item.pk in logged]
-    for item in retired:
-        item.removed_on = today
-    if retired:
-        PrescriptionItem.objects.bulk_update(retired, ["removed_on"])
-    PrescriptionItem.objects.filter(pk__in=[i.pk for i in items if i.pk not in logged]).delete()
+    for item in items:
+        if item.pk in logged:
+            item.removed_on = today
+            item.save(update_fields=["removed_on"])
+        else:
+            item.delete()
     return logged
 
 
@@ -165,26 +164,26 @@ def replace_items(
     today = today or prescription.patient.local_today()
     current = {item.pk: item for item in _current_items(prescription)}
     kept: set[int] = set()
-    to_update: list[PrescriptionItem] = []
-    to_create: list[PrescriptionItem] = []
+    to_save: list[PrescriptionItem] = []
     result: list[PrescriptionItem] = []
     for position, spec in enumerate(items):
         item = current.get(spec.item_id) if spec.item_id not in kept else None
+        values = {**spec.values(), "position": position}
         if item is not None and item.exercise_id == spec.exercise.pk:
             kept.add(item.pk)
-            to_update.append(item)
+            if all(getattr(item, name) == value for name, value in values.items()):
+                result.append(item)
+                continue
         else:
             item = PrescriptionItem(prescription=prescription, exercise=spec.exercise)
-            to_create.append(item)
-        for name, value in spec.values().items():
+        for name, value in values.items():
             setattr(item, name, value)
-        item.position = position
         _check_item(item)
+        to_save.append(item)
         result.append(item)
     _retire_or_delete((item for pk, item in current.items() if pk not in kept), today)
-    if to_update:
-        PrescriptionItem.objects.bulk_update(to_update, [*ITEM_VALUE_FIELDS, "position"])
-    PrescriptionItem.objects.bulk_create(to_create)
+    for item in to_save:
+        item.save()
     return result
 
 
@@ -249,10 +248,8 @@ def start_program_from_template(
         times_per_day=template.times_per_day,
         template=template,
     )
-    PrescriptionItem.objects.bulk_create(
-        PrescriptionItem(prescription=prescription, position=index, **_copy(item))
-        for index, item in enumerate(template.items.all())
-    )
+    for index, item in enumerate(template.items.all()):
+        PrescriptionItem.objects.create(prescription=prescription, position=index, **_copy(item))
     return prescription
 
 
@@ -339,10 +336,8 @@ def duplicate_program(
         template=prescription.template,
     )
     current = prescription.items.filter(removed_on__isnull=True).select_related("exercise")
-    PrescriptionItem.objects.bulk_create(
-        PrescriptionItem(prescription=copy, position=index, **_copy(item))
-        for index, item in enumerate(current.order_by("position", "pk"))
-    )
+    for index, item in enumerate(current.order_by("position", "pk")):
+        PrescriptionItem.objects.create(prescription=copy, position=index, **_copy(item))
     if end_original and prescription.status != Status.ENDED:
         set_status(prescription=prescription, status=Status.ENDED, today=today)
     return copy

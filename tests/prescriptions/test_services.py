@@ -7,6 +7,8 @@ from dataclasses import replace
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from exercises.models import Exercise, Precaution, Side
 from prescriptions.models import PrescriptionItem, ProgramTemplate, Status
@@ -360,3 +362,21 @@ def test_templates_are_not_touched_by_saving_as_template_twice(therapist, prescr
     save_as_template(prescription=prescription, owner=therapist, name="A")
     save_as_template(prescription=prescription, owner=therapist, name="B")
     assert ProgramTemplate.objects.filter(owner=therapist).count() == 2
+
+
+def test_replace_items_writes_only_the_items_that_changed(prescription):
+    first = PrescriptionItemFactory(prescription=prescription, position=0, reps=5)
+    second = PrescriptionItemFactory(prescription=prescription, position=1, reps=5)
+    specs = [ItemSpec.from_item(first, keep_id=True), ItemSpec.from_item(second, keep_id=True)]
+    with CaptureQueriesContext(connection) as unchanged:
+        replace_items(prescription=prescription, items=specs, today=TODAY)
+    assert not [q for q in unchanged if q["sql"].startswith("UPDATE")]
+
+    with CaptureQueriesContext(connection) as one_change:
+        replace_items(
+            prescription=prescription, items=[specs[0], replace(specs[1], reps=8)], today=TODAY
+        )
+    updates = [q["sql"] for q in one_change if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 1
+    second.refresh_from_db()
+    assert second.reps == 8
