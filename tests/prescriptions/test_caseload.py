@@ -46,7 +46,7 @@ def test_caseload_leaves_out_archived_patients(therapist_client, therapist):
 
 
 def test_caseload_says_who_has_not_set_up_their_login(therapist_client, therapist):
-    PatientFactory(therapist=therapist).user.set_unusable_password()
+    PatientFactory(therapist=therapist)  # has a password
     new = PatientFactory(therapist=therapist)
     new.user.set_unusable_password()
     new.user.save()
