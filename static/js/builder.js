@@ -1,5 +1,5 @@
 // Program builder: small enhancements on top of a form that works without this file.
-// - warns before leaving with unsaved changes;
+// - warns before leaving with unsaved changes, and ignores a second press of Save;
 // - after htmx replaces the exercise list, puts keyboard focus back where it was.
 "use strict";
 
@@ -34,8 +34,13 @@
       markDirty();
     }
   });
-  // A full submit (Save, or any button without htmx) keeps the work: no warning.
-  form.addEventListener("submit", function () {
+  // A full submit (Save, or any button without htmx) keeps the work: no warning. A second
+  // press while the first is on its way would save the program twice: ignore it.
+  form.addEventListener("submit", function (event) {
+    if (leaving) {
+      event.preventDefault();
+      return;
+    }
     leaving = true;
   });
   window.addEventListener("beforeunload", function (event) {
