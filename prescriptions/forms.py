@@ -351,6 +351,19 @@ class Source:
     CHOICES = [(ALL, "All exercises"), (SHARED, "Shared catalogue"), (MINE, "My exercises")]
 
 
+def _matching(term: str) -> Q:
+    """A search word matches an exercise's name, summary, body region or kind."""
+    word = term.lower()
+    regions = [value for value, label in BodyRegion.choices if word in label.lower()]
+    kinds = [value for value, label in Kind.choices if word in label.lower()]
+    return (
+        Q(name__icontains=term)
+        | Q(summary__icontains=term)
+        | Q(body_region__in=regions)
+        | Q(kind__in=kinds)
+    )
+
+
 class CatalogueSearchForm(forms.Form):
     q = forms.CharField(label="Search exercises", required=False, max_length=80)
     body_region = forms.ChoiceField(
@@ -374,7 +387,7 @@ class CatalogueSearchForm(forms.Form):
         """Narrow an exercise queryset by the valid criteria (invalid ones are ignored)."""
         data = self.cleaned_data if self.is_valid() else {}
         for term in (data.get("q") or "").split():
-            exercises = exercises.filter(Q(name__icontains=term) | Q(summary__icontains=term))
+            exercises = exercises.filter(_matching(term))
         for name in ("body_region", "kind", "position"):
             if data.get(name):
                 exercises = exercises.filter(**{name: data[name]})

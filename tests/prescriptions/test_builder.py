@@ -152,6 +152,8 @@ def result_names(html: str, catalogue) -> set[str]:
     ("field", "value", "expected"),
     [
         ("search-q", "stretch towel", {"Hamstring stretch with a towel"}),
+        ("search-q", "knee", {"Wall sit"}),  # by body region
+        ("search-q", "aerobic", {"Walking"}),  # by kind
         ("search-body_region", "knee", {"Wall sit"}),
         ("search-kind", "strengthening", {"Bridge", "Wall sit"}),
         ("search-position", "sitting", {"Seated spinal twist"}),
