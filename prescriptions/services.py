@@ -410,6 +410,7 @@ def save_as_template(
     )
 
 
+_STATUS_VERBS = {Status.ACTIVE: "resumed", Status.PAUSED: "paused", Status.ENDED: "ended"}
 _TRANSITIONS = {
     Status.ACTIVE: {Status.PAUSED, Status.ENDED},
     Status.PAUSED: {Status.ACTIVE, Status.ENDED},
@@ -432,8 +433,10 @@ def set_status(
     if status == current:
         return prescription
     if status not in _TRANSITIONS[current]:
+        hint = " Duplicate it to start again." if current == Status.ENDED else ""
         raise ValidationError(
-            f"A {current.label.lower()} program cannot be set to {status.label.lower()}."
+            f"This program is {current.label.lower()}, so it cannot be "
+            f"{_STATUS_VERBS[status]}.{hint}"
         )
     prescription.status = status
     update_fields = ["status", "updated_at"]

@@ -79,7 +79,7 @@ def test_an_ended_program_cannot_be_resumed(therapist_client, prescription):
     response = therapist_client.post(
         url("program_status", prescription), {"status": "active"}, follow=True
     )
-    assert "cannot be set to active" in response.content.decode()
+    assert "This program is ended, so it cannot be resumed." in response.content.decode()
     prescription.refresh_from_db()
     assert prescription.status == Status.ENDED
 
