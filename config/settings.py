@@ -211,6 +211,20 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Audit trail (django-auditlog): who changed what in patients' records, and who opened them.
+# It lives in the database, behind the same access rules as the records themselves.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {"model": "patients.Patient", "m2m_fields": ["care_team"]},
+    "patients.PainReport",
+    "patients.Alert",
+    "prescriptions.Prescription",
+    "prescriptions.PrescriptionItem",
+    "prescriptions.ProgramTemplate",
+    "prescriptions.ProgramTemplateItem",
+    "exercises.Exercise",
+)
+AUDITLOG_DISABLE_REMOTE_ADDR = False
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
