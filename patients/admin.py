@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
-from patients.models import Alert, Completion, Invitation, PainReport, Patient
+from patients.models import Alert, Completion, Invitation, PainReport, Patient, ReminderEmail
 
 
 @admin.register(Patient)
@@ -45,3 +46,30 @@ class AlertAdmin(admin.ModelAdmin):
     list_filter = ["kind", "severity", ("acknowledged_at", admin.EmptyFieldListFilter)]
     list_select_related = ["patient__user"]
     raw_id_fields = ["patient", "report"]
+
+
+@admin.register(ReminderEmail)
+class ReminderEmailAdmin(admin.ModelAdmin):
+    """What the reminder sender did: read only, the sender alone writes these rows."""
+
+    list_display = ["patient", "date", "session", "status", "due_at", "sent_at", "attempts"]
+    list_filter = ["status"]
+    list_select_related = ["patient__user"]
+    date_hierarchy = "date"
+    readonly_fields = [
+        "patient",
+        "date",
+        "session",
+        "status",
+        "due_at",
+        "claimed_at",
+        "sent_at",
+        "attempts",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ReminderEmail | None = None) -> bool:
+        return False

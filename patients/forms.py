@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 
 from patients.models import PAIN_MAX, Difficulty, PainReport
+from patients.reminder_times import format_time, parse_time, time_choices, time_in_words
 from patients.services import NOTE_MAX_LENGTH
 from prescriptions.models import MAX_TIMES_PER_DAY
 
@@ -107,3 +112,126 @@ class PainReportForm(forms.Form):
 
     def symptom_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.SYMPTOMS]
+
+
+# --- Reminders -----------------------------------------------------------------------------------
+
+
+def _time_label(session: int, sessions: int) -> str:
+    return "Reminder time" if sessions == 1 else f"Reminder for session {session}"
+
+
+class ReminderTimesForm(forms.Form):
+    """One time of day per daily session, chosen from quarter hours, each time once."""
+
+    def __init__(
+        self,
+        *args: Any,
+        sessions: int,
+        times: Sequence[datetime.time],
+        select_class: str = "form-select form-select-lg",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.sessions = sessions
+        stored = [format_time(value) for value in times]
+        choices = time_choices(*stored)
+        for session in range(1, sessions + 1):
+            self.fields[f"time_{session}"] = forms.ChoiceField(
+                label=_time_label(session, sessions),
+                choices=choices,
+                initial=stored[session - 1] if session <= len(stored) else None,
+                error_messages={
+                    "required": "Choose a time.",
+                    "invalid_choice": "Choose one of the times in the list.",
+                },
+                widget=forms.Select(attrs={"class": select_class}),
+            )
+
+    def time_fields(self) -> list[forms.BoundField]:
+        return [self[f"time_{session}"] for session in range(1, self.sessions + 1)]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        values = [cleaned.get(f"time_{session}") for session in range(1, self.sessions + 1)]
+        chosen = [value for value in values if value]
+        if len(set(chosen)) != len(chosen):
+            raise forms.ValidationError("Choose a different time for each session.")
+        return cleaned
+
+    @property
+    def times(self) -> list[datetime.time]:
+        """The chosen times, earliest first (session 1 is the earliest)."""
+        return sorted(
+            parse_time(self.cleaned_data[f"time_{session}"])
+            for session in range(1, self.sessions + 1)
+        )
+
+
+class ReminderPreferencesForm(ReminderTimesForm):
+    """The patient's own choice: times, email or not, and the address to use."""
+
+    email_reminders = forms.TypedChoiceField(
+        label="Do you want an email when it is time?",
+        choices=[("yes", "Yes, email me"), ("no", "No emails")],
+        coerce=_yes_no,
+        empty_value=False,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose yes or no."},
+    )
+    email = forms.EmailField(
+        label="Your email address",
+        required=False,
+        max_length=254,
+        error_messages={"invalid": "This does not look like an email address. Please check it."},
+        widget=forms.EmailInput(
+            attrs={
+                "class": "form-control form-control-lg",
+                "autocomplete": "email",
+                "inputmode": "email",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def __init__(self, *args: Any, suggested: Sequence[datetime.time] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Field order: times first, then email.
+        self.order_fields([f"time_{n}" for n in range(1, self.sessions + 1)])
+        for session, value in enumerate(suggested, start=1):
+            if session <= self.sessions:
+                field = self.fields[f"time_{session}"]
+                field.help_text = f"Your therapist suggests {time_in_words(value)}."
+                field.widget.attrs["aria-describedby"] = f"id_time_{session}-help"
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if (
+            cleaned.get("email_reminders")
+            and not cleaned.get("email")
+            and "email" not in (self.errors)
+        ):
+            self.add_error("email", "Type your email address, or choose “No emails”.")
+        return cleaned
+
+
+class ReminderDefaultsForm(ReminderTimesForm):
+    """The therapist's defaults for a patient."""
+
+    email_reminders = forms.BooleanField(
+        label="Send reminder emails",
+        required=False,
+        help_text="Applies until the patient chooses for themselves.",
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input", "role": "switch"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("select_class", "form-select")
+        super().__init__(*args, **kwargs)
+        for session in range(1, self.sessions + 1):
+            self.fields[f"time_{session}"].label = (
+                "Reminder time" if self.sessions == 1 else f"Session {session}"
+            )

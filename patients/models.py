@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from exercises.models import Dose, Precaution, Side
+from patients.reminder_times import resolve_times, validate_reminder_times
 from prescriptions.models import MAX_TIMES_PER_DAY
 
 if TYPE_CHECKING:
@@ -76,6 +77,35 @@ class Patient(models.Model):
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Reminders. The therapist sets defaults; the patient's own choice, once made, wins.
+    default_reminder_times = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_reminder_times],
+        help_text="The therapist's times (HH:MM, one per daily session); empty: suggested times.",
+    )
+    default_email_reminders = models.BooleanField(
+        default=False,
+        help_text="The therapist's default: email reminders unless the patient chooses.",
+    )
+    reminder_times = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_reminder_times],
+        help_text="The patient's own times (HH:MM); empty: the therapist's.",
+    )
+    email_reminders = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="The patient's own choice; empty: the therapist's default.",
+    )
+    # The random half of the private calendar link; the other half is a signature made with
+    # SECRET_KEY (see patients.calendar_feed), so this value alone, in a backup or the audit
+    # trail, opens nothing. Empty: no link. A new key makes the old link answer 404.
+    calendar_key = models.CharField(
+        max_length=32, null=True, blank=True, unique=True, editable=False
+    )
+
     objects = PatientQuerySet.as_manager()
 
     class Meta:
@@ -98,6 +128,28 @@ class Patient(models.Model):
 
     def condition_labels(self) -> list[str]:
         return [Precaution(code).label for code in self.conditions if code in Precaution.values]
+
+    @property
+    def wants_email_reminders(self) -> bool:
+        """The patient's own choice, or the therapist's default until they make one."""
+        if self.email_reminders is None:
+            return self.default_email_reminders
+        return self.email_reminders
+
+    @property
+    def gets_email_reminders(self) -> bool:
+        """Reminder emails go out: wanted, and there is an address to send them to."""
+        return self.wants_email_reminders and bool(self.user.email)
+
+    def reminder_times_for(self, sessions: int) -> list[datetime.time]:
+        """The reminder time of each session, for a day plan with ``sessions`` sessions."""
+        return resolve_times(
+            sessions, own=self.reminder_times, therapist=self.default_reminder_times
+        )
+
+    @staticmethod
+    def new_calendar_key() -> str:
+        return secrets.token_urlsafe(18)
 
 
 def hash_token(token: str) -> str:
@@ -333,3 +385,74 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Not sent"
+
+
+class ReminderEmailQuerySet(models.QuerySet["ReminderEmail"]):
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> ReminderEmailQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(Q(patient__user=user) | Q(patient__care_team=user)).distinct()
+
+
+class ReminderEmail(models.Model):
+    """The record of one reminder email: one row per patient, day and session, ever.
+
+    A sender claims the row (``pending``) in its own committed transaction before it sends, and
+    marks it ``sent`` afterwards; the unique constraint is what makes a second sender, a rerun
+    or a retry find the row instead of sending again. See ``patients.reminders``.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="reminder_emails")
+    date = models.DateField(help_text="The patient's local date.")
+    session = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TIMES_PER_DAY)]
+    )
+    status = models.CharField(
+        max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
+    )
+    due_at = models.DateTimeField(help_text="The reminder time, as an instant.")
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a sender last took it on; empty: free to retry."
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReminderEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-session"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "date", "session"], name="one_reminder_email_per_session"
+            ),
+            models.CheckConstraint(
+                condition=Q(session__gte=1) & Q(session__lte=MAX_TIMES_PER_DAY),
+                name="reminder_email_session_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ReminderStatus.values), name="reminder_email_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReminderStatus.SENT) | Q(sent_at__isnull=False),
+                name="reminder_email_sent_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status=ReminderStatus.PENDING),
+                name="reminder_email_pending_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder of {self.date} (session {self.session}): {self.get_status_display()}"

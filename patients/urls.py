@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 
 from patients import views
 
@@ -40,4 +40,23 @@ urlpatterns = [
     path("report/guidance/", views.report_guidance, name="report_guidance"),
     path("history/", views.history, name="history"),
     path("invite/<str:token>/", views.accept_invitation_view, name="accept_invitation"),
+    path("reminders/", views.reminders, name="reminders"),
+    path(
+        "reminders/suggested-times/",
+        views.reminders_use_suggested,
+        name="reminders_use_suggested",
+    ),
+    path("reminders/calendar/", views.calendar_link, name="calendar_link"),
+    path("reminders/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    re_path(
+        r"^calendar/(?P<token>[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,100})\.ics$",
+        views.calendar_feed,
+        name="calendar_feed",
+    ),
+    # The therapist's side, next to the workspace's own patient pages under /clinic/.
+    path(
+        "clinic/patients/<int:pk>/reminders/",
+        views.reminder_defaults,
+        name="reminder_defaults",
+    ),
 ]

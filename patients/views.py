@@ -10,20 +10,43 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
-from patients.forms import ChoosePasswordForm, PainReportForm, ReportTargetForm
+from patients import reminders as reminder_services
+from patients.calendar_feed import (
+    calendar_url,
+    feed_events,
+    feed_patient,
+    render_calendar,
+    subscribe_url,
+)
+from patients.forms import (
+    ChoosePasswordForm,
+    PainReportForm,
+    ReminderDefaultsForm,
+    ReminderPreferencesForm,
+    ReportTargetForm,
+)
 from patients.history import load_history
-from patients.models import PainReport, Patient
+from patients.models import PainReport, Patient, ReminderEmail
 from patients.plan import load_day_plan
-from patients.roles import patient_required
+from patients.reminder_times import resolve_times, time_in_words
+from patients.roles import patient_required, therapist_required
 from patients.services import (
     InvitationUnusable,
     NotAllowed,
@@ -285,4 +308,164 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("patients:today")
     return render(
         request, "patients/invitation_accept.html", {"form": form, "patient": invitation.patient}
+    )
+
+
+# --- Reminders -----------------------------------------------------------------------------------
+
+
+def _times_in_words(times: list[datetime.time]) -> list[str]:
+    return [time_in_words(value) for value in times]
+
+
+@never_cache
+@patient_required
+@require_http_methods(["GET", "POST"])
+def reminders(request: HttpRequest) -> HttpResponse:
+    """The patient's reminders: a time for each daily session, email or not, calendar link."""
+    patient = _patient(request)
+    sessions = reminder_services.reminder_session_count(patient, patient.local_today())
+    suggested = resolve_times(sessions, own=[], therapist=patient.default_reminder_times)
+    form = ReminderPreferencesForm(
+        request.POST if request.method == "POST" else None,
+        sessions=sessions,
+        times=patient.reminder_times_for(sessions),
+        suggested=suggested,
+        initial={
+            "email_reminders": "yes" if patient.wants_email_reminders else "no",
+            "email": patient.user.email,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        reminder_services.save_reminder_preferences(
+            patient=patient,
+            times=form.times,
+            email_reminders=form.cleaned_data["email_reminders"],
+            email=form.cleaned_data["email"],
+        )
+        times = ", ".join(_times_in_words(patient.reminder_times_for(sessions)))
+        if patient.email_reminders:
+            messages.success(request, f"Saved. We will email you at {times}.")
+        else:
+            messages.success(request, f"Saved. Your reminder times: {times}. No emails.")
+        return redirect("patients:reminders")
+    feed_url = calendar_url(patient)
+    context = {
+        "form": form,
+        "patient": patient,
+        "sessions": sessions,
+        "own_times": bool(patient.reminder_times) and len(patient.reminder_times) >= sessions,
+        "suggested_words": _times_in_words(suggested),
+        "feed_url": feed_url,
+        "subscribe_url": subscribe_url(feed_url) if feed_url else None,
+    }
+    return render(request, "patients/reminders.html", context, status=400 if form.errors else 200)
+
+
+@never_cache
+@patient_required
+@require_POST
+def reminders_use_suggested(request: HttpRequest) -> HttpResponse:
+    reminder_services.use_therapist_times(patient=_patient(request))
+    messages.success(request, "Done. Your reminders now follow your therapist’s times.")
+    return redirect("patients:reminders")
+
+
+@never_cache
+@patient_required
+@require_POST
+def calendar_link(request: HttpRequest) -> HttpResponse:
+    """Make (or remake) the private calendar link, or remove it."""
+    patient = _patient(request)
+    if request.POST.get("action") == "remove":
+        reminder_services.remove_calendar_link(patient=patient)
+        messages.success(request, "The calendar link is removed. It no longer works.")
+    else:
+        had_link = bool(patient.calendar_key)
+        reminder_services.reset_calendar_link(patient=patient)
+        messages.success(
+            request,
+            "Here is your new calendar link. The old one no longer works."
+            if had_link
+            else "Here is your calendar link.",
+        )
+    return redirect(f"{reverse('patients:reminders')}#calendar")
+
+
+@require_safe
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The private iCalendar feed: no login (calendar apps have none), the token is the key."""
+    now = timezone.now()
+    patient = feed_patient(token, now=now)
+    if patient is None:
+        raise Http404("No such calendar.")
+    events = feed_events(
+        patient,
+        patient.reminder_programs,  # type: ignore[attr-defined]
+        today=patient.local_today(now),
+    )
+    response = HttpResponse(
+        render_calendar(patient, events, now=now), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="rehabit.ics"'
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    add_never_cache_headers(response)
+    return response
+
+
+def _masked_email(email: str) -> str:
+    """ "pat.lee@example.org" → "p•••@example.org": enough to recognise, not to harvest."""
+    name, _, domain = email.partition("@")
+    return f"{name[:1]}•••@{domain}" if domain else ""
+
+
+@csrf_exempt  # RFC 8058: the mail program's one-click POST carries no cookie or CSRF token
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop reminder emails without logging in: GET asks, POST (a button or a mail program's
+    one-click request) does it."""
+    patient = reminder_services.patient_for_unsubscribe(token)
+    if patient is None:
+        return render(request, "patients/unsubscribe.html", {"unknown": True}, status=404)
+    context = {"masked_email": _masked_email(patient.user.email), "token": token}
+    if request.method == "POST":
+        reminder_services.unsubscribe(patient=patient)
+        return render(request, "patients/unsubscribe.html", {**context, "done": True})
+    return render(request, "patients/unsubscribe.html", context)
+
+
+@never_cache
+@therapist_required
+@require_http_methods(["GET", "POST"])
+def reminder_defaults(request: HttpRequest, pk: int) -> HttpResponse:
+    """The therapist's default reminder times and email switch for one patient."""
+    patient = get_object_or_404(
+        Patient.objects.for_therapist(request.user).select_related("user"), pk=pk
+    )
+    sessions = reminder_services.reminder_session_count(patient, patient.local_today())
+    form = ReminderDefaultsForm(
+        request.POST if request.method == "POST" else None,
+        sessions=sessions,
+        times=resolve_times(sessions, own=[], therapist=patient.default_reminder_times),
+        initial={"email_reminders": patient.default_email_reminders},
+    )
+    if request.method == "POST" and form.is_valid():
+        reminder_services.save_reminder_defaults(
+            patient=patient, times=form.times, email_reminders=form.cleaned_data["email_reminders"]
+        )
+        messages.success(request, f"Reminder defaults saved for {patient.display_name}.")
+        return redirect("patients:reminder_defaults", pk=patient.pk)
+    context = {
+        "patient": patient,
+        "form": form,
+        "sessions": sessions,
+        "own_words": _times_in_words(patient.reminder_times_for(sessions))
+        if len(patient.reminder_times) >= sessions
+        else [],
+        "effective_words": _times_in_words(patient.reminder_times_for(sessions)),
+        "recent": ReminderEmail.objects.filter(patient=patient)[:10],
+    }
+    return render(
+        request, "patients/reminder_defaults.html", context, status=400 if form.errors else 200
     )
