@@ -1,0 +1,127 @@
+"""End-to-end journeys in a real browser: the therapist builds, the patient follows and reports,
+the therapist sees what happened. Each screen is saved under screenshots/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import PHONE, assert_accessible, log_in, screenshot
+from tests.factories import TherapistFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NEW_PASSWORD = "walking every morning"
+
+
+@pytest.fixture
+def catalogue(db):
+    call_command("load_catalogue", stdout=StringIO())
+    call_command("load_templates", stdout=StringIO())
+
+
+def therapist_builds_a_program(page: Page, base: str, username: str) -> str:
+    """Adds Ada, starts a program from a template, changes a dose; returns the invitation link."""
+    log_in(page, base, username)
+    screenshot(page, "01-therapist-caseload")
+    page.get_by_role("link", name="Add patient").first.click()
+    page.get_by_label("First name").fill("Ada")
+    page.get_by_label("Last name").fill("Stone")
+    page.get_by_label("Time zone").select_option("Europe/Berlin")
+    page.get_by_role("button", name=re.compile("Add patient|Save")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ada Stone")
+    screenshot(page, "02-therapist-patient")
+
+    page.get_by_role("link", name="New program").first.click()
+    page.get_by_role("link", name=re.compile(r"Use this\W+Gentle low-back")).click()
+    assert_accessible(page)
+    reps = page.get_by_label("Reps", exact=True).first
+    reps.fill("8")
+    screenshot(page, "03-therapist-builder")
+    page.get_by_role("button", name=re.compile("^Save")).click()
+    expect(page.locator("body")).to_contain_text(re.compile(r"\b8 repetitions|sets of 8\b"))
+    screenshot(page, "04-therapist-program")
+
+    page.get_by_role("link", name=re.compile("handout", re.IGNORECASE)).first.click()
+    expect(page.get_by_role("heading", name="Gentle low-back stretches")).to_be_visible()
+    page.emulate_media(media="print")
+    screenshot(page, "05-therapist-handout-print")
+    page.emulate_media(media="screen")
+    page.go_back()
+
+    page.get_by_role("link", name="Ada Stone").first.click()
+    page.get_by_role("link", name="Invitation link").click()
+    page.get_by_role("button", name=re.compile("Create")).click()
+    link = page.locator("#invitation-link").input_value()
+    screenshot(page, "06-therapist-invitation")
+    page.get_by_role("button", name="Log out").click()
+    return link
+
+
+def check_off_everything(page: Page) -> None:
+    """Tick every exercise of every session, opening later sessions as a patient would."""
+    for _ in range(40):
+        buttons = page.get_by_role("button", name=re.compile("^Mark as done"))
+        ready = [b for b in buttons.all() if b.is_visible() and b.is_enabled()]
+        if ready:
+            ready[0].click()
+            page.wait_for_load_state("networkidle")
+            continue
+        closed = page.locator("details:not([open]) > summary", has_text="Session")
+        if not closed.count():
+            return
+        closed.first.click()
+
+
+def patient_follows_the_program(page: Page, link: str) -> None:
+    page.goto(link)
+    screenshot(page, "10-patient-welcome")
+    page.get_by_label("Choose a password").fill(NEW_PASSWORD)
+    page.get_by_label("Type the same password again").fill(NEW_PASSWORD)
+    page.get_by_role("button", name=re.compile("start")).click()
+    expect(page).to_have_url(re.compile("/today/$"))
+    screenshot(page, "11-patient-today")
+    assert_accessible(page)
+
+    timer_button = page.get_by_role("button", name=re.compile("Start timer")).first
+    timer_button.click()
+    expect(page.locator("[aria-live]").first).to_be_attached()
+    screenshot(page, "12-patient-timer")
+    page.keyboard.press("Escape")
+
+    check_off_everything(page)
+    expect(page.locator("body")).to_contain_text("All done")
+    screenshot(page, "13-patient-all-done")
+
+    page.get_by_role("link", name=re.compile("pain", re.IGNORECASE)).first.click()
+    page.locator("label", has_text=re.compile(r"^\s*7\s*$")).first.click()
+    page.get_by_label(re.compile("Tingling", re.IGNORECASE)).check()
+    screenshot(page, "14-patient-pain-report")
+    assert_accessible(page)
+    page.get_by_role("button", name=re.compile("Send|Save")).click()
+    expect(page.locator("body")).to_contain_text("Stop")
+    expect(page.locator("body")).to_contain_text("contact your therapist")
+    screenshot(page, "15-patient-red-flag")
+    assert_accessible(page)
+    page.get_by_role("link", name="History").first.click()
+    screenshot(page, "16-patient-history")
+    assert_accessible(page)
+    page.get_by_role("button", name="Log out").click()
+
+
+def test_from_a_new_program_to_a_red_flag_the_therapist_sees(live_server, browser, catalogue):
+    therapist = TherapistFactory(username="tess")
+    desk = browser.new_context(viewport={"width": 1280, "height": 900})
+    link = therapist_builds_a_program(desk.new_page(), live_server.url, therapist.username)
+
+    phone = browser.new_context(viewport=PHONE, has_touch=True)
+    patient_follows_the_program(
+        phone.new_page(), link.replace("http://127.0.0.1:8000", live_server.url)
+    )
+    phone.close()
+    desk.close()
