@@ -194,14 +194,21 @@ class ReminderPreferencesForm(ReminderTimesForm):
         ),
     )
 
-    def __init__(self, *args: Any, suggested: Sequence[datetime.time] = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        suggested: Sequence[datetime.time] = (),
+        by_therapist: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         # Field order: times first, then email.
         self.order_fields([f"time_{n}" for n in range(1, self.sessions + 1)])
+        source = "Your therapist suggests" if by_therapist else "Suggested:"
         for session, value in enumerate(suggested, start=1):
             if session <= self.sessions:
                 field = self.fields[f"time_{session}"]
-                field.help_text = f"Your therapist suggests {time_in_words(value)}."
+                field.help_text = f"{source} {time_in_words(value)}."
                 field.widget.attrs["aria-describedby"] = f"id_time_{session}-help"
 
     def clean_email(self) -> str:

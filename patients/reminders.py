@@ -28,6 +28,9 @@ later run re-claims once the lease has passed (if the session is still open and 
 window); a send that raises releases its claim at once for the next run. After
 ``MAX_ATTEMPTS`` tries, or once the window has passed, the row is marked ``failed``.
 
+Claims and sends are stamped with the run's ``now`` moved on by the time the run has taken
+(``RunClock``), so a claim made late in a long run is not mistaken for a stale one.
+
 The one gap no database can close: a crash after the mail server accepted the message but
 before the row is marked sent means one more email after the lease. That window is a single
 UPDATE long; a lost reminder would be worse than that rare second one.
@@ -39,6 +42,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -379,9 +383,25 @@ def expire_claims(*, now: datetime.datetime) -> int:
     )
 
 
-def _send(message: EmailMultiAlternatives) -> None:
+def _send(message: EmailMultiAlternatives, connection: BaseEmailBackend) -> None:
+    connection.open()  # one SMTP connection for the whole run; reopened after an error
     if message.send() != 1:
         raise RuntimeError("the email backend accepted no message")
+
+
+class RunClock:
+    """``now`` as given when the run started, moved on by the time the run has taken.
+
+    Claims and sends are stamped with it: a run that takes a while over many patients stamps a
+    claim with when it was really made, so no other sender mistakes it for a stale one.
+    """
+
+    def __init__(self, start: datetime.datetime) -> None:
+        self.start = start
+        self.started = time.monotonic()
+
+    def __call__(self) -> datetime.datetime:
+        return self.start + datetime.timedelta(seconds=time.monotonic() - self.started)
 
 
 def send_due_reminders(
@@ -392,6 +412,7 @@ def send_due_reminders(
     Not atomic on purpose: each claim commits on its own before its email is sent.
     """
     now = now or timezone.now()
+    clock = RunClock(now)
     result = SendResult(expired=expire_claims(now=now))
     connection = connection or get_connection(
         timeout=getattr(settings, "EMAIL_TIMEOUT", None) or SEND_TIMEOUT_SECONDS
@@ -411,7 +432,7 @@ def send_due_reminders(
                 )
                 for reminder in due:
                     record = state.records.get((patient.pk, reminder.day, reminder.session))
-                    _send_one(reminder, record, connection=connection, now=now, result=result)
+                    _send_one(reminder, record, connection=connection, clock=clock, result=result)
     finally:
         connection.close()
     logger.info(
@@ -430,10 +451,10 @@ def _send_one(
     record: ReminderEmail | None,
     *,
     connection: BaseEmailBackend,
-    now: datetime.datetime,
+    clock: RunClock,
     result: SendResult,
 ) -> None:
-    if not _may_claim(record, now):
+    if not _may_claim(record, clock()):
         result.skipped += 1
         return
     message = reminder_message(reminder, connection=connection)
@@ -442,13 +463,13 @@ def _send_one(
         day=reminder.day,
         session=reminder.session,
         due_at=reminder.due_at,
-        now=now,
+        now=clock(),
     )
     if claim is None:
         result.skipped += 1
         return
     try:
-        _send(message)
+        _send(message, connection)
     except Exception as error:  # any backend failure: free the claim, carry on with others
         gave_up = release_claim(record=claim)
         result.failed += 1
@@ -461,7 +482,7 @@ def _send_one(
         )
         connection.close()  # a broken connection is reopened for the next message
         return
-    mark_sent(record=claim, now=now)
+    mark_sent(record=claim, now=clock())
     result.sent += 1
 
 

@@ -318,6 +318,11 @@ def _times_in_words(times: list[datetime.time]) -> list[str]:
     return [time_in_words(value) for value in times]
 
 
+def _and_list(words: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return " and ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
+
+
 @never_cache
 @patient_required
 @require_http_methods(["GET", "POST"])
@@ -326,11 +331,13 @@ def reminders(request: HttpRequest) -> HttpResponse:
     patient = _patient(request)
     sessions = reminder_services.reminder_session_count(patient, patient.local_today())
     suggested = resolve_times(sessions, own=[], therapist=patient.default_reminder_times)
+    by_therapist = len(patient.default_reminder_times) >= sessions
     form = ReminderPreferencesForm(
         request.POST if request.method == "POST" else None,
         sessions=sessions,
         times=patient.reminder_times_for(sessions),
         suggested=suggested,
+        by_therapist=by_therapist,
         initial={
             "email_reminders": "yes" if patient.wants_email_reminders else "no",
             "email": patient.user.email,
@@ -343,7 +350,7 @@ def reminders(request: HttpRequest) -> HttpResponse:
             email_reminders=form.cleaned_data["email_reminders"],
             email=form.cleaned_data["email"],
         )
-        times = ", ".join(_times_in_words(patient.reminder_times_for(sessions)))
+        times = _and_list(_times_in_words(patient.reminder_times_for(sessions)))
         if patient.email_reminders:
             messages.success(request, f"Saved. We will email you at {times}.")
         else:
@@ -356,6 +363,7 @@ def reminders(request: HttpRequest) -> HttpResponse:
         "sessions": sessions,
         "own_times": bool(patient.reminder_times) and len(patient.reminder_times) >= sessions,
         "suggested_words": _times_in_words(suggested),
+        "by_therapist": by_therapist,
         "feed_url": feed_url,
         "subscribe_url": subscribe_url(feed_url) if feed_url else None,
     }
@@ -367,7 +375,7 @@ def reminders(request: HttpRequest) -> HttpResponse:
 @require_POST
 def reminders_use_suggested(request: HttpRequest) -> HttpResponse:
     reminder_services.use_therapist_times(patient=_patient(request))
-    messages.success(request, "Done. Your reminders now follow your therapist’s times.")
+    messages.success(request, "Done. Your reminders are back to the suggested times.")
     return redirect("patients:reminders")
 
 

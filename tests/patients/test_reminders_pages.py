@@ -53,7 +53,7 @@ def test_one_labelled_time_per_daily_session_with_the_suggested_times(patient_cl
     assert '<label class="time-label" for="id_time_2">Reminder for session 2</label>' in html
     assert 'id="id_time_3"' not in html
     assert (selected(html, "time_1"), selected(html, "time_2")) == ("09:00", "18:00")
-    assert "Your therapist suggests 6:00 in the evening." in html
+    assert "Suggested: 6:00 in the evening." in html
     assert '<option value="18:00" selected>6:00 in the evening</option>' in html
     assert "Europe/Berlin" in html
 
@@ -88,7 +88,7 @@ def test_saving_times_email_and_address(patient, patient_client, program):
     assert patient.email_reminders is True
     assert patient.user.email == "ada@example.net"
     html = page(patient_client)
-    assert "Saved. We will email you at 7:15 in the morning, 7:30 in the evening." in html
+    assert "Saved. We will email you at 7:15 in the morning and 7:30 in the evening." in html
     assert (selected(html, "time_1"), selected(html, "time_2")) == ("07:15", "19:30")
 
 
