@@ -8,7 +8,6 @@ the number of days, programs or items: programs, their items, completions, pain 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -18,8 +17,8 @@ from django.utils import dateformat
 
 from patients.models import PAIN_MAX, Completion, PainReport, Patient
 from patients.services import DEFAULT_PAIN_THRESHOLD
+from prescriptions.adherence import Adherence, DoneByDay, count_day, done_by_day
 from prescriptions.models import Prescription, Status
-from prescriptions.schedule import plan_for_day
 
 # The streak looks back at most this far (and says "more than" when it reaches the edge).
 STREAK_LOOKBACK_DAYS = 365
@@ -71,19 +70,6 @@ class DaySummary:
     @property
     def is_today(self) -> bool:
         return self.day == self.today
-
-
-@dataclass(frozen=True)
-class Adherence:
-    days: int
-    first: datetime.date
-    last: datetime.date
-    due: int
-    done: int
-
-    @property
-    def percent(self) -> int | None:
-        return round(100 * self.done / self.due) if self.due else None
 
 
 @dataclass(frozen=True)
@@ -188,36 +174,28 @@ class History:
     has_programs: bool
 
 
-def _summaries(
+def day_summaries(
     programs: Sequence[Prescription],
-    done_by_day: dict[datetime.date, set[tuple[int, int]]],
+    done: DoneByDay,
     pain_by_day: dict[datetime.date, int],
     first: datetime.date,
     last: datetime.date,
     today: datetime.date,
 ) -> dict[datetime.date, DaySummary]:
+    """Each day from ``first`` to ``last``: what was due and done (counted as in
+    ``prescriptions.adherence``; nothing is due after today) and the highest pain."""
     summaries: dict[datetime.date, DaySummary] = {}
     started = min((program.start_date for program in programs), default=None)
     day = first
     while day <= last:
-        ticked = done_by_day.get(day, set())
-        due = done = sessions = sessions_done = 0
-        if day <= today:
-            for program in plan_for_day(programs, day):
-                for number in program.session_numbers:
-                    keys = [(item.pk, number) for item in program.items]
-                    finished = sum(1 for key in keys if key in ticked)
-                    due += len(keys)
-                    done += finished
-                    sessions += 1
-                    sessions_done += finished == len(keys)
+        count = count_day(programs if day <= today else [], done.get(day, set()), day)
         summaries[day] = DaySummary(
             day=day,
             today=today,
-            due=due,
-            done=done,
-            sessions_due=sessions,
-            sessions_done=sessions_done,
+            due=count.due,
+            done=count.done,
+            sessions_due=count.sessions_due,
+            sessions_done=count.sessions_done,
             pain=pain_by_day.get(day),
             started=started,
         )
@@ -300,11 +278,11 @@ def load_history(patient: Patient, today: datetime.date) -> History:
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
         .prefetch_related("items")
     )
-    done_by_day: dict[datetime.date, set[tuple[int, int]]] = defaultdict(set)
-    for item_id, day, session in Completion.objects.filter(
-        patient=patient, date__gte=first, date__lte=today
-    ).values_list("item_id", "date", "session"):
-        done_by_day[day].add((item_id, session))
+    done = done_by_day(
+        Completion.objects.filter(patient=patient, date__gte=first, date__lte=today).values_list(
+            "item_id", "date", "session"
+        )
+    )
     reports = list(
         PainReport.objects.filter(patient=patient, date__gte=chart_first, date__lte=today).order_by(
             "date", "session"
@@ -314,7 +292,7 @@ def load_history(patient: Patient, today: datetime.date) -> History:
     for report in reports:
         pain_by_day[report.date] = max(report.pain, pain_by_day.get(report.date, 0))
 
-    summaries = _summaries(programs, done_by_day, pain_by_day, first, calendar_last, today)
+    summaries = day_summaries(programs, done, pain_by_day, first, calendar_last, today)
     streak, at_edge = streak_from(summaries, today, lookback)
     weeks = [
         [
