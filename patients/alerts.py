@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import dateformat, timezone
 
 from patients.models import Alert, AlertKind, PainReport, Patient, Severity
+from prescriptions.progression import review_progress
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,51 @@ def findings_for(report: PainReport, *, threshold: int) -> list[Finding]:
     return findings
 
 
+# Pain rising (DESIGN §5): a report whose pain is at least PAIN_RISE_POINTS above the
+# patient's baseline. The baseline is the mean pain of all the patient's reports dated in the
+# BASELINE_DAYS days before the report's date (the report's own day left out), and exists only
+# with at least BASELINE_MIN_REPORTS such reports.
+PAIN_RISE_POINTS = 2
+BASELINE_DAYS = 7
+BASELINE_MIN_REPORTS = 3
+
+
+@dataclass(frozen=True)
+class Baseline:
+    mean: float
+    reports: int
+    first: datetime.date
+    last: datetime.date
+
+
+def pain_baseline(patient: Patient, day: datetime.date) -> Baseline | None:
+    """The patient's pain baseline for a report on ``day``; None with too few reports."""
+    first, last = day - datetime.timedelta(days=BASELINE_DAYS), day - datetime.timedelta(days=1)
+    pains = list(
+        PainReport.objects.filter(patient=patient, date__gte=first, date__lte=last).values_list(
+            "pain", flat=True
+        )
+    )
+    if len(pains) < BASELINE_MIN_REPORTS:
+        return None
+    return Baseline(mean=sum(pains) / len(pains), reports=len(pains), first=first, last=last)
+
+
+def pain_rising_finding(report: PainReport) -> Finding | None:
+    """Pain at least two points above the 7-day baseline, or None."""
+    baseline = pain_baseline(report.patient, report.date)
+    if baseline is None or report.pain - baseline.mean < PAIN_RISE_POINTS:
+        return None
+    return Finding(
+        AlertKind.PAIN_RISING,
+        Severity.WARNING,
+        f"Pain {report.pain}/10 ({_when(report)}): {report.pain - baseline.mean:.1f} points "
+        f"above the average of {baseline.mean:.1f} over the 7 days before ({baseline.reports} "
+        f"reports, {dateformat.format(baseline.first, 'j M')} to "
+        f"{dateformat.format(baseline.last, 'j M')}).",
+    )
+
+
 def open_alert(
     *,
     patient: Patient,
@@ -96,8 +143,41 @@ def open_alert(
 def raise_alerts_for(
     report: PainReport, *, threshold: int, now: datetime.datetime | None = None
 ) -> list[Alert]:
-    """The open alerts this report calls for (new ones created, open ones reused)."""
-    return [
+    """The open alerts this report calls for (new ones created, open ones reused).
+
+    Then the report's program is reviewed for a progression suggestion to the therapist
+    (``prescriptions.progression``): not an alert, but decided from the same reports.
+    """
+    findings = findings_for(report, threshold=threshold)
+    rising = pain_rising_finding(report)
+    if rising is not None:
+        findings.append(rising)
+    alerts = [
         open_alert(patient=report.patient, finding=finding, report=report, now=now)[0]
-        for finding in findings_for(report, threshold=threshold)
+        for finding in findings
     ]
+    review_progress(report=report, now=now)
+    return alerts
+
+
+@transaction.atomic
+def acknowledge_alert(
+    *,
+    alert: Alert,
+    by: AbstractBaseUser,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Alert:
+    """Mark an alert as seen by a therapist, with an optional note.
+
+    Acknowledging an alert that already is leaves it as it was (the first acknowledgement
+    stands), so a retry or a second tab is harmless. Afterwards a new finding of the same kind
+    opens a new alert.
+    """
+    locked = Alert.objects.select_for_update().get(pk=alert.pk)
+    if locked.acknowledged_at is None:
+        locked.acknowledged_at = now or timezone.now()
+        locked.acknowledged_by = by
+        locked.acknowledgement_note = note.strip()
+        locked.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement_note"])
+    return locked

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from exercises.models import Dose, Side
 
@@ -237,6 +238,10 @@ class Prescription(Schedule):
     def covers(self, day: datetime.date) -> bool:
         return self.start_date <= day and (self.end_date is None or day <= self.end_date)
 
+    def get_additional_data(self) -> dict[str, int]:
+        """Stored with each audit-trail entry, so a patient's trail finds it."""
+        return {"patient_id": self.patient_id}
+
 
 class PrescriptionItem(ItemFields):
     prescription = models.ForeignKey(Prescription, on_delete=models.CASCADE, related_name="items")
@@ -254,3 +259,110 @@ class PrescriptionItem(ItemFields):
 
     def is_current_on(self, day: datetime.date) -> bool:
         return self.removed_on is None or day < self.removed_on
+
+    def get_additional_data(self) -> dict[str, int]:
+        """Stored with each audit-trail entry, so the program's and the patient's trail find
+        it, even after the item is deleted."""
+        return {
+            "patient_id": self.prescription.patient_id,
+            "prescription_id": self.prescription_id,
+        }
+
+
+# Progression (DESIGN §5): a safe step up in dose, suggested to the therapist.
+REPS_STEP = 2
+REPS_CAP = 20
+HOLD_STEP = 5
+HOLD_CAP = 60
+
+
+class SuggestionStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for you"
+    APPLIED = "applied", "Applied"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class SuggestionField(models.TextChoices):
+    REPS = "reps", "Repetitions"
+    HOLD_SECONDS = "hold_seconds", "Hold (seconds)"
+
+
+class SuggestionQuerySet(models.QuerySet["ProgressionSuggestion"]):
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> SuggestionQuerySet:
+        """Suggestions are for the care team of the program's patient."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(prescription__patient__care_team=user)
+
+    def pending(self) -> SuggestionQuerySet:
+        return self.filter(status=SuggestionStatus.PENDING)
+
+    def with_item(self) -> SuggestionQuerySet:
+        return self.select_related("item__exercise", "prescription")
+
+
+class ProgressionSuggestion(models.Model):
+    """One step up in one item's dose, suggested after the patient found it too easy.
+
+    At most one suggestion per item waits for a decision; the therapist applies it (the item's
+    dose changes and the program's history shows it) or dismisses it.
+    """
+
+    prescription = models.ForeignKey(
+        Prescription, on_delete=models.CASCADE, related_name="suggestions"
+    )
+    item = models.ForeignKey(PrescriptionItem, on_delete=models.CASCADE, related_name="suggestions")
+    field = models.CharField(max_length=20, choices=SuggestionField.choices)
+    from_value = models.PositiveSmallIntegerField()
+    to_value = models.PositiveSmallIntegerField()
+    reason = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SuggestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=Q(status=SuggestionStatus.PENDING),
+                name="one_pending_suggestion_per_item",
+            ),
+            models.CheckConstraint(
+                condition=Q(to_value__gt=models.F("from_value")),
+                name="suggestion_is_a_step_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(field__in=SuggestionField.values), name="suggestion_field_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=SuggestionStatus.values), name="suggestion_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=SuggestionStatus.PENDING, decided_at__isnull=True)
+                | (~Q(status=SuggestionStatus.PENDING) & Q(decided_at__isnull=False)),
+                name="suggestion_decided_when_not_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.change_in_words} for {self.item.exercise}"
+
+    @property
+    def change_in_words(self) -> str:
+        if self.field == SuggestionField.REPS:
+            return f"{self.from_value} → {self.to_value} repetitions"
+        return f"hold {self.from_value} → {self.to_value} seconds"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == SuggestionStatus.PENDING

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from exercises.models import Equipment, Exercise, ExerciseStep, Side
@@ -30,7 +31,9 @@ from prescriptions.models import (
     PrescriptionItem,
     ProgramTemplate,
     ProgramTemplateItem,
+    ProgressionSuggestion,
     Status,
+    SuggestionStatus,
 )
 
 MAX_ITEMS = 30
@@ -566,3 +569,115 @@ def delete_private_exercise(*, exercise: Exercise, owner: AbstractBaseUser) -> N
             "and history need it."
         )
     exercise.delete()
+
+
+# --- Archiving patients ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def archive_patient(
+    *,
+    patient: Patient,
+    end_programs: bool = False,
+    now: datetime.datetime | None = None,
+) -> Patient:
+    """Take a patient off the caseload and the dashboard, keeping everything they logged.
+
+    ``end_programs`` ends their active and paused programs too (from their local today), so
+    they stop seeing exercises. An archived patient can be restored; only the admin deletes.
+    """
+    now = now or timezone.now()
+    if end_programs:
+        for program in patient.prescriptions.exclude(status=Status.ENDED).select_for_update():
+            set_status(prescription=program, status=Status.ENDED, today=patient.local_today(now))
+    if patient.archived_at is None:
+        patient.archived_at = now
+        patient.save(update_fields=["archived_at"])
+    return patient
+
+
+@transaction.atomic
+def restore_patient(*, patient: Patient) -> Patient:
+    """Bring an archived patient back to the caseload (their programs stay as they are)."""
+    if patient.archived_at is not None:
+        patient.archived_at = None
+        patient.save(update_fields=["archived_at"])
+    return patient
+
+
+# --- Progression suggestions -----------------------------------------------------------------
+
+
+def _pending(suggestion: ProgressionSuggestion) -> ProgressionSuggestion:
+    locked = (
+        ProgressionSuggestion.objects.select_for_update()
+        .select_related("item__exercise", "prescription__patient")
+        .get(pk=suggestion.pk)
+    )
+    if locked.status != SuggestionStatus.PENDING:
+        raise ValidationError(f"This suggestion was already {locked.get_status_display().lower()}.")
+    return locked
+
+
+def _decide(
+    suggestion: ProgressionSuggestion,
+    status: SuggestionStatus,
+    by: AbstractBaseUser,
+    now: datetime.datetime | None,
+) -> None:
+    suggestion.status = status
+    suggestion.decided_by = by
+    suggestion.decided_at = now or timezone.now()
+    suggestion.save(update_fields=["status", "decided_by", "decided_at"])
+
+
+@transaction.atomic
+def apply_suggestion(
+    *,
+    suggestion: ProgressionSuggestion,
+    by: AbstractBaseUser,
+    now: datetime.datetime | None = None,
+) -> ProgressionSuggestion:
+    """Change the item's dose as suggested, through ``replace_items`` so that the change is in
+    the program's audit trail, and mark the suggestion applied.
+
+    Refused (ValidationError) when it was decided already, when the exercise was taken out or
+    the program ended, or when the dose changed since it was suggested.
+    """
+    locked = _pending(suggestion)
+    item, program = locked.item, locked.prescription
+    if program.status == Status.ENDED:
+        raise ValidationError("The program has ended, so its doses no longer change.")
+    if item.removed_on is not None:
+        raise ValidationError(f"{item.exercise.name} was taken out of the program.")
+    current_value = getattr(item, locked.field)
+    if current_value != locked.from_value:
+        raise ValidationError(
+            f"The dose of {item.exercise.name} changed since this was suggested "
+            f"({locked.get_field_display().lower()} is now {current_value or 'not set'}). "
+            "Dismiss the suggestion, or change the dose in the program."
+        )
+    specs = [
+        replace(ItemSpec.from_item(current, keep_id=True), **{locked.field: locked.to_value})
+        if current.pk == item.pk
+        else ItemSpec.from_item(current, keep_id=True)
+        for current in program.items.filter(removed_on__isnull=True)
+        .select_related("exercise")
+        .order_by("position", "pk")
+    ]
+    replace_items(prescription=program, items=specs)
+    _decide(locked, SuggestionStatus.APPLIED, by, now)
+    return locked
+
+
+@transaction.atomic
+def dismiss_suggestion(
+    *,
+    suggestion: ProgressionSuggestion,
+    by: AbstractBaseUser,
+    now: datetime.datetime | None = None,
+) -> ProgressionSuggestion:
+    """Decline a suggestion; the dose stays as it is."""
+    locked = _pending(suggestion)
+    _decide(locked, SuggestionStatus.DISMISSED, by, now)
+    return locked
