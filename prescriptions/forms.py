@@ -564,6 +564,29 @@ class StatusForm(forms.Form):
     )
 
 
+# --- Monitoring -----------------------------------------------------------------------------
+
+ACKNOWLEDGEMENT_NOTE_MAX = 1000
+
+
+class AcknowledgeForm(forms.Form):
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=ACKNOWLEDGEMENT_NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: called the patient, eased the program.",
+    )
+
+
+class ArchiveForm(forms.Form):
+    end_programs = forms.BooleanField(
+        label="Also end their programs, so they no longer see exercises",
+        required=False,
+        initial=True,
+    )
+
+
 # --- Private exercises ----------------------------------------------------------------------
 
 

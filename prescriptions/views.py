@@ -12,20 +12,27 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from exercises.models import Exercise
-from patients.models import Patient
+from patients.alerts import acknowledge_alert
+from patients.models import Alert, Patient
 from patients.roles import therapist_required
 from patients.services import create_invitation, create_patient
+from prescriptions.audit import describe_all, patient_trail, record_access
 from prescriptions.builder import Action, Builder, Workbench, rows_from_items
+from prescriptions.dashboard import load_dashboard
+from prescriptions.export import csv_lines, filename
 from prescriptions.forms import (
+    AcknowledgeForm,
+    ArchiveForm,
     CatalogueSearchForm,
     DuplicateForm,
     ExerciseForm,
@@ -39,16 +46,23 @@ from prescriptions.forms import (
 from prescriptions.handout import contact_line, invitation_access, login_access, safety_points
 from prescriptions.models import (
     ALL_DAYS,
+    WEEKDAY_NAMES,
     Prescription,
     PrescriptionItem,
     ProgramTemplate,
+    ProgressionSuggestion,
     Status,
 )
+from prescriptions.progress import load_progress
 from prescriptions.services import (
+    apply_suggestion,
+    archive_patient,
     delete_private_exercise,
     delete_template,
+    dismiss_suggestion,
     duplicate_program,
     exercise_uses,
+    restore_patient,
     save_as_template,
     save_private_exercise,
     save_program,
@@ -59,6 +73,7 @@ from prescriptions.services import (
 
 PATIENTS_PER_PAGE = 50
 EXERCISES_PER_PAGE = 30
+TRAIL_PER_PAGE = 50
 GET_AND_POST = require_http_methods(["GET", "POST"])
 
 
@@ -170,6 +185,7 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @therapist_required
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     patient = _patient(request, pk)
+    record_access(patient)
     programs = patient.prescriptions.annotate(
         item_count=Count("items", filter=Q(items__removed_on__isnull=True)),
         status_order=Case(
@@ -207,6 +223,197 @@ def patient_invitation(request: HttpRequest, pk: int) -> HttpResponse:
     context["pending_invitation"] = patient.invitations.usable().first()
     context["active_program"] = patient.prescriptions.active().first()
     return render(request, "prescriptions/invitation.html", context)
+
+
+# --- Monitoring: dashboard, progress, alerts, suggestions, export, audit trail --------------
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    """Where to go back to after a POST: the page it came from, if it is one of ours."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@require_GET
+@therapist_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The caseload ordered by need: urgent alerts, other alerts, then the lowest adherence."""
+    board = load_dashboard(request.user)
+    page = Paginator(board.rows, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "prescriptions/dashboard.html",
+        {"board": board, "page": page, "acknowledge_form": AcknowledgeForm()},
+    )
+
+
+@require_GET
+@therapist_required
+def patient_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """How the patient is doing on a program: pain, adherence, notes, changes, suggestions."""
+    patient = _patient(request, pk)
+    chosen = request.GET.get("program", "")
+    progress = load_progress(patient, program_id=int(chosen) if chosen.isdigit() else None)
+    record_access(patient)
+    return render(
+        request,
+        "prescriptions/patient_progress.html",
+        {
+            "patient": patient,
+            "progress": progress,
+            "program": progress.program,
+            "acknowledge_form": AcknowledgeForm(),
+            "weekdays": [(name, name[:3]) for name in WEEKDAY_NAMES],
+        },
+    )
+
+
+@require_POST
+@therapist_required
+def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = get_object_or_404(
+        Alert.objects.for_user(request.user).select_related("patient__user"), pk=pk
+    )
+    form = AcknowledgeForm(request.POST)
+    if form.is_valid():
+        was_open = alert.is_open
+        acknowledge_alert(alert=alert, by=request.user, note=form.cleaned_data["note"])
+        if was_open:
+            messages.success(
+                request,
+                f"Acknowledged: {alert.get_kind_display().lower()} for "
+                f"{alert.patient.display_name}.",
+            )
+        else:
+            messages.info(request, "This alert was already acknowledged.")
+    else:
+        messages.error(request, " ".join(form.errors.get("note", ["Check the note."])))
+    return redirect(_next_url(request, reverse("clinic:dashboard")))
+
+
+def _suggestion(request: HttpRequest, pk: int) -> ProgressionSuggestion:
+    return get_object_or_404(
+        ProgressionSuggestion.objects.for_user(request.user).select_related(
+            "item__exercise", "prescription__patient__user"
+        ),
+        pk=pk,
+    )
+
+
+@require_POST
+@therapist_required
+def suggestion_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    suggestion = _suggestion(request, pk)
+    default = reverse("clinic:patient_progress", args=[suggestion.prescription.patient_id])
+    try:
+        apply_suggestion(suggestion=suggestion, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Applied: {suggestion.item.exercise.name}, {suggestion.change_in_words}. "
+            f"{suggestion.prescription.patient.display_name} sees it from now on.",
+        )
+    return redirect(_next_url(request, default))
+
+
+@require_POST
+@therapist_required
+def suggestion_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    suggestion = _suggestion(request, pk)
+    default = reverse("clinic:patient_progress", args=[suggestion.prescription.patient_id])
+    try:
+        dismiss_suggestion(suggestion=suggestion, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Dismissed. {suggestion.item.exercise.name} keeps its dose.")
+    return redirect(_next_url(request, default))
+
+
+@require_GET
+@therapist_required
+def patient_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    """The patient's completions and pain reports as a CSV download, streamed."""
+    patient = _patient(request, pk)
+    record_access(patient)
+    response = StreamingHttpResponse(csv_lines(patient), content_type="text/csv; charset=utf-8")
+    name = filename(patient, patient.local_today())
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+@therapist_required
+def patient_audit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who opened or changed the patient's record, programs, reports and alerts, and when."""
+    patient = _patient(request, pk)
+    record_access(patient)
+    page = Paginator(patient_trail(patient), TRAIL_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "prescriptions/patient_audit.html",
+        {
+            "patient": patient,
+            "page": page,
+            "entries": describe_all(page.object_list, patient=patient),
+        },
+    )
+
+
+@GET_AND_POST
+@therapist_required
+def patient_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then take the patient off the caseload; everything they logged is kept."""
+    patient = _patient(request, pk)
+    if patient.archived_at is not None:
+        messages.info(request, f"{patient.display_name} is already archived.")
+        return redirect("clinic:patient_detail", pk=patient.pk)
+    form = ArchiveForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        archive_patient(patient=patient, end_programs=form.cleaned_data["end_programs"])
+        messages.success(
+            request,
+            f"{patient.display_name} is archived. Everything they logged is kept; you find "
+            "them under Archived patients and can restore them there.",
+        )
+        return redirect("clinic:caseload")
+    running = list(patient.prescriptions.exclude(status=Status.ENDED).order_by("-start_date"))
+    return render(
+        request,
+        "prescriptions/patient_archive.html",
+        {"patient": patient, "form": form, "running": running},
+    )
+
+
+@require_POST
+@therapist_required
+def patient_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = _patient(request, pk)
+    restore_patient(patient=patient)
+    messages.success(
+        request,
+        f"{patient.display_name} is back on your caseload. Their programs are as they were.",
+    )
+    return redirect("clinic:patient_detail", pk=patient.pk)
+
+
+@require_GET
+@therapist_required
+def archived_patients(request: HttpRequest) -> HttpResponse:
+    patients = (
+        Patient.objects.for_therapist(request.user)
+        .filter(archived_at__isnull=False)
+        .select_related("user")
+        .order_by("-archived_at", "pk")
+    )
+    page = Paginator(patients, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "prescriptions/archived_patients.html", {"page": page})
 
 
 # --- Programs -------------------------------------------------------------------------------
@@ -394,6 +601,7 @@ def _render_builder(
 @therapist_required
 def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     program = _program(request, pk)
+    record_access(program.patient)
     items = list(program.items.select_related("exercise").order_by("position", "pk"))
     conditions = program.patient.conditions
     current = [
@@ -523,6 +731,7 @@ def program_handout(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     patient = program.patient
+    record_access(patient)
     has_password = patient.user.has_usable_password()
     context: dict[str, Any] = {
         "program": program,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from patients.models import Invitation
-from prescriptions.models import Prescription, ProgramTemplate, Status
+from patients.models import Alert, AlertKind, Invitation, Severity
+from prescriptions.models import Prescription, ProgramTemplate, ProgressionSuggestion, Status
 from tests.factories import (
     ExerciseFactory,
     PrescriptionFactory,
@@ -24,6 +24,11 @@ PATIENT_URLS = [
     "patient_invitation",
     "program_start",
     "program_create",
+    "patient_progress",
+    "patient_export",
+    "patient_audit",
+    "patient_archive",
+    "patient_restore",
 ]
 PROGRAM_URLS = [
     "program_detail",
@@ -36,17 +41,30 @@ PROGRAM_URLS = [
 ]
 TEMPLATE_URLS = ["template_detail", "template_edit", "template_delete"]
 EXERCISE_URLS = ["exercise_detail", "exercise_edit", "exercise_delete"]
+ALERT_URLS = ["alert_acknowledge"]
+SUGGESTION_URLS = ["suggestion_apply", "suggestion_dismiss"]
 PLAIN_URLS = [
     "caseload",
+    "dashboard",
+    "archived_patients",
     "patient_create",
     "template_list",
     "template_create",
     "exercise_list",
     "exercise_create",
 ]
-POST_ONLY = {"program_status"}
+POST_ONLY = {
+    "program_status",
+    "patient_restore",
+    "alert_acknowledge",
+    "suggestion_apply",
+    "suggestion_dismiss",
+}
 GET_ONLY = {
     "patient_detail",
+    "patient_progress",
+    "patient_export",
+    "patient_audit",
     "program_start",
     "program_detail",
     "program_end",
@@ -55,9 +73,22 @@ GET_ONLY = {
 }
 
 
+def alert_and_suggestion(program: Prescription) -> dict[str, object]:
+    """An open alert for the program's patient and a progression suggestion waiting."""
+    item = program.items.first() or PrescriptionItemFactory(prescription=program)
+    return {
+        "alert": Alert.objects.create(
+            patient=program.patient, kind=AlertKind.RED_FLAG, severity=Severity.URGENT, message="x"
+        ),
+        "suggestion": ProgressionSuggestion.objects.create(
+            prescription=program, item=item, field="reps", from_value=10, to_value=12, reason="r"
+        ),
+    }
+
+
 @pytest.fixture
 def theirs(other_therapist, other_patient):
-    """Another therapist's patient, program, private exercise and template."""
+    """Another therapist's patient, program, private exercise, template, alert, suggestion."""
     program = PrescriptionFactory(patient=other_patient, prescribed_by=other_therapist)
     PrescriptionItemFactory(prescription=program)
     template = ProgramTemplateFactory(owner=other_therapist)
@@ -67,6 +98,7 @@ def theirs(other_therapist, other_patient):
         "program": program,
         "exercise": ExerciseFactory(owner=other_therapist),
         "template": template,
+        **alert_and_suggestion(program),
     }
 
 
@@ -76,6 +108,8 @@ def cases(theirs):
         (PROGRAM_URLS, "program"),
         (TEMPLATE_URLS, "template"),
         (EXERCISE_URLS, "exercise"),
+        (ALERT_URLS, "alert"),
+        (SUGGESTION_URLS, "suggestion"),
     ):
         for name in names:
             yield name, reverse(f"clinic:{name}", args=[theirs[key].pk])
@@ -84,7 +118,15 @@ def cases(theirs):
 def test_every_workspace_url_is_covered_here():
     from prescriptions.urls import urlpatterns
 
-    covered = set(PATIENT_URLS + PROGRAM_URLS + TEMPLATE_URLS + EXERCISE_URLS + PLAIN_URLS)
+    covered = set(
+        PATIENT_URLS
+        + PROGRAM_URLS
+        + TEMPLATE_URLS
+        + EXERCISE_URLS
+        + ALERT_URLS
+        + SUGGESTION_URLS
+        + PLAIN_URLS
+    )
     assert {pattern.name for pattern in urlpatterns} == covered
 
 
@@ -110,6 +152,10 @@ def test_therapist_cannot_change_another_therapists_things(therapist_client, the
     assert type(exercise).objects.filter(pk=exercise.pk).exists()
     assert not Invitation.objects.exists()
     assert Prescription.objects.count() == 1
+    theirs["patient"].refresh_from_db()
+    assert theirs["patient"].archived_at is None
+    assert Alert.objects.get(pk=theirs["alert"].pk).is_open
+    assert ProgressionSuggestion.objects.get(pk=theirs["suggestion"].pk).is_pending
 
 
 def test_therapist_cannot_open_another_therapists_patient(therapist_client, other_patient):
@@ -120,9 +166,11 @@ def test_therapist_cannot_open_another_therapists_patient(therapist_client, othe
 
 
 def test_unknown_ids_answer_404(therapist_client):
-    for name in PATIENT_URLS + PROGRAM_URLS + TEMPLATE_URLS + EXERCISE_URLS:
-        if name not in POST_ONLY:
-            assert therapist_client.get(reverse(f"clinic:{name}", args=[999999])).status_code == 404
+    for name in (
+        PATIENT_URLS + PROGRAM_URLS + TEMPLATE_URLS + EXERCISE_URLS + ALERT_URLS + SUGGESTION_URLS
+    ):
+        method = therapist_client.post if name in POST_ONLY else therapist_client.get
+        assert method(reverse(f"clinic:{name}", args=[999999])).status_code == 404, name
 
 
 def test_a_colleague_on_the_care_team_reaches_the_shared_patient(
@@ -150,6 +198,7 @@ def test_patients_do_not_reach_the_workspace(patient_client, patient, prescripti
         "program": prescription,
         "template": theirs["template"],
         "exercise": theirs["exercise"],
+        **alert_and_suggestion(prescription),
     }
     for name, url in [
         *cases(own),

@@ -1,0 +1,221 @@
+"""The therapist's dashboard: the caseload ordered by need, adherence over 7 and 28 days, last
+activity, the latest pain with a 14-day sparkline, and open alerts; a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import dateformat, timezone
+
+from patients.models import Alert, AlertKind, Severity
+from prescriptions.models import ProgressionSuggestion
+from tests.factories import (
+    CompletionFactory,
+    PainReportFactory,
+    PatientFactory,
+    PrescriptionFactory,
+    PrescriptionItemFactory,
+    UserFactory,
+)
+from tests.monitoring.conftest import days_ago
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = reverse("clinic:dashboard")
+
+
+def named(therapist, first: str, last: str = "Test"):
+    return PatientFactory(therapist=therapist, user=UserFactory(first_name=first, last_name=last))
+
+
+def with_program(patient, done_days: int, *, window: int = 7):
+    """A daily one-exercise program started 40 days ago, done on ``done_days`` of the
+    ``window`` days before today."""
+    today = patient.local_today()
+    program = PrescriptionFactory(patient=patient, start_date=days_ago(today, 40))
+    item = PrescriptionItemFactory(prescription=program)
+    for count in range(1, done_days + 1):
+        CompletionFactory(item=item, date=days_ago(today, count))
+    return item
+
+
+def alert(patient, severity: str, kind: str = AlertKind.PAIN_ABOVE_THRESHOLD) -> Alert:
+    return Alert.objects.create(patient=patient, kind=kind, severity=severity, message="x")
+
+
+def order_of(html: str, *names: str) -> list[str]:
+    return sorted(names, key=html.index)
+
+
+def text(html: str) -> str:
+    """The page's words, without tags, spaces collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_caseload_comes_urgent_first_then_alerts_then_lowest_adherence(
+    therapist_client, therapist
+):
+    urgent = named(therapist, "Urgent")
+    with_program(urgent, 7)
+    alert(urgent, Severity.URGENT, AlertKind.RED_FLAG)
+    warned = named(therapist, "Warned")
+    with_program(warned, 6)
+    alert(warned, Severity.WARNING)
+    low = named(therapist, "Low")
+    with_program(low, 1)
+    middle = named(therapist, "Middle")
+    with_program(middle, 4)
+    idle = named(therapist, "Idle")  # no program: nothing due
+    html = therapist_client.get(DASHBOARD).content.decode()
+    names = [p.display_name for p in (idle, middle, low, warned, urgent)]
+    assert order_of(html, *names) == [
+        "Urgent Test",
+        "Warned Test",
+        "Low Test",
+        "Middle Test",
+        "Idle Test",
+    ]
+    assert 'class="mon-row need-0"' in html
+    assert "1 patient with an urgent alert 2 open alerts" in text(html)
+
+
+def test_adherence_is_shown_over_7_and_28_days_up_to_yesterday(therapist_client, patient):
+    item = with_program(patient, 5)  # 5 of the last 7 days
+    today = patient.local_today()
+    for count in range(10, 25):  # 15 more days within 28
+        CompletionFactory(item=item, date=days_ago(today, count))
+    CompletionFactory(item=item, date=today)  # today is still open: not counted
+    html = therapist_client.get(DASHBOARD).content.decode()
+    week = re.search(r'data-label="Last 7 days">\s*<span class="mon-percent [^"]+">(\d+)%', html)
+    month = re.search(r'data-label="Last 28 days">\s*<span class="mon-percent [^"]+">(\d+)%', html)
+    assert (week.group(1), month.group(1)) == ("71", "71")
+    assert "5 of 7" in html
+    assert "20 of 28" in html
+
+
+def test_a_patient_without_a_running_program_has_nothing_due(therapist_client, patient):
+    html = therapist_client.get(DASHBOARD).content.decode()
+    assert html.count("Nothing due") == 2
+    assert "No program running" in html
+    assert "Nothing logged yet" in html
+
+
+def test_last_activity_is_the_latest_tick_or_report(therapist_client, patient):
+    item = with_program(patient, 0)
+    today = patient.local_today()
+    completion = CompletionFactory(item=item, date=days_ago(today, 3))
+    completion.completed_at = timezone.now() - datetime.timedelta(days=3)
+    completion.save()
+    html = therapist_client.get(DASHBOARD).content.decode()
+    assert '<span class="mon-stale">3 days ago</span>' in html
+
+
+def test_the_latest_pain_comes_with_an_accessible_14_day_sparkline(therapist_client, patient):
+    with_program(patient, 7)
+    today = patient.local_today()
+    PainReportFactory(patient=patient, date=days_ago(today, 20), pain=9)  # too old to plot
+    for count, pain in ((9, 2), (5, 4), (1, 6)):
+        PainReportFactory(patient=patient, date=days_ago(today, count), pain=pain)
+    PainReportFactory(patient=patient, date=days_ago(today, 1), session=2, pain=3)
+    html = therapist_client.get(DASHBOARD).content.decode()
+    svg = re.search(r'<svg class="spark".*?</svg>', html, re.S).group(0)
+    assert 'role="img"' in svg
+    assert f'aria-labelledby="spark-{patient.pk}-title spark-{patient.pk}-desc"' in svg
+    assert f'<title id="spark-{patient.pk}-title">Pain, last 14 days</title>' in svg
+    assert "lowest 2, highest 6, latest 6" in svg  # the highest of each day is plotted
+    assert "Threshold 5; above it on 1 day." in svg
+    assert svg.count("<circle") == 3
+    assert 'class="spark-threshold"' in svg
+    # The latest report is session 2 of yesterday.
+    latest = dateformat.format(days_ago(today, 1), "j M")
+    assert f"3 /10 latest, {latest}" in text(html)
+
+
+def test_open_alerts_are_listed_with_an_acknowledge_form(therapist_client, patient):
+    with_program(patient, 7)
+    open_one = alert(patient, Severity.WARNING, AlertKind.INACTIVITY)
+    done = alert(patient, Severity.WARNING)
+    done.acknowledged_at = timezone.now()
+    done.save()
+    html = therapist_client.get(DASHBOARD).content.decode()
+    assert reverse("clinic:alert_acknowledge", args=[open_one.pk]) in html
+    assert reverse("clinic:alert_acknowledge", args=[done.pk]) not in html
+    assert "Missed sessions" in html
+
+
+def test_only_the_therapists_current_patients_are_shown(therapist_client, therapist, other_patient):
+    named(therapist, "Current")
+    archived = named(therapist, "Archived")
+    archived.archived_at = timezone.now()
+    archived.save()
+    html = therapist_client.get(DASHBOARD).content.decode()
+    assert "Current Test" in html
+    assert "Archived Test" not in html
+    assert other_patient.display_name not in html
+    assert "1 current patient" in text(html)
+
+
+def test_waiting_suggestions_are_counted_with_a_link_to_them(
+    therapist_client, patient, program, bridge
+):
+    ProgressionSuggestion.objects.create(
+        prescription=program, item=bridge, field="reps", from_value=10, to_value=12, reason="r"
+    )
+    html = therapist_client.get(DASHBOARD).content.decode()
+    progress = reverse("clinic:patient_progress", args=[patient.pk])
+    assert f'href="{progress}#suggestions">1 suggestion<' in html
+
+
+def test_the_dashboard_is_first_in_the_therapists_menu(therapist_client):
+    html = therapist_client.get(reverse("clinic:caseload")).content.decode()
+    menu = html[html.index('aria-label="Main"') :]
+    assert menu.index(DASHBOARD) < menu.index('href="/clinic/"')
+
+
+def test_patients_and_visitors_do_not_reach_the_dashboard(patient_client, client):
+    assert patient_client.get(DASHBOARD).status_code == 404
+    assert client.get(DASHBOARD)["Location"].startswith(reverse("login"))
+
+
+def _busy_caseload(therapist, count: int) -> None:
+    """Patients with two programs of two items, completions, reports, alerts, suggestions."""
+    for index in range(count):
+        patient = PatientFactory(therapist=therapist)
+        today = patient.local_today()
+        for _ in range(2):
+            program = PrescriptionFactory(patient=patient, start_date=days_ago(today, 30))
+            items = [PrescriptionItemFactory(prescription=program) for _ in range(2)]
+            for count_back in range(1, 6):
+                CompletionFactory(item=items[0], date=days_ago(today, count_back))
+            ProgressionSuggestion.objects.create(
+                prescription=program,
+                item=items[1],
+                field="reps",
+                from_value=10,
+                to_value=12,
+                reason="r",
+            )
+        for count_back in range(1, 4):
+            PainReportFactory(patient=patient, date=days_ago(today, count_back), pain=index % 10)
+        alert(patient, Severity.URGENT if index % 2 else Severity.WARNING)
+
+
+@pytest.mark.parametrize("patients", [3, 12])
+def test_dashboard_query_count_does_not_grow_with_patients(
+    therapist_client, therapist, django_assert_num_queries, patients
+):
+    _busy_caseload(therapist, patients)
+    therapist_client.get(DASHBOARD)  # the session records its first activity once
+    # 1 session, 2 user, 3 patient profile and 4 therapist group (role checks),
+    # 5 the current patients with their users, latest pain, last activity and suggestions,
+    # 6 their active programs, 7 those programs' items,
+    # 8 their completions of the last 28 days, 9 their pain reports of the last 14 days,
+    # 10 their open alerts.
+    with django_assert_num_queries(10):
+        response = therapist_client.get(DASHBOARD)
+    html = response.content.decode()
+    assert html.count('class="mon-row need-') == patients
+    assert html.count('<svg class="spark"') == patients
