@@ -229,12 +229,16 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 REST_FRAMEWORK = {
+    # Token first: a request without credentials answers 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "config.api_permissions.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "config.api_errors.RehabitAutoSchema",
+    "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
@@ -245,13 +249,26 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Rehabit API",
-    "DESCRIPTION": "Home exercise programs: catalogue, programs, daily plans and feedback.",
+    "DESCRIPTION": (
+        "Home exercise programs: catalogue, programs, daily plans and feedback.\n\n"
+        "Log in with `POST /api/v1/auth/token/` and send `Authorization: Token <key>` with "
+        "every request (a logged-in browser session works too). Lists are paginated "
+        "(`page`, 50 a page), filtered by the parameters shown and sorted with `ordering`. "
+        "Someone else's id answers 404; invalid input answers 400 with messages by field."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Tags and operation ids from the resource (`exercises_list`), not from the version.
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "ExerciseDifficultyEnum": "exercises.models.Difficulty",
+        "FeltDifficultyEnum": "patients.models.Difficulty",
+        "PrecautionEnum": "exercises.models.Precaution",
+    },
 }
 
 # Logs carry no health data: pain scores and notes are never logged (see patients.services).

@@ -1,0 +1,93 @@
+"""Who may call API v1, and as whom.
+
+Roles answer like the HTML pages do: an endpoint that belongs to another role does not exist
+for the caller (404), so it reveals nothing; a caller who is not logged in gets 401.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from rest_framework import authentication, permissions
+from rest_framework.exceptions import NotFound
+
+from patients.roles import is_patient, is_therapist
+
+if TYPE_CHECKING:  # DRF imports this module while its views module loads
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
+
+def _record_audit_actor(user: AbstractBaseUser) -> None:
+    """Name the user as the actor of the audit-trail entries this request writes.
+
+    The audit middleware runs before the API authenticates a token, so it saw an anonymous
+    request; its context for this request is completed here.
+    """
+    from auditlog.context import auditlog_value
+
+    try:
+        context = auditlog_value.get()
+    except LookupError:
+        return
+    if context.get("actor") is None:
+        context["actor"] = user
+
+
+class TokenAuthentication(authentication.TokenAuthentication):
+    """``Authorization: Token <key>``, with the token's user recorded in the audit trail."""
+
+    def authenticate(self, request: Request) -> tuple[AbstractBaseUser, Any] | None:
+        result = super().authenticate(request)
+        if result is not None:
+            _record_audit_actor(result[0])
+        return result
+
+
+class _RoleRequired(permissions.BasePermission):
+    """Logged-in callers without the role are told the endpoint does not exist."""
+
+    def has_role(self, user: AbstractBaseUser) -> bool:
+        raise NotImplementedError
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        if not self.has_role(user):
+            raise NotFound()
+        return True
+
+
+class IsTherapist(_RoleRequired):
+    def has_role(self, user: AbstractBaseUser) -> bool:
+        return is_therapist(user)
+
+
+class IsPatient(_RoleRequired):
+    def has_role(self, user: AbstractBaseUser) -> bool:
+        return is_patient(user)
+
+
+class TherapistsWrite(permissions.BasePermission):
+    """Everyone logged in reads; only therapists write."""
+
+    message = "Only therapists can add or change these."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return request.method in permissions.SAFE_METHODS or is_therapist(user)
+
+
+class OwnerWrites(permissions.BasePermission):
+    """Shared objects are read only; a therapist changes only what they own."""
+
+    message = "Only your own can be changed; shared ones are read only."
+
+    def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return obj.owner_id is not None and obj.owner_id == request.user.pk

@@ -1,0 +1,502 @@
+"""Patients, the patient's own day and logs, alerts and logging in, in API v1.
+
+For therapists: their care team's patients (with a FHIR export) and alerts. For patients:
+``me/plan``, completions and pain reports, always their own. Views fetch what the caller may
+see (someone else's id answers 404), let a serializer validate, and call the same services as
+the HTML pages.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    OpenApiTypes,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from config.api_errors import RehabitAutoSchema
+from config.api_permissions import IsPatient, IsTherapist
+from patients.alerts import acknowledge_alert
+from patients.fhir import FHIR_MEDIA_TYPE, patient_bundle
+from patients.models import Alert, AlertKind, Completion, PainReport, Patient, Severity
+from patients.plan import load_day_plan
+from patients.serializers import (
+    AcknowledgeSerializer,
+    AlertSerializer,
+    CompletionSerializer,
+    MeSerializer,
+    NewCompletionSerializer,
+    NewPainReportSerializer,
+    PainReportSerializer,
+    PatientSerializer,
+    PlanQuerySerializer,
+    PlanSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+    refusals_as_field_errors,
+)
+from patients.services import (
+    create_patient,
+    record_completion,
+    submit_pain_report,
+    undo_completion,
+)
+from prescriptions.audit import record_access
+from prescriptions.models import PrescriptionItem
+from prescriptions.services import update_patient
+
+
+def _patient(request: Request) -> Patient:
+    return request.user.patient  # IsPatient made sure there is one
+
+
+# --- Logging in ----------------------------------------------------------------------------------
+
+
+class TokenView(APIView):
+    """Trade a username (or email) and password for an API token; revoke it when done."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    def get_permissions(self) -> list[permissions.BasePermission]:
+        if self.request.method == "POST":
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated()]
+
+    @extend_schema(
+        operation_id="auth_token_obtain",
+        summary="Log in: get the API token for a username or email and password",
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(description="The details do not match an account."),
+            429: OpenApiResponse(
+                description="Too many attempts from here, or too many failed logins for this "
+                "account: try again later."
+            ),
+        },
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response(TokenSerializer(token).data)
+
+    @extend_schema(
+        operation_id="auth_token_revoke",
+        summary="Log out: revoke the caller's API token",
+        request=None,
+        responses={204: OpenApiResponse(description="The token no longer works.")},
+    )
+    def delete(self, request: Request) -> Response:
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- The caller ----------------------------------------------------------------------------------
+
+
+class SingleObjectSchema(RehabitAutoSchema):
+    """``GET /me/`` answers one object, although the router calls it a list."""
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        return False
+
+
+class MeViewSet(viewsets.ViewSet):
+    """Who is logged in, and for a patient, their day."""
+
+    schema = SingleObjectSchema()
+
+    def get_permissions(self) -> list[permissions.BasePermission]:
+        if self.action == "plan":
+            return [IsPatient()]
+        return [permissions.IsAuthenticated()]
+
+    @extend_schema(
+        operation_id="me", summary="Who is logged in, with their role", responses=MeSerializer
+    )
+    def list(self, request: Request) -> Response:
+        return Response(MeSerializer(request.user, context={"request": request}).data)
+
+    @extend_schema(
+        operation_id="me_plan",
+        summary="The patient's plan for a day: sessions, exercises, what is done, pain reports",
+        parameters=[
+            OpenApiParameter(
+                "date",
+                OpenApiTypes.DATE,
+                description="The patient's local date (YYYY-MM-DD); today when left out.",
+            )
+        ],
+        responses=PlanSerializer,
+    )
+    @action(detail=False)
+    def plan(self, request: Request) -> Response:
+        query = PlanQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        patient = _patient(request)
+        today = patient.local_today()
+        day: datetime.date = query.validated_data.get("date") or today
+        plan = load_day_plan(patient, day, today)
+        return Response(PlanSerializer(plan, context={"request": request}).data)
+
+
+# --- What the patient logs -----------------------------------------------------------------------
+
+
+def own_items(request: Request | None) -> QuerySet[PrescriptionItem]:
+    if request is None:  # the schema generator asks without a request
+        return PrescriptionItem.objects.none()
+    return PrescriptionItem.objects.filter(prescription__patient__user=request.user)
+
+
+class LogFilter(filters.FilterSet):
+    """Days as the patient's local dates: one day, or a range."""
+
+    date = filters.DateFilter(help_text="On this day.")
+    date_from = filters.DateFilter(
+        field_name="date", lookup_expr="gte", help_text="On or after this day."
+    )
+    date_to = filters.DateFilter(
+        field_name="date", lookup_expr="lte", help_text="On or before this day."
+    )
+
+
+class CompletionFilter(LogFilter):
+    item = filters.ModelChoiceFilter(queryset=own_items, help_text="Of this program exercise.")
+
+    class Meta:
+        model = Completion
+        fields = ["date", "session", "item"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The patient's ticked-off exercises"),
+    retrieve=extend_schema(summary="One ticked-off exercise"),
+    create=extend_schema(
+        summary="Tick off an exercise in a session (today or yesterday); a repeat is harmless",
+        request=NewCompletionSerializer,
+        responses={
+            201: OpenApiResponse(CompletionSerializer, description="Ticked off."),
+            200: OpenApiResponse(CompletionSerializer, description="It already was."),
+        },
+    ),
+    destroy=extend_schema(
+        summary="Undo a tick (today or yesterday)",
+        responses={204: OpenApiResponse(description="Undone.")},
+    ),
+)
+class CompletionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The exercises the patient ticked off (patients only, their own)."""
+
+    serializer_class = CompletionSerializer
+    permission_classes = [IsPatient]
+    filterset_class = CompletionFilter
+    ordering_fields = ["date", "completed_at", "session"]
+    ordering = ["-date", "session", "pk"]
+
+    def get_queryset(self) -> QuerySet[Completion]:
+        return Completion.objects.filter(patient__user_id=self.request.user.pk)
+
+    def create(self, request: Request) -> Response:
+        serializer = NewCompletionSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        patient = _patient(request)
+        with refusals_as_field_errors():
+            completion, created = record_completion(
+                patient=patient,
+                item=data["item"],
+                day=data.get("date") or patient.local_today(),
+                session=data["session"],
+            )
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(CompletionSerializer(completion).data, status=code)
+
+    def destroy(self, request: Request, pk: str) -> Response:
+        completion = self.get_object()
+        with refusals_as_field_errors():
+            undo_completion(
+                patient=_patient(request),
+                item=completion.item,
+                day=completion.date,
+                session=completion.session,
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PainReportFilter(LogFilter):
+    class Meta:
+        model = PainReport
+        fields = ["date", "session"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The patient's pain reports, each with its guidance"),
+    retrieve=extend_schema(summary="One pain report with its guidance"),
+    create=extend_schema(
+        summary="Report how a session went; the answer says what to do now",
+        description="Creates the report of the day and session, or replaces it when there "
+        "is one. The answer carries the safety guidance: `stop` (stop and contact the "
+        "therapist), `ease_off`, or `ok`. The care team is alerted when the answer calls "
+        "for it.",
+        request=NewPainReportSerializer,
+        responses={
+            201: OpenApiResponse(PainReportSerializer, description="Reported."),
+            200: OpenApiResponse(PainReportSerializer, description="The report was replaced."),
+        },
+    ),
+)
+class PainReportViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """How the patient's sessions went (patients only, their own)."""
+
+    serializer_class = PainReportSerializer
+    permission_classes = [IsPatient]
+    filterset_class = PainReportFilter
+    ordering_fields = ["date", "session", "pain", "created_at"]
+    ordering = ["-date", "-session"]
+
+    def get_queryset(self) -> QuerySet[PainReport]:
+        return PainReport.objects.filter(patient__user_id=self.request.user.pk).select_related(
+            "patient", "prescription"
+        )
+
+    def create(self, request: Request) -> Response:
+        serializer = NewPainReportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        patient = _patient(request)
+        day = data.pop("date", None) or patient.local_today()
+        existed = PainReport.objects.filter(
+            patient=patient, date=day, session=data["session"]
+        ).exists()
+        with refusals_as_field_errors():
+            report, guidance = submit_pain_report(patient=patient, day=day, **data)
+        answer = PainReportSerializer(report, context={"guidance": guidance}).data
+        return Response(answer, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+
+
+# --- Patients, for their therapists --------------------------------------------------------------
+
+
+class PatientFilter(filters.FilterSet):
+    search = filters.CharFilter(
+        method="filter_search", max_length=100, help_text="Words in the first or last name."
+    )
+    archived = filters.BooleanFilter(
+        field_name="archived_at", lookup_expr="isnull", exclude=True, help_text="Archived or not."
+    )
+
+    class Meta:
+        model = Patient
+        fields = ["search", "archived"]
+
+    def filter_search(self, queryset: QuerySet[Patient], name: str, value: str) -> QuerySet:
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word)
+            )
+        return queryset
+
+
+class FhirRenderer(JSONRenderer):
+    media_type = FHIR_MEDIA_TYPE
+    format = "fhir"
+
+
+FHIR_BUNDLE_SCHEMA = {
+    "type": "object",
+    "description": "A FHIR R4 Bundle of type `collection`: the Patient, a CarePlan per "
+    "program (its activities are the exercises with their dose and schedule) and an "
+    "Observation per pain report (LOINC 72514-3, `valueInteger` 0–10).",
+    "required": ["resourceType", "type", "entry"],
+    "properties": {
+        "resourceType": {"type": "string", "enum": ["Bundle"]},
+        "id": {"type": "string"},
+        "type": {"type": "string", "enum": ["collection"]},
+        "timestamp": {"type": "string", "format": "date-time"},
+        "entry": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["fullUrl", "resource"],
+                "properties": {
+                    "fullUrl": {"type": "string"},
+                    "resource": {
+                        "type": "object",
+                        "required": ["resourceType", "id"],
+                        "properties": {
+                            "resourceType": {
+                                "type": "string",
+                                "enum": ["Patient", "CarePlan", "Observation"],
+                            },
+                            "id": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The patients on your care team"),
+    retrieve=extend_schema(summary="One patient on your care team"),
+    create=extend_schema(
+        summary="Add a patient to your care team",
+        description="Creates the patient's login, without a password: they set one "
+        "through an invitation link from the workspace.",
+    ),
+    update=extend_schema(summary="Change a patient's details"),
+    partial_update=extend_schema(summary="Change some of a patient's details"),
+)
+class PatientViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The patients on the caller's care team (therapists only)."""
+
+    serializer_class = PatientSerializer
+    permission_classes = [IsTherapist]
+    filterset_class = PatientFilter
+    ordering_fields = ["last_name", "first_name", "created_at"]
+    ordering = ["last_name", "first_name", "pk"]
+
+    def get_queryset(self) -> QuerySet[Patient]:
+        return (
+            Patient.objects.for_therapist(self.request.user)
+            .select_related("user")
+            .annotate(last_name=F("user__last_name"), first_name=F("user__first_name"))
+        )
+
+    def _answer(self, patient: Patient, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=patient.pk)
+        return Response(self.get_serializer(fresh).data, status=code)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        patient = self.get_object()
+        record_access(patient)
+        return Response(self.get_serializer(patient).data)
+
+    def create(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        patient = create_patient(therapist=request.user, **serializer.service_values())
+        return self._answer(patient, status.HTTP_201_CREATED)
+
+    def update(self, request: Request, pk: str, partial: bool = False) -> Response:
+        patient = self.get_object()
+        serializer = self.get_serializer(patient, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        update_patient(patient=patient, **serializer.service_values())
+        return self._answer(patient)
+
+    @extend_schema(
+        operation_id="patients_fhir",
+        summary="The patient's record as a FHIR R4 Bundle",
+        description="The Patient, a CarePlan per program with the exercises and their dose "
+        "as activities, and the pain reports as Observations coded LOINC 72514-3.",
+        responses={200: OpenApiResponse(FHIR_BUNDLE_SCHEMA, description="A FHIR Bundle.")},
+        filters=False,
+    )
+    @action(
+        detail=True,
+        renderer_classes=[FhirRenderer, JSONRenderer],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def fhir(self, request: Request, pk: str) -> Response:
+        patient = self.get_object()
+        record_access(patient)
+        return Response(patient_bundle(patient))
+
+
+# --- Alerts --------------------------------------------------------------------------------------
+
+
+def caseload(request: Request | None) -> QuerySet[Patient]:
+    if request is None:  # the schema generator asks without a request
+        return Patient.objects.none()
+    return Patient.objects.for_therapist(request.user)
+
+
+class AlertFilter(filters.FilterSet):
+    patient = filters.ModelChoiceFilter(queryset=caseload, help_text="Alerts of this patient.")
+    kind = filters.ChoiceFilter(choices=AlertKind.choices)
+    severity = filters.ChoiceFilter(choices=Severity.choices)
+    open = filters.BooleanFilter(
+        field_name="acknowledged_at",
+        lookup_expr="isnull",
+        help_text="`true` for alerts not yet acknowledged.",
+    )
+
+    class Meta:
+        model = Alert
+        fields = ["patient", "kind", "severity", "open"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Alerts about the patients on your care team"),
+    retrieve=extend_schema(summary="One alert"),
+)
+class AlertViewSet(viewsets.ReadOnlyModelViewSet):
+    """Alerts raised from what patients report, for their care team (therapists only)."""
+
+    serializer_class = AlertSerializer
+    permission_classes = [IsTherapist]
+    filterset_class = AlertFilter
+    ordering_fields = ["created_at", "severity", "acknowledged_at"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self) -> QuerySet[Alert]:
+        return Alert.objects.for_user(self.request.user).select_related("patient__user")
+
+    @extend_schema(
+        operation_id="alerts_acknowledge",
+        summary="Acknowledge an alert, with an optional note",
+        description="Acknowledging an alert that already is changes nothing; a new finding "
+        "of the same kind then opens a new alert.",
+        request=AcknowledgeSerializer,
+        responses=AlertSerializer,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def acknowledge(self, request: Request, pk: str) -> Response:
+        alert = self.get_object()
+        serializer = AcknowledgeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        acknowledge_alert(alert=alert, by=request.user, note=serializer.validated_data["note"])
+        fresh = self.get_queryset().get(pk=alert.pk)
+        return Response(self.get_serializer(fresh).data)

@@ -1,0 +1,542 @@
+"""Patients, their day, what they log, alerts and logging in, in API v1.
+
+These validate and shape the answers; ``patients.services`` and ``prescriptions.services``
+decide. A refusal from a service (``NotAllowed``) answers 400 under the field it is about.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail, Throttled
+from rest_framework.settings import api_settings
+
+from exercises.models import Precaution
+from patients.guidance import Guidance
+from patients.models import PAIN_MAX, Alert, Completion, Difficulty, PainReport, Patient
+from patients.plan import DayPlan
+from patients.roles import is_patient, is_therapist
+from patients.services import NOTE_MAX_LENGTH, NotAllowed, guidance_for_report
+from prescriptions.models import MAX_TIMES_PER_DAY, PrescriptionItem
+
+# The field each refusal of patients.services is about.
+REFUSAL_FIELDS = {
+    "future": "date",
+    "too_old": "date",
+    "not_yours": "item",
+    "not_due": "item",
+    "bad_session": "session",
+    "bad_pain": "pain",
+    "bad_difficulty": "difficulty",
+    "note_too_long": "note",
+}
+
+
+@contextmanager
+def refusals_as_field_errors() -> Iterator[None]:
+    """A service's ``NotAllowed`` as a 400 under the field it is about."""
+    try:
+        yield
+    except NotAllowed as refusal:
+        field = REFUSAL_FIELDS.get(refusal.code, api_settings.NON_FIELD_ERRORS_KEY)
+        raise serializers.ValidationError(
+            {field: [ErrorDetail(refusal.message, code=refusal.code)]}
+        ) from None
+
+
+def _caller(serializer: serializers.Field) -> AbstractBaseUser:
+    return serializer.context["request"].user
+
+
+# --- Patients (for their therapists) ----------------------------------------------------------
+
+
+class PatientSerializer(serializers.ModelSerializer):
+    """A patient on the caller's care team: name, contact and care details."""
+
+    username = serializers.CharField(
+        source="user.username", read_only=True, help_text="What the patient logs in with."
+    )
+    first_name = serializers.CharField(source="user.first_name", max_length=150)
+    last_name = serializers.CharField(source="user.last_name", max_length=150)
+    email = serializers.EmailField(
+        source="user.email",
+        required=False,
+        allow_blank=True,
+        max_length=254,
+        help_text="Optional. The patient can log in with it once they have a password.",
+    )
+    timezone = serializers.CharField(
+        max_length=64,
+        required=False,
+        help_text="Where the patient lives, as an IANA name such as `Europe/Berlin`: their "
+        "day starts at midnight there.",
+    )
+    conditions = serializers.ListField(
+        child=serializers.ChoiceField(choices=Precaution.choices),
+        required=False,
+        help_text="Conditions that call for care with some exercises.",
+    )
+    clinic_phone = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        help_text="The number the patient calls when something is wrong.",
+    )
+    has_password = serializers.SerializerMethodField(
+        help_text="The patient has set a password and can log in."
+    )
+    is_archived = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Patient
+        fields = [
+            "id",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "timezone",
+            "conditions",
+            "clinic_phone",
+            "has_password",
+            "is_archived",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+
+    def get_has_password(self, patient: Patient) -> bool:
+        return patient.user.has_usable_password()
+
+    def get_is_archived(self, patient: Patient) -> bool:
+        return patient.archived_at is not None
+
+    def validate_first_name(self, value: str) -> str:
+        return self._name(value)
+
+    def validate_last_name(self, value: str) -> str:
+        return self._name(value)
+
+    @staticmethod
+    def _name(value: str) -> str:
+        name = value.strip()
+        if not name:
+            raise serializers.ValidationError("This field may not be blank.")
+        return name
+
+    def validate_timezone(self, value: str) -> str:
+        if value not in zoneinfo.available_timezones():
+            raise serializers.ValidationError(
+                f"“{value}” is not a known time zone (for example Europe/Berlin)."
+            )
+        return value
+
+    def validate_email(self, value: str) -> str:
+        email = value.strip()
+        if not email:
+            return ""
+        others = get_user_model()._default_manager.filter(email__iexact=email)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.user_id)
+        if others.exists():
+            raise serializers.ValidationError(
+                "Another account already uses this email address. Leave it empty, or use "
+                "another one: each person logs in with their own."
+            )
+        return email
+
+    def service_values(self) -> dict[str, Any]:
+        """The keyword arguments of ``create_patient`` and ``update_patient``; on a partial
+        update, what is left out stays as it is."""
+        data = self.validated_data
+        user_data = data.get("user", {})
+        patient = self.instance
+        user = patient.user if patient is not None else None
+
+        def user_value(name: str) -> Any:
+            if name in user_data:
+                return user_data[name]
+            return getattr(user, name) if user is not None else ""
+
+        def value(name: str, default: Any) -> Any:
+            if name in data:
+                return data[name]
+            return getattr(patient, name) if patient is not None else default
+
+        return {
+            "first_name": user_value("first_name"),
+            "last_name": user_value("last_name"),
+            "email": user_value("email"),
+            "timezone_name": value("timezone", settings.TIME_ZONE),
+            "conditions": list(value("conditions", [])),
+            "clinic_phone": value("clinic_phone", "").strip(),
+        }
+
+
+# --- The caller ----------------------------------------------------------------------------------
+
+
+class MyPatientSerializer(serializers.ModelSerializer):
+    today = serializers.SerializerMethodField(help_text="Today's date where the patient lives.")
+
+    class Meta:
+        model = Patient
+        fields = ["id", "timezone", "today", "clinic_phone", "conditions"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.DateField())
+    def get_today(self, patient: Patient) -> str:
+        return patient.local_today().isoformat()
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk", read_only=True)
+    username = serializers.CharField(read_only=True)
+    first_name = serializers.CharField(read_only=True)
+    last_name = serializers.CharField(read_only=True)
+    email = serializers.EmailField(read_only=True)
+    role = serializers.SerializerMethodField(
+        help_text="`therapist`, `patient`, or `other` (an admin, say)."
+    )
+    patient = serializers.SerializerMethodField(help_text="The patient's profile, for patients.")
+
+    @extend_schema_field(serializers.ChoiceField(choices=["therapist", "patient", "other"]))
+    def get_role(self, user: AbstractBaseUser) -> str:
+        if is_therapist(user):
+            return "therapist"
+        if is_patient(user):
+            return "patient"
+        return "other"
+
+    @extend_schema_field(MyPatientSerializer(allow_null=True))
+    def get_patient(self, user: AbstractBaseUser) -> dict[str, Any] | None:
+        if not is_patient(user):
+            return None
+        return MyPatientSerializer(user.patient, context=self.context).data
+
+
+# --- Logging in ----------------------------------------------------------------------------------
+
+
+class LockedOut(Throttled):
+    default_detail = "Too many failed attempts: this login is locked for a while."
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(
+        max_length=254, help_text="The username or the email address.", write_only=True
+    )
+    password = serializers.CharField(
+        max_length=4096, trim_whitespace=False, style={"input_type": "password"}, write_only=True
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        request = self.context["request"]
+        lockout: dict[str, Any] = {}
+        user = authenticate(
+            request=request,
+            username=attrs["username"],
+            password=attrs["password"],
+            response_context=lockout,
+        )
+        if user is None:
+            if lockout.get("error") or getattr(request, "axes_locked_out", False):
+                raise LockedOut()
+            raise serializers.ValidationError(
+                "Unable to log in with these details.", code="authorization"
+            )
+        attrs["user"] = user
+        return attrs
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(
+        source="key", read_only=True, help_text="Send as `Authorization: Token …`."
+    )
+
+
+# --- The patient's day ---------------------------------------------------------------------------
+
+
+class GuidanceSerializer(serializers.Serializer):
+    """What the patient is told after a report: stop, ease off, or carry on."""
+
+    level = serializers.ChoiceField(choices=["stop", "ease_off", "ok"])
+    title = serializers.CharField()
+    message = serializers.CharField()
+    show_phone = serializers.BooleanField(help_text="Show the clinic phone prominently.")
+    phone = serializers.CharField(help_text="The clinic phone, if known.")
+    phone_href = serializers.CharField(help_text="A `tel:` link for the phone, if known.")
+
+
+class PainReportSerializer(serializers.ModelSerializer):
+    """A pain report with the guidance it calls for."""
+
+    difficulty = serializers.ChoiceField(
+        choices=Difficulty.choices, allow_blank=True, read_only=True
+    )
+    prescription = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The program the report belongs to."
+    )
+    guidance = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PainReport
+        fields = [
+            "id",
+            "date",
+            "session",
+            "pain",
+            "pain_lasted_over_15_min",
+            "numbness",
+            "tingling",
+            "weakness",
+            "pain_down_leg",
+            "difficulty",
+            "note",
+            "prescription",
+            "guidance",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(GuidanceSerializer)
+    def get_guidance(self, report: PainReport) -> dict[str, Any]:
+        guidance: Guidance = self.context.get("guidance") or guidance_for_report(report)
+        return GuidanceSerializer(guidance).data
+
+
+class NewPainReportSerializer(serializers.Serializer):
+    """How a session went. A second report for the same day and session replaces the first."""
+
+    date = serializers.DateField(
+        required=False, help_text="The patient's local date; today when left out."
+    )
+    session = serializers.IntegerField(min_value=1, max_value=MAX_TIMES_PER_DAY, default=1)
+    pain = serializers.IntegerField(
+        min_value=0, max_value=PAIN_MAX, help_text="0 is no pain, 10 the worst imaginable."
+    )
+    pain_lasted_over_15_min = serializers.BooleanField(default=False)
+    numbness = serializers.BooleanField(default=False)
+    tingling = serializers.BooleanField(default=False)
+    weakness = serializers.BooleanField(default=False)
+    pain_down_leg = serializers.BooleanField(
+        default=False, help_text="Pain spreading down one or both legs."
+    )
+    difficulty = serializers.ChoiceField(
+        choices=Difficulty.choices, allow_blank=True, default="", required=False
+    )
+    note = serializers.CharField(
+        max_length=NOTE_MAX_LENGTH, allow_blank=True, default="", required=False
+    )
+
+
+class CompletionSerializer(serializers.ModelSerializer):
+    """One exercise done in one session of a day, with the dose done."""
+
+    dose_text = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Completion
+        fields = [
+            "id",
+            "item",
+            "date",
+            "session",
+            "completed_at",
+            "exercise_name",
+            "sets",
+            "reps",
+            "hold_seconds",
+            "duration_seconds",
+            "rest_seconds",
+            "side",
+            "dose_text",
+        ]
+        read_only_fields = fields
+
+    def get_dose_text(self, completion: Completion) -> str:
+        return completion.dose_in_words(completion.side)
+
+
+def own_items(field: serializers.Field) -> QuerySet[PrescriptionItem]:
+    return PrescriptionItem.objects.filter(
+        prescription__patient__user=_caller(field)
+    ).select_related("prescription", "exercise")
+
+
+class OwnItemField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self) -> QuerySet[PrescriptionItem]:
+        return own_items(self)
+
+
+class NewCompletionSerializer(serializers.Serializer):
+    """Tick off one exercise in one session of a day (today or yesterday)."""
+
+    item = OwnItemField(
+        queryset=PrescriptionItem.objects.none(),
+        help_text="An exercise of your program.",
+        error_messages={"does_not_exist": "No such exercise in your program."},
+    )
+    date = serializers.DateField(
+        required=False, help_text="The patient's local date; today when left out."
+    )
+    session = serializers.IntegerField(min_value=1, max_value=MAX_TIMES_PER_DAY, default=1)
+
+
+class PlanExerciseSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    summary = serializers.CharField()
+    steps = serializers.SerializerMethodField()
+    position = serializers.CharField(source="get_position_display")
+    equipment = serializers.SerializerMethodField()
+    precautions = serializers.CharField()
+    image = serializers.ImageField(allow_null=True, use_url=True)
+    video_url = serializers.CharField()
+
+    def get_steps(self, exercise: Any) -> list[str]:
+        return [step.text for step in exercise.steps.all()]
+
+    def get_equipment(self, exercise: Any) -> list[str]:
+        return [equipment.name for equipment in exercise.equipment.all()]
+
+
+class PlanItemSerializer(serializers.Serializer):
+    """One exercise in one session: the unit the patient ticks off."""
+
+    item_id = serializers.IntegerField(source="item.pk")
+    session = serializers.IntegerField()
+    done = serializers.BooleanField()
+    completion = CompletionSerializer(allow_null=True)
+    exercise = PlanExerciseSerializer(source="item.exercise")
+    sets = serializers.IntegerField(source="item.sets")
+    reps = serializers.IntegerField(source="item.reps", allow_null=True)
+    hold_seconds = serializers.IntegerField(source="item.hold_seconds", allow_null=True)
+    duration_seconds = serializers.IntegerField(source="item.duration_seconds", allow_null=True)
+    rest_seconds = serializers.IntegerField(source="item.rest_seconds", allow_null=True)
+    timer_rest_seconds = serializers.IntegerField(
+        source="timer_rest", help_text="Rest between holds for the timer (a default when unset)."
+    )
+    side = serializers.CharField(source="item.side")
+    load = serializers.CharField(source="item.load")
+    instructions = serializers.CharField(source="item.instructions")
+    dose_text = serializers.CharField(source="item.dose_text")
+    cautions = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The exercise's precautions that match the patient's conditions.",
+    )
+    has_timer = serializers.BooleanField()
+    timer_sides = serializers.IntegerField(help_text="2 when done on each side in turn.")
+    current = serializers.BooleanField(help_text="The next exercise to do.")
+
+
+class PlanSessionSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    done_count = serializers.IntegerField()
+    total = serializers.IntegerField()
+    all_done = serializers.BooleanField()
+    items = PlanItemSerializer(many=True, source="rows")
+
+
+class PlanProgramSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="prescription.pk")
+    title = serializers.CharField(source="prescription.title")
+    goal = serializers.CharField(source="prescription.goal")
+    notes = serializers.CharField(source="prescription.notes")
+    pain_threshold = serializers.IntegerField(source="prescription.pain_threshold")
+    current_session = serializers.IntegerField(
+        allow_null=True, help_text="The first session not yet finished; null when all are."
+    )
+    sessions = PlanSessionSerializer(many=True)
+
+
+class PlanSerializer(serializers.Serializer):
+    """A patient's day: what is due in each session, what is done, how the pain was."""
+
+    date = serializers.DateField(source="day")
+    today = serializers.DateField(help_text="Today's date where the patient lives.")
+    can_log = serializers.BooleanField(
+        help_text="Ticks and pain reports can be made for this day (today or yesterday)."
+    )
+    due_count = serializers.IntegerField()
+    done_count = serializers.IntegerField()
+    all_done = serializers.BooleanField()
+    report_sessions = serializers.IntegerField(
+        help_text="How many sessions the day has for pain reports."
+    )
+    next_report_session = serializers.SerializerMethodField(
+        help_text="The session to ask about next."
+    )
+    programs = PlanProgramSerializer(many=True)
+    pain_reports = serializers.SerializerMethodField()
+    stop = serializers.SerializerMethodField(
+        help_text="Advice to stop, when a report of the day called for it."
+    )
+    other_completions = CompletionSerializer(
+        many=True, help_text="Exercises ticked off that are no longer planned for the day."
+    )
+
+    def get_next_report_session(self, plan: DayPlan) -> int:
+        return plan.next_report_session()
+
+    @extend_schema_field(PainReportSerializer(many=True))
+    def get_pain_reports(self, plan: DayPlan) -> list[dict[str, Any]]:
+        reports = [plan.reports[session] for session in sorted(plan.reports)]
+        for report in reports:
+            report.patient = plan.patient
+        return PainReportSerializer(reports, many=True, context=self.context).data
+
+    @extend_schema_field(GuidanceSerializer(allow_null=True))
+    def get_stop(self, plan: DayPlan) -> dict[str, Any] | None:
+        return GuidanceSerializer(plan.stop).data if plan.stop else None
+
+
+class PlanQuerySerializer(serializers.Serializer):
+    date = serializers.DateField(required=False)
+
+
+# --- Alerts --------------------------------------------------------------------------------------
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    patient_name = serializers.CharField(source="patient.display_name", read_only=True)
+    report = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The pain report that raised it."
+    )
+    acknowledged_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    is_open = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id",
+            "patient",
+            "patient_name",
+            "kind",
+            "severity",
+            "message",
+            "report",
+            "created_at",
+            "is_open",
+            "acknowledged_at",
+            "acknowledged_by",
+            "acknowledgement_note",
+        ]
+        read_only_fields = fields
+
+
+class AcknowledgeSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        max_length=2000, allow_blank=True, required=False, default="", help_text="Optional."
+    )

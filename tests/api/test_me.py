@@ -1,0 +1,127 @@
+"""Who is logged in, and the patient's plan for a day."""
+
+from __future__ import annotations
+
+import pytest
+
+from patients.services import record_completion, submit_pain_report
+from prescriptions.models import Status
+from tests.api.conftest import ONE_DAY
+from tests.factories import EquipmentFactory
+
+pytestmark = pytest.mark.django_db
+
+PLAN = "/api/v1/me/plan/"
+
+
+def test_me_tells_a_therapist_their_role(therapist, therapist_api):
+    body = therapist_api.get("/api/v1/me/").json()
+    assert (body["username"], body["role"], body["patient"]) == (
+        therapist.username,
+        "therapist",
+        None,
+    )
+
+
+def test_me_gives_a_patient_their_local_today_and_clinic_phone(patient, patient_api):
+    patient.timezone = "Pacific/Kiritimati"
+    patient.clinic_phone = "+1 555 0100"
+    patient.save()
+    body = patient_api.get("/api/v1/me/").json()
+    assert body["role"] == "patient"
+    assert body["patient"]["today"] == patient.local_today().isoformat()
+    assert body["patient"]["clinic_phone"] == "+1 555 0100"
+
+
+def test_plan_lists_todays_sessions_with_dose_and_completion_state(
+    patient, patient_api, bridge, walk, today
+):
+    bridge.exercise.equipment.add(EquipmentFactory(name="Mat"))
+    patient.conditions = ["knee"]
+    patient.save()
+    completion, _ = record_completion(patient=patient, item=bridge, day=today, session=1)
+    response = patient_api.get(PLAN)
+    assert response.status_code == 200
+    plan = response.json()
+    assert (plan["date"], plan["today"], plan["can_log"]) == (today.isoformat(),) * 2 + (True,)
+    assert (plan["due_count"], plan["done_count"], plan["all_done"]) == (4, 1, False)
+    [program] = plan["programs"]
+    assert program["title"] == "Gentle back program"
+    assert [session["number"] for session in program["sessions"]] == [1, 2]
+    first = program["sessions"][0]
+    assert (first["done_count"], first["total"]) == (1, 2)
+    done, todo = first["items"]
+    assert (done["item_id"], done["done"], done["completion"]["id"]) == (
+        bridge.pk,
+        True,
+        completion.pk,
+    )
+    assert done["dose_text"] == "3 sets of 10, hold 5 seconds, each side"
+    assert done["exercise"]["steps"] == [
+        "Lie on your back with knees bent.",
+        "Lift your hips slowly.",
+    ]
+    assert done["exercise"]["equipment"] == ["Mat"]
+    assert done["cautions"] == ["Knee problems"]
+    assert (done["timer_sides"], done["load"]) == (2, "light band")
+    assert (todo["item_id"], todo["done"], todo["completion"], todo["current"]) == (
+        walk.pk,
+        False,
+        None,
+        True,
+    )
+    assert plan["pain_reports"] == []
+    assert plan["stop"] is None
+
+
+def test_plan_for_yesterday_can_still_be_logged_but_not_older_days(patient_api, bridge, today):
+    yesterday = patient_api.get(PLAN, {"date": (today - ONE_DAY).isoformat()}).json()
+    assert (yesterday["date"], yesterday["can_log"]) == ((today - ONE_DAY).isoformat(), True)
+    older = patient_api.get(PLAN, {"date": (today - 2 * ONE_DAY).isoformat()}).json()
+    assert older["can_log"] is False
+    assert older["due_count"] == 2
+
+
+def test_plan_of_a_day_before_the_program_is_empty(patient_api, program, bridge):
+    before = program.start_date - ONE_DAY
+    plan = patient_api.get(PLAN, {"date": before.isoformat()}).json()
+    assert (plan["programs"], plan["due_count"]) == ([], 0)
+
+
+def test_plan_leaves_out_a_paused_program(patient_api, program, bridge):
+    program.status = Status.PAUSED
+    program.save()
+    assert patient_api.get(PLAN).json()["programs"] == []
+
+
+def test_plan_carries_the_days_reports_and_the_advice_to_stop(patient, patient_api, bridge, today):
+    submit_pain_report(patient=patient, day=today, session=1, pain=4, weakness=True)
+    plan = patient_api.get(PLAN).json()
+    [report] = plan["pain_reports"]
+    assert (report["session"], report["pain"], report["guidance"]["level"]) == (1, 4, "stop")
+    assert plan["stop"]["title"] == "Stop and contact your therapist"
+    assert plan["next_report_session"] == 2
+
+
+def test_plan_lists_ticks_of_an_exercise_taken_out_since(patient, patient_api, bridge, today):
+    record_completion(patient=patient, item=bridge, day=today, session=1)
+    bridge.removed_on = today
+    bridge.save()
+    plan = patient_api.get(PLAN).json()
+    assert plan["programs"] == []
+    assert [c["exercise_name"] for c in plan["other_completions"]] == ["Bridge"]
+
+
+def test_plan_date_must_be_a_real_date(patient_api):
+    response = patient_api.get(PLAN, {"date": "2026-02-30"})
+    assert response.status_code == 400
+    assert set(response.json()) == {"date"}
+
+
+def test_therapists_have_no_plan(therapist_api):
+    assert therapist_api.get(PLAN).status_code == 404
+
+
+def test_a_patient_never_sees_another_patients_plan(other_patient, other_item, patient_api):
+    plan = patient_api.get(PLAN).json()
+    assert plan["programs"] == []
