@@ -25,7 +25,7 @@ from prescriptions.models import Prescription, PrescriptionItem, days_in_words
 
 # Fields whose values the trail never shows (secrets, bookkeeping).
 HIDDEN_VALUES = frozenset({"calendar_token"})
-SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at", "user", "patient"})
+SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at", "user", "patient", "pauses"})
 TEXT_LIMIT = 140
 
 ACTIONS = {

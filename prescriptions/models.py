@@ -204,6 +204,15 @@ class Prescription(Schedule):
     template = models.ForeignKey(
         ProgramTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    pauses = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=(
+            "When the program was paused: [first day, last day] pairs of ISO dates, the last "
+            "day empty while it still is. Nothing is due on those days."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -237,6 +246,11 @@ class Prescription(Schedule):
 
     def covers(self, day: datetime.date) -> bool:
         return self.start_date <= day and (self.end_date is None or day <= self.end_date)
+
+    def was_paused_on(self, day: datetime.date) -> bool:
+        """Whether the day falls in a pause (an open pause covers every day from its start)."""
+        iso = day.isoformat()
+        return any(first <= iso and (last is None or iso <= last) for first, last in self.pauses)
 
     def get_additional_data(self) -> dict[str, int]:
         """Stored with each audit-trail entry, so a patient's trail finds it."""

@@ -1,8 +1,8 @@
 """What is due on a day: pure functions over programs and items already in memory.
 
 A program is due on a local date when it is active, the date lies between its start and end
-(inclusive) and the weekday is one of its days; then each of its current items is due
-``times_per_day`` times (sessions 1..times_per_day).
+(inclusive), the weekday is one of its days and the program was not paused that day; then each
+of its current items is due ``times_per_day`` times (sessions 1..times_per_day).
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ def sessions_due(prescription: Prescription, day: datetime.date) -> int:
     if not prescription.covers(day):
         return 0
     if day.weekday() not in prescription.days_of_week:
+        return 0
+    if prescription.pauses and prescription.was_paused_on(day):
         return 0
     return prescription.times_per_day
 

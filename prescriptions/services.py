@@ -421,6 +421,27 @@ _TRANSITIONS = {
 }
 
 
+def _pauses_after(
+    pauses: list[list[str | None]], current: Status, status: Status, today: datetime.date
+) -> list[list[str | None]]:
+    """The program's pauses once its status goes from ``current`` to ``status`` on ``today``.
+
+    Pausing opens a pause from today. Resuming closes it on the day before (the patient has
+    the rest of today), and forgets it when it began today. Ending closes it on today.
+    """
+    pauses = [list(pause) for pause in pauses]
+    if status == Status.PAUSED:
+        return [*pauses, [today.isoformat(), None]]
+    if current != Status.PAUSED or not pauses or pauses[-1][1] is not None:
+        return pauses
+    first = pauses[-1][0] or today.isoformat()
+    last = today if status == Status.ENDED else today - datetime.timedelta(days=1)
+    if last.isoformat() < first:
+        return pauses[:-1]
+    pauses[-1] = [first, last.isoformat()]
+    return pauses
+
+
 @transaction.atomic
 def set_status(
     *,
@@ -430,7 +451,9 @@ def set_status(
 ) -> Prescription:
     """Pause, resume or end a program. Ending it sets the end date to ``today`` (the
     patient's local date by default) unless it already ends sooner; an ended program stays
-    ended (duplicate it to start again)."""
+    ended (duplicate it to start again). The days a program was paused are kept in
+    ``pauses``, so that history, adherence and the inactivity check count nothing due on them.
+    """
     status = Status(status)
     current = Status(prescription.status)
     if status == current:
@@ -441,10 +464,11 @@ def set_status(
             f"This program is {current.label.lower()}, so it cannot be "
             f"{_STATUS_VERBS[status]}.{hint}"
         )
+    today = today or prescription.patient.local_today()
     prescription.status = status
-    update_fields = ["status", "updated_at"]
+    prescription.pauses = _pauses_after(prescription.pauses, current, status, today)
+    update_fields = ["status", "pauses", "updated_at"]
     if status == Status.ENDED:
-        today = today or prescription.patient.local_today()
         last_day = max(today, prescription.start_date)
         if prescription.end_date is None or prescription.end_date > last_day:
             prescription.end_date = last_day
