@@ -39,6 +39,7 @@ from patients.serializers import (
     AcknowledgeSerializer,
     AlertSerializer,
     CompletionSerializer,
+    InvitationSerializer,
     MeSerializer,
     NewCompletionSerializer,
     NewPainReportSerializer,
@@ -51,12 +52,14 @@ from patients.serializers import (
     refusals_as_field_errors,
 )
 from patients.services import (
+    create_invitation,
     create_patient,
     record_completion,
     submit_pain_report,
     undo_completion,
 )
 from prescriptions.audit import record_access
+from prescriptions.handout import invitation_url
 from prescriptions.models import PrescriptionItem
 from prescriptions.services import update_patient
 
@@ -423,6 +426,20 @@ class PatientViewSet(
         serializer.is_valid(raise_exception=True)
         update_patient(patient=patient, **serializer.service_values())
         return self._answer(patient)
+
+    @extend_schema(
+        operation_id="patients_invitation",
+        summary="A new invitation link for the patient to set their password",
+        description="Earlier unused links stop working. The link is in this answer only.",
+        request=None,
+        responses={201: InvitationSerializer},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def invitation(self, request: Request, pk: str) -> Response:
+        patient = self.get_object()
+        invitation, token = create_invitation(patient=patient, created_by=request.user)
+        answer = {"url": invitation_url(token), "expires_at": invitation.expires_at}
+        return Response(InvitationSerializer(answer).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         operation_id="patients_fhir",

@@ -182,6 +182,14 @@ class PatientSerializer(serializers.ModelSerializer):
         }
 
 
+class InvitationSerializer(serializers.Serializer):
+    url = serializers.URLField(
+        help_text="The single-use link with which the patient sets their password. It is "
+        "shown this once: only a hash of it is stored."
+    )
+    expires_at = serializers.DateTimeField()
+
+
 # --- The caller ----------------------------------------------------------------------------------
 
 

@@ -190,13 +190,14 @@ class PrescriptionViewSet(
         serializer.is_valid(raise_exception=True)
         new_status = serializer.validated_data.get("status")
         with transaction.atomic():
-            save_program(
-                patient=program.patient,
-                therapist=request.user,
-                details=serializer.details(),
-                items=serializer.item_specs(),
-                prescription=program,
-            )
+            if not partial or set(serializer.validated_data) - {"status"}:
+                save_program(
+                    patient=program.patient,
+                    therapist=request.user,
+                    details=serializer.details(),
+                    items=serializer.item_specs(),
+                    prescription=program,
+                )
             if new_status is not None:
                 try:
                     set_status(prescription=program, status=Status(new_status))

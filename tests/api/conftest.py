@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 
 import pytest
 from django.core.cache import cache
@@ -13,6 +14,28 @@ from exercises.models import Side
 from tests.factories import ExerciseFactory, PrescriptionFactory, PrescriptionItemFactory
 
 ONE_DAY = datetime.timedelta(days=1)
+
+# The docs page test drives chromium through Playwright, whose sync API keeps an event loop in
+# this thread; the test database stays synchronous and safe (as in tests/browser).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Debian's chromium, with the same switches as tests/browser (one browser is shared)."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
 
 
 @pytest.fixture(autouse=True)

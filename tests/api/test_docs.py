@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -50,42 +49,32 @@ def test_swagger_files_are_served_by_the_site(client):
 
 @pytest.mark.browser
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed")
-def test_docs_render_in_chromium_without_csp_violations_or_other_origins(live_server, settings):
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def test_docs_render_in_chromium_without_csp_violations_or_other_origins(
+    browser, live_server, settings
+):
     settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
     requests: list[str] = []
     problems: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        page = browser.new_page()
-        page.add_init_script(
-            "window.__violations = [];"
-            "document.addEventListener('securitypolicyviolation', e =>"
-            " window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
-        )
-        page.on("request", lambda request: requests.append(request.url))
-        page.on(
-            "console",
-            lambda message: problems.append(message.text) if message.type == "error" else None,
-        )
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        page.goto(f"{live_server.url}/api/docs/")
-        page.wait_for_selector(".opblock-tag", timeout=15_000)
-        assert page.locator(".info .title").inner_text().startswith("Rehabit API")
-        assert page.locator(".opblock-tag").count() >= 6
-        assert page.get_by_text("/api/v1/me/plan/").count() >= 1
-        violations = page.evaluate("window.__violations")
-        browser.close()
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_init_script(
+        "window.__violations = [];"
+        "document.addEventListener('securitypolicyviolation', e =>"
+        " window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    page.on("request", lambda request: requests.append(request.url))
+    page.on(
+        "console",
+        lambda message: problems.append(message.text) if message.type == "error" else None,
+    )
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto(f"{live_server.url}/api/docs/")
+    page.wait_for_selector(".opblock-tag", timeout=15_000)
+    assert page.locator(".info .title").inner_text().startswith("Rehabit API")
+    assert page.locator(".opblock-tag").count() >= 6
+    assert page.get_by_text("/api/v1/me/plan/").count() >= 1
+    violations = page.evaluate("window.__violations")
+    context.close()
     assert violations == []
     assert problems == []
     assert requests

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from patients.models import Patient
@@ -146,3 +147,28 @@ def test_another_therapists_patient_cannot_be_changed(other_patient, therapist_a
 def test_patients_cannot_be_deleted_over_the_api(patient, therapist_api):
     assert therapist_api.delete(detail(patient)).status_code == 405
     assert Patient.objects.filter(pk=patient.pk).exists()
+
+
+def test_therapist_gets_an_invitation_link_for_a_new_patient(therapist_api, anonymous):
+    created = therapist_api.post(
+        URL, {"first_name": "Ada", "last_name": "Stone"}, format="json"
+    ).json()
+    response = therapist_api.post(f"{URL}{created['id']}/invitation/")
+    assert response.status_code == 201, response.content
+    url = response.json()["url"]
+    assert "/invite/" in url
+    assert "no-store" in response["Cache-Control"]
+    page = anonymous.get(url.removeprefix(settings.SITE_URL))
+    assert page.status_code == 200  # the patient can choose a password there
+
+
+def test_a_new_invitation_withdraws_the_previous_one(patient, therapist_api):
+    first = therapist_api.post(f"{URL}{patient.pk}/invitation/").json()["url"]
+    second = therapist_api.post(f"{URL}{patient.pk}/invitation/").json()["url"]
+    assert first != second
+    assert patient.invitations.count() == 1
+
+
+def test_no_invitation_for_another_therapists_patient(other_patient, therapist_api):
+    assert therapist_api.post(f"{URL}{other_patient.pk}/invitation/").status_code == 404
+    assert not other_patient.invitations.exists()

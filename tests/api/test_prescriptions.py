@@ -297,6 +297,14 @@ def test_therapist_pauses_resumes_and_ends_a_program(program, bridge, therapist_
     assert response.json()["end_date"] == today.isoformat()
 
 
+def test_a_status_change_alone_touches_nothing_else(program, therapist_api):
+    """Even a program whose exercises were all taken out can be paused."""
+    response = therapist_api.patch(detail(program), {"status": "paused"}, format="json")
+    assert response.status_code == 200, response.content
+    program.refresh_from_db()
+    assert program.status == Status.PAUSED
+
+
 def test_an_ended_program_cannot_be_resumed_and_nothing_else_changes(
     program, bridge, therapist_api
 ):

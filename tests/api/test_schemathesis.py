@@ -167,6 +167,7 @@ def test_schema_covers_every_endpoint():
         "/api/v1/patients/",
         "/api/v1/patients/{id}/",
         "/api/v1/patients/{id}/fhir/",
+        "/api/v1/patients/{id}/invitation/",
         "/api/v1/prescriptions/",
         "/api/v1/prescriptions/{id}/",
         "/api/v1/templates/",
