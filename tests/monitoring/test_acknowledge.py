@@ -38,7 +38,7 @@ def test_the_dashboards_form_acknowledges_with_a_note_and_comes_back(
     assert form.names() == {"csrfmiddlewaretoken", "next", "note"}
     form.set("note", "Phoned, all fine.")
     response = form.submit(therapist_client, value="", name="")
-    assert response["Location"] == DASHBOARD
+    assert response["Location"] == f"{DASHBOARD}#patient-{alert.patient_id}"  # back to the row
     alert.refresh_from_db()
     assert (alert.acknowledged_by, alert.acknowledgement_note) == (therapist, "Phoned, all fine.")
 
