@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from prescriptions.models import (
     Prescription,
     PrescriptionItem,
     ProgramTemplate,
     ProgramTemplateItem,
+    ProgressionSuggestion,
 )
 
 
@@ -49,3 +51,19 @@ class PrescriptionAdmin(admin.ModelAdmin):
     list_select_related = ["patient__user", "prescribed_by"]
     raw_id_fields = ["patient"]
     inlines = [PrescriptionItemInline]
+
+
+@admin.register(ProgressionSuggestion)
+class ProgressionSuggestionAdmin(admin.ModelAdmin):
+    """Read-only: therapists decide suggestions in the workspace, where the change is recorded."""
+
+    list_display = ["item", "field", "from_value", "to_value", "status", "created_at", "decided_by"]
+    list_filter = ["status", "field"]
+    list_select_related = ["item__exercise", "item__prescription", "decided_by"]
+    readonly_fields = [field.name for field in ProgressionSuggestion._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -244,3 +244,14 @@ def test_another_therapist_cannot_decide(other_therapist, bridge, waiting, clien
 def test_the_patient_cannot_decide(patient_client, waiting):
     for name in ("suggestion_apply", "suggestion_dismiss"):
         assert patient_client.post(reverse(f"clinic:{name}", args=[waiting.pk])).status_code == 404
+
+
+def test_admins_can_read_suggestions_but_not_change_them(client, admin_user, waiting):
+    client.force_login(admin_user)
+    listing = client.get(reverse("admin:prescriptions_progressionsuggestion_changelist"))
+    assert listing.status_code == 200
+    assert "Bridge in Knee program" in listing.content.decode()
+    change = reverse("admin:prescriptions_progressionsuggestion_change", args=[waiting.pk])
+    client.post(change, {"status": "applied"})
+    waiting.refresh_from_db()
+    assert waiting.is_pending
