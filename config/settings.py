@@ -161,6 +161,7 @@ EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Rehabit <noreply@localhost>")
 # Absolute links in emails and printed handouts.
 SITE_URL = os.environ.get("REHABIT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -214,7 +215,8 @@ CONTENT_SECURITY_POLICY = {
 # Audit trail (django-auditlog): who changed what in patients' records, and who opened them.
 # It lives in the database, behind the same access rules as the records themselves.
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
-    {"model": "patients.Patient", "m2m_fields": ["care_team"]},
+    # The calendar key opens nothing alone, but it has no business in the trail.
+    {"model": "patients.Patient", "m2m_fields": ["care_team"], "mask_fields": ["calendar_key"]},
     "patients.PainReport",
     "patients.Alert",
     "prescriptions.Prescription",
