@@ -41,7 +41,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES_PER_OPERATION = 15
+EXAMPLES_PER_OPERATION = 10
 CONFIG = schemathesis.Config.from_dict(
     {
         "generation": {
