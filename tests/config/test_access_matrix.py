@@ -1,0 +1,364 @@
+"""Every URL of the project against every kind of visitor.
+
+The URL list comes from walking the URL resolver, so a new URL without a row here fails
+``test_every_url_has_a_row``. Each row names which objects fill the URL (always those of
+patient A and therapist A) and what each visitor gets. Outcomes:
+
+- ``ok``: the page or data (2xx, or a redirect that is not to the login page);
+- ``login``: sent to log in (HTML) or 401/403 without data (API);
+- ``404``: the object or page does not exist for this visitor;
+- ``405``: the URL takes another method (checked with GET: no data either way);
+- ``400``: a plain refusal of a request that lacks what it needs.
+
+Cells that are not ``ok`` must not show patient A's name. POST endpoints are also sent an
+empty POST by every visitor who may not use them, which must be refused the same way.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from patients.calendar_feed import calendar_token
+from patients.models import Alert, AlertKind, Completion, PainReport
+from patients.reminders import reset_calendar_link, unsubscribe_token
+from patients.services import create_invitation
+from prescriptions.models import ProgressionSuggestion
+from tests.factories import (
+    AdminFactory,
+    CompletionFactory,
+    ExerciseFactory,
+    PainReportFactory,
+    PatientFactory,
+    PrescriptionFactory,
+    PrescriptionItemFactory,
+    ProgramTemplateFactory,
+    TherapistFactory,
+    UserFactory,
+)
+
+VISITORS = ("anonymous", "patient_a", "patient_b", "therapist_a", "therapist_b", "admin")
+IGNORED_NAMESPACES = ("admin:",)  # Django's admin: is_staff only, tested in tests/exercises
+
+
+@dataclass(frozen=True)
+class Row:
+    kwargs: Callable[[dict], dict]
+    expect: dict[str, str]
+    post_only: bool = False
+
+
+def _same(outcome: str) -> dict[str, str]:
+    return dict.fromkeys(VISITORS, outcome)
+
+
+PUBLIC = _same("ok")
+PATIENT = {
+    "anonymous": "login",
+    "patient_a": "ok",
+    "patient_b": "ok",
+    "therapist_a": "404",
+    "therapist_b": "404",
+    "admin": "404",
+}
+THERAPIST = {
+    "anonymous": "login",
+    "patient_a": "404",
+    "patient_b": "404",
+    "therapist_a": "ok",
+    "therapist_b": "ok",
+    "admin": "404",
+}
+CARE_TEAM_A = {**THERAPIST, "therapist_b": "404"}
+PATIENT_A_ONLY = {**PATIENT, "patient_b": "404"}
+API_ANY = {**_same("ok"), "anonymous": "login"}
+# The API answers a logged-in visitor of the wrong kind as if the resource did not exist.
+API_THERAPIST = THERAPIST
+API_CARE_TEAM_A = {**API_THERAPIST, "therapist_b": "404"}
+API_PATIENT = PATIENT
+API_PATIENT_A = {**API_PATIENT, "patient_b": "404"}
+
+
+def none(objects: dict) -> dict:
+    return {}
+
+
+def patient_pk(objects: dict) -> dict:
+    return {"pk": objects["patient_a"].pk}
+
+
+def program_pk(objects: dict) -> dict:
+    return {"pk": objects["program_a"].pk}
+
+
+def template_pk(objects: dict) -> dict:
+    return {"pk": objects["template_a"].pk}
+
+
+def exercise_pk(objects: dict) -> dict:
+    return {"pk": objects["exercise_a"].pk}
+
+
+def alert_pk(objects: dict) -> dict:
+    return {"pk": objects["alert_a"].pk}
+
+
+def suggestion_pk(objects: dict) -> dict:
+    return {"pk": objects["suggestion_a"].pk}
+
+
+def item_of_a(objects: dict) -> dict:
+    return {"day": objects["today"], "item_id": objects["item_a"].pk, "session": 1}
+
+
+def yesterday(objects: dict) -> dict:
+    return {"day": objects["today"] - datetime.timedelta(days=1)}
+
+
+ROWS: dict[str, Row] = {
+    # The front door, login and health.
+    "home": Row(none, {**PUBLIC, "anonymous": "login"}),
+    "healthz": Row(none, PUBLIC),
+    "login": Row(none, PUBLIC),
+    "logout": Row(none, PUBLIC, post_only=True),
+    # Links that carry their own secret: they work without a login, for whoever holds them.
+    "patients:accept_invitation": Row(lambda o: {"token": o["invitation_token"]}, PUBLIC),
+    "patients:unsubscribe": Row(lambda o: {"token": o["unsubscribe_token"]}, PUBLIC),
+    "patients:calendar_feed": Row(lambda o: {"token": o["calendar_token"]}, PUBLIC),
+    # The patient's own pages: each patient sees their own.
+    "patients:today": Row(none, PATIENT),
+    "patients:day": Row(yesterday, PATIENT),
+    "patients:report": Row(none, PATIENT),
+    # Without ?date=&session= there is no report to advise on: a plain 400 page.
+    "patients:report_guidance": Row(none, {**PATIENT, "patient_a": "400", "patient_b": "400"}),
+    "patients:history": Row(none, PATIENT),
+    "patients:reminders": Row(none, PATIENT),
+    "patients:reminders_use_suggested": Row(none, PATIENT, True),
+    "patients:calendar_link": Row(none, PATIENT, True),
+    "patients:check_off": Row(item_of_a, PATIENT_A_ONLY, True),
+    "patients:undo": Row(item_of_a, PATIENT_A_ONLY, True),
+    # The therapist's workspace.
+    "clinic:caseload": Row(none, THERAPIST),
+    "clinic:dashboard": Row(none, THERAPIST),
+    "clinic:archived_patients": Row(none, THERAPIST),
+    "clinic:patient_create": Row(none, THERAPIST),
+    "clinic:template_list": Row(none, THERAPIST),
+    "clinic:template_create": Row(none, THERAPIST),
+    "clinic:exercise_list": Row(none, THERAPIST),
+    "clinic:exercise_create": Row(none, THERAPIST),
+    "clinic:patient_detail": Row(patient_pk, CARE_TEAM_A),
+    "clinic:patient_edit": Row(patient_pk, CARE_TEAM_A),
+    "clinic:patient_invitation": Row(patient_pk, CARE_TEAM_A),
+    "clinic:patient_progress": Row(patient_pk, CARE_TEAM_A),
+    "clinic:patient_export": Row(patient_pk, CARE_TEAM_A),
+    "clinic:patient_audit": Row(patient_pk, CARE_TEAM_A),
+    "clinic:patient_archive": Row(patient_pk, CARE_TEAM_A),
+    "clinic:patient_restore": Row(patient_pk, CARE_TEAM_A, post_only=True),
+    "patients:reminder_defaults": Row(patient_pk, CARE_TEAM_A),
+    "clinic:alert_acknowledge": Row(alert_pk, CARE_TEAM_A, post_only=True),
+    "clinic:suggestion_apply": Row(suggestion_pk, CARE_TEAM_A, post_only=True),
+    "clinic:suggestion_dismiss": Row(suggestion_pk, CARE_TEAM_A, post_only=True),
+    "clinic:program_start": Row(patient_pk, CARE_TEAM_A),
+    "clinic:program_create": Row(patient_pk, CARE_TEAM_A),
+    "clinic:program_detail": Row(program_pk, CARE_TEAM_A),
+    "clinic:program_edit": Row(program_pk, CARE_TEAM_A),
+    "clinic:program_status": Row(program_pk, CARE_TEAM_A, post_only=True),
+    "clinic:program_end": Row(program_pk, CARE_TEAM_A),
+    "clinic:program_duplicate": Row(program_pk, CARE_TEAM_A),
+    "clinic:program_save_as_template": Row(program_pk, CARE_TEAM_A),
+    "clinic:program_handout": Row(program_pk, CARE_TEAM_A),
+    "clinic:template_detail": Row(template_pk, CARE_TEAM_A),
+    "clinic:template_edit": Row(template_pk, CARE_TEAM_A),
+    "clinic:template_delete": Row(template_pk, CARE_TEAM_A),
+    "clinic:exercise_detail": Row(exercise_pk, CARE_TEAM_A),
+    "clinic:exercise_edit": Row(exercise_pk, CARE_TEAM_A),
+    "clinic:exercise_delete": Row(exercise_pk, CARE_TEAM_A),
+    # The API and its documentation.
+    # The schema and its documentation page describe the API; they hold no one's data.
+    "api-schema": Row(none, PUBLIC),
+    "api-docs": Row(none, PUBLIC),
+    "api-root": Row(none, API_ANY),
+    "api-token": Row(none, API_ANY, post_only=True),
+    "exercise-list": Row(none, API_ANY),
+    "exercise-detail": Row(
+        exercise_pk, {**API_CARE_TEAM_A, "patient_a": "404", "patient_b": "404"}
+    ),
+    "patient-list": Row(none, API_THERAPIST),
+    "patient-detail": Row(patient_pk, API_CARE_TEAM_A),
+    "patient-fhir": Row(patient_pk, API_CARE_TEAM_A),
+    "patient-invitation": Row(patient_pk, API_CARE_TEAM_A, True),
+    "prescription-list": Row(none, API_THERAPIST),
+    "prescription-detail": Row(program_pk, API_CARE_TEAM_A),
+    "template-list": Row(none, API_THERAPIST),
+    "template-detail": Row(template_pk, API_CARE_TEAM_A),
+    "template-start": Row(template_pk, API_CARE_TEAM_A, True),
+    "alert-list": Row(none, API_THERAPIST),
+    "alert-detail": Row(alert_pk, API_CARE_TEAM_A),
+    "alert-acknowledge": Row(alert_pk, API_CARE_TEAM_A, True),
+    "me-list": Row(none, API_ANY),  # who am I: each visitor's own account
+    "me-plan": Row(none, API_PATIENT),
+    "completion-list": Row(none, API_PATIENT),
+    "completion-detail": Row(lambda o: {"pk": o["completion_a"].pk}, API_PATIENT_A),
+    "pain-report-list": Row(none, API_PATIENT),
+    "pain-report-detail": Row(lambda o: {"pk": o["report_a"].pk}, API_PATIENT_A),
+}
+
+
+def walk(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            route = prefix + str(pattern.pattern)
+            if "format" in pattern.pattern.regex.groupindex:
+                continue  # DRF's ".json" twin of a route that has its own row
+            yield f"{namespace}{pattern.name or ''}", route
+
+
+def project_urls() -> dict[str, str]:
+    return {
+        name: route
+        for name, route in walk(get_resolver().url_patterns)
+        if not name.startswith(IGNORED_NAMESPACES) and name != ""
+    }
+
+
+def test_every_url_has_a_row():
+    missing = sorted(set(project_urls()) - set(ROWS))
+    assert not missing, f"URLs without a row in the access matrix: {missing}"
+    stale = sorted(set(ROWS) - set(project_urls()))
+    assert not stale, f"rows for URLs that no longer exist: {stale}"
+
+
+def test_the_api_catch_all_answers_404_for_everyone(client):
+    assert client.get("/api/v1/no-such-thing/").status_code == 404
+
+
+def outcome(response) -> str:
+    status = response.status_code
+    if status in (301, 302, 303):
+        return "login" if response["Location"].startswith(reverse("login")) else "ok"
+    if status in (401, 403):
+        return "login"
+    if status in (400, 404, 405, 410, 415):
+        return str(status)
+    if status < 400:
+        return "ok"
+    return f"status {status}"
+
+
+def state(objects: dict) -> tuple:
+    """Counts that an unauthorised POST must leave as they were."""
+    patient = objects["patient_a"]
+    patient.refresh_from_db()
+    return (
+        patient.archived_at,
+        patient.prescriptions.count(),
+        Completion.objects.count(),
+        PainReport.objects.count(),
+        Alert.objects.open().count(),
+        ProgressionSuggestion.objects.filter(status="pending").count(),
+        objects["program_a"].items.count(),
+        type(objects["program_a"]).objects.get(pk=objects["program_a"].pk).status,
+        type(objects["template_a"]).objects.filter(pk=objects["template_a"].pk).exists(),
+        type(objects["exercise_a"]).objects.filter(pk=objects["exercise_a"].pk).exists(),
+    )
+
+
+@pytest.fixture
+def world(db) -> dict:
+    therapist_a, therapist_b = TherapistFactory(), TherapistFactory()
+    patient_a = PatientFactory(
+        therapist=therapist_a,
+        timezone="UTC",
+        user=UserFactory(first_name="Zelda", last_name="Quixote"),
+    )
+    patient_b = PatientFactory(therapist=therapist_b, timezone="UTC")
+    today = timezone.now().date()
+    program_a = PrescriptionFactory(
+        patient=patient_a, prescribed_by=therapist_a, start_date=today - datetime.timedelta(9)
+    )
+    PrescriptionFactory(patient=patient_b, prescribed_by=therapist_b)
+    item_a = PrescriptionItemFactory(prescription=program_a)
+    report_a = PainReportFactory(patient=patient_a, prescription=program_a)
+    completion_a = CompletionFactory(item=item_a, date=today - datetime.timedelta(days=1))
+    alert_a = Alert.objects.create(patient=patient_a, kind=AlertKind.RED_FLAG, message="Tingling")
+    suggestion_a = ProgressionSuggestion.objects.create(
+        prescription=program_a,
+        item=item_a,
+        field="reps",
+        from_value=10,
+        to_value=12,
+        reason="Too easy three times",
+    )
+    reset_calendar_link(patient=patient_a)
+    _, invitation_token = create_invitation(patient=patient_a, created_by=therapist_a)
+    return {
+        "users": {
+            "anonymous": None,
+            "patient_a": patient_a.user,
+            "patient_b": patient_b.user,
+            "therapist_a": therapist_a,
+            "therapist_b": therapist_b,
+            "admin": AdminFactory(),
+        },
+        "today": today,
+        "patient_a": patient_a,
+        "program_a": program_a,
+        "item_a": item_a,
+        "report_a": report_a,
+        "completion_a": completion_a,
+        "alert_a": alert_a,
+        "suggestion_a": suggestion_a,
+        "template_a": ProgramTemplateFactory(owner=therapist_a),
+        "exercise_a": ExerciseFactory(owner=therapist_a),
+        "invitation_token": invitation_token,
+        "unsubscribe_token": unsubscribe_token(patient_a),
+        "calendar_token": calendar_token(patient_a),
+    }
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def test_no_cell_of_the_matrix_leaks(world):
+    clients = {visitor: client_for(user) for visitor, user in world["users"].items()}
+    secret_name = "Quixote"
+    wrong: list[str] = []
+    for name, row in sorted(ROWS.items()):
+        url = reverse(name, kwargs=row.kwargs(world))
+        for visitor in VISITORS:
+            expected = row.expect[visitor]
+            response = clients[visitor].get(url)
+            got = outcome(response)
+            allowed = {expected} if not row.post_only else {expected, "405"}
+            if got not in allowed:
+                wrong.append(f"GET {name} as {visitor}: expected {expected}, got {got}")
+            if got != "ok" and secret_name in response.content.decode(errors="replace"):
+                wrong.append(f"GET {name} as {visitor}: {got} but shows patient A's name")
+            if expected == "ok":
+                continue
+            before = state(world)
+            response = clients[visitor].post(url, {})
+            got = outcome(response)
+            # An empty POST may also be refused as incomplete (400, 415) or by the API's
+            # permission check (401/403) before the object is looked up.
+            refusals = {expected, "405", "400", "415"} | ({"login"} if expected == "404" else set())
+            if got not in refusals:
+                wrong.append(f"POST {name} as {visitor}: expected {expected}, got {got}")
+            if secret_name in response.content.decode(errors="replace"):
+                wrong.append(f"POST {name} as {visitor}: {got} but shows patient A's name")
+            if state(world) != before:
+                wrong.append(f"POST {name} as {visitor}: changed data")
+    assert not wrong, "\n".join(wrong)
