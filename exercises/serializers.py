@@ -8,7 +8,7 @@ from django.db.models import Manager
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from exercises.models import Equipment, Exercise, Precaution
+from exercises.models import Difficulty, Equipment, Exercise, Precaution
 
 MAX_STEPS = 30
 MAX_STEP_LENGTH = 1000
@@ -60,6 +60,7 @@ class ExerciseSerializer(serializers.ModelSerializer):
         required=False,
         help_text="Conditions that call for care with this exercise.",
     )
+    difficulty = serializers.ChoiceField(choices=Difficulty.choices, required=False)
     image = serializers.ImageField(read_only=True, allow_null=True, use_url=True)
     default_dose = serializers.SerializerMethodField(
         help_text="The default dose in words, as a patient reads it."

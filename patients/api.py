@@ -40,6 +40,7 @@ from patients.serializers import (
     AlertSerializer,
     CompletionSerializer,
     InvitationSerializer,
+    LoginSerializer,
     MeSerializer,
     NewCompletionSerializer,
     NewPainReportSerializer,
@@ -47,7 +48,6 @@ from patients.serializers import (
     PatientSerializer,
     PlanQuerySerializer,
     PlanSerializer,
-    TokenRequestSerializer,
     TokenSerializer,
     refusals_as_field_errors,
 )
@@ -85,7 +85,7 @@ class TokenView(APIView):
     @extend_schema(
         operation_id="auth_token_obtain",
         summary="Log in: get the API token for a username or email and password",
-        request=TokenRequestSerializer,
+        request=LoginSerializer,
         responses={
             200: TokenSerializer,
             400: OpenApiResponse(description="The details do not match an account."),
@@ -97,7 +97,7 @@ class TokenView(APIView):
         auth=[],
     )
     def post(self, request: Request) -> Response:
-        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
+        serializer = LoginSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response(TokenSerializer(token).data)

@@ -20,7 +20,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, Throttled
 from rest_framework.settings import api_settings
 
-from exercises.models import Precaution
+from exercises.models import Precaution, Side
 from patients.guidance import Guidance
 from patients.models import PAIN_MAX, Alert, Completion, Difficulty, PainReport, Patient
 from patients.plan import DayPlan
@@ -239,7 +239,7 @@ class LockedOut(Throttled):
     default_detail = "Too many failed attempts: this login is locked for a while."
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class LoginSerializer(serializers.Serializer):
     username = serializers.CharField(
         max_length=254, help_text="The username or the email address.", write_only=True
     )
@@ -436,7 +436,7 @@ class PlanItemSerializer(serializers.Serializer):
     timer_rest_seconds = serializers.IntegerField(
         source="timer_rest", help_text="Rest between holds for the timer (a default when unset)."
     )
-    side = serializers.CharField(source="item.side")
+    side = serializers.ChoiceField(choices=Side.choices, source="item.side")
     load = serializers.CharField(source="item.load")
     instructions = serializers.CharField(source="item.instructions")
     dose_text = serializers.CharField(source="item.dose_text")

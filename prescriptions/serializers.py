@@ -104,7 +104,10 @@ class ItemSerializer(serializers.ModelSerializer):
         "out for a new one.",
     )
     exercise = ScopedPrimaryKeyField(
-        model=Exercise, scope=usable_exercises, missing="No such exercise in your catalogue."
+        model=Exercise,
+        scope=usable_exercises,
+        missing="No such exercise in your catalogue.",
+        help_text="An exercise of the catalogue (`/api/v1/exercises/`).",
     )
     exercise_name = serializers.CharField(source="exercise.name", read_only=True)
     dose_text = serializers.SerializerMethodField(help_text="The dose as the patient reads it.")
@@ -281,7 +284,12 @@ class PrescriptionSerializer(serializers.ModelSerializer):
 class NewPrescriptionSerializer(PrescriptionSerializer):
     """A new program for a patient on the caller's care team; it is active at once."""
 
-    patient = ScopedPrimaryKeyField(model=Patient, scope=caseload, missing=NOT_ON_CASELOAD)
+    patient = ScopedPrimaryKeyField(
+        model=Patient,
+        scope=caseload,
+        missing=NOT_ON_CASELOAD,
+        help_text="A patient on your care team.",
+    )
     template = ScopedPrimaryKeyField(
         model=ProgramTemplate,
         scope=usable_templates,
@@ -376,7 +384,12 @@ class NewTemplateSerializer(serializers.Serializer):
 class StartFromTemplateSerializer(serializers.Serializer):
     """Start a new program for a patient from a template's schedule and exercises."""
 
-    patient = ScopedPrimaryKeyField(model=Patient, scope=caseload, missing=NOT_ON_CASELOAD)
+    patient = ScopedPrimaryKeyField(
+        model=Patient,
+        scope=caseload,
+        missing=NOT_ON_CASELOAD,
+        help_text="A patient on your care team.",
+    )
     start_date = serializers.DateField()
     end_date = serializers.DateField(required=False, allow_null=True, default=None)
     title = serializers.CharField(
