@@ -66,10 +66,9 @@ def therapist_builds_a_program(page: Page, base: str, username: str) -> str:
 def check_off_everything(page: Page) -> None:
     """Tick every exercise of every session, opening later sessions as a patient would."""
     for _ in range(40):
-        buttons = page.get_by_role("button", name=re.compile("^Mark as done"))
-        ready = [b for b in buttons.all() if b.is_visible() and b.is_enabled()]
-        if ready:
-            ready[0].click()
+        ready = page.locator("button.check-button:not([disabled])").filter(visible=True)
+        if ready.count():
+            ready.first.click()
             page.wait_for_load_state("networkidle")
             continue
         closed = page.locator("details:not([open]) > summary", has_text="Session")
@@ -114,14 +113,34 @@ def patient_follows_the_program(page: Page, link: str) -> None:
     page.get_by_role("button", name="Log out").click()
 
 
-def test_from_a_new_program_to_a_red_flag_the_therapist_sees(live_server, browser, catalogue):
+def therapist_acknowledges_the_urgent_alert(page: Page, base: str, username: str) -> None:
+    log_in(page, base, username)
+    page.goto(f"{base}/clinic/dashboard/")
+    first_row = page.locator("#main").get_by_text("Ada Stone").first
+    expect(first_row).to_be_visible()
+    expect(page.locator(".mon-alert-urgent").first).to_contain_text("Red-flag")
+    screenshot(page, "20-therapist-dashboard-urgent")
+    assert_accessible(page)
+    alert = page.locator(".mon-alert-urgent").first
+    alert.locator("summary").click()
+    alert.get_by_label(re.compile("note", re.IGNORECASE)).fill("Called Ada: resting, seen Monday.")
+    alert.get_by_role("button", name="Acknowledge").click()
+    page.wait_for_load_state()
+    expect(page.locator(".mon-alert-urgent")).to_have_count(0)
+    screenshot(page, "21-therapist-dashboard-acknowledged")
+
+
+def test_from_a_new_program_to_a_red_flag_the_therapist_sees(
+    live_server, browser, catalogue, settings
+):
+    settings.SITE_URL = live_server.url
     therapist = TherapistFactory(username="tess")
     desk = browser.new_context(viewport={"width": 1280, "height": 900})
     link = therapist_builds_a_program(desk.new_page(), live_server.url, therapist.username)
 
     phone = browser.new_context(viewport=PHONE, has_touch=True)
-    patient_follows_the_program(
-        phone.new_page(), link.replace("http://127.0.0.1:8000", live_server.url)
-    )
+    patient_follows_the_program(phone.new_page(), link)
     phone.close()
+
+    therapist_acknowledges_the_urgent_alert(desk.new_page(), live_server.url, therapist.username)
     desk.close()
