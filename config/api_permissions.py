@@ -6,11 +6,14 @@ for the caller (404), so it reveals nothing; a caller who is not logged in gets 
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
 from rest_framework import authentication, permissions
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import AuthenticationFailed, NotFound
 
 from patients.roles import is_patient, is_therapist
 
@@ -35,14 +38,32 @@ def _record_audit_actor(user: AbstractBaseUser) -> None:
         context["actor"] = user
 
 
+def token_expires_at(token: Any) -> datetime.datetime:
+    """A token lasts as long as the longest browser session (``REHABIT_SESSION_MAX_SECONDS``);
+    then its owner logs in again."""
+    return token.created + datetime.timedelta(seconds=settings.REHABIT_SESSION_MAX_SECONDS)
+
+
+def token_has_expired(token: Any, now: datetime.datetime | None = None) -> bool:
+    return (now or timezone.now()) >= token_expires_at(token)
+
+
 class TokenAuthentication(authentication.TokenAuthentication):
-    """``Authorization: Token <key>``, with the token's user recorded in the audit trail."""
+    """``Authorization: Token <key>``: refused once expired, and the token's user recorded in
+    the audit trail."""
 
     def authenticate(self, request: Request) -> tuple[AbstractBaseUser, Any] | None:
         result = super().authenticate(request)
         if result is not None:
             _record_audit_actor(result[0])
         return result
+
+    def authenticate_credentials(self, key: str) -> tuple[AbstractBaseUser, Any]:
+        user, token = super().authenticate_credentials(key)
+        if token_has_expired(token):
+            token.delete()
+            raise AuthenticationFailed("This token has expired: log in again.")
+        return user, token
 
 
 class _RoleRequired(permissions.BasePermission):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.contrib.auth.signals import user_logged_in
 from django.db.models import F, Q, QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import (
@@ -30,7 +31,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from config.api_errors import RehabitAutoSchema
-from config.api_permissions import IsPatient, IsTherapist
+from config.api_permissions import IsPatient, IsTherapist, token_has_expired
 from patients.alerts import acknowledge_alert
 from patients.fhir import FHIR_MEDIA_TYPE, patient_bundle
 from patients.models import Alert, AlertKind, Completion, PainReport, Patient, Severity
@@ -99,7 +100,13 @@ class TokenView(APIView):
     def post(self, request: Request) -> Response:
         serializer = LoginSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        user = serializer.validated_data["user"]
+        token = Token.objects.filter(user=user).first()
+        if token is None or token_has_expired(token):
+            Token.objects.filter(user=user).delete()
+            token = Token.objects.create(user=user)
+        # As a login does: last_login, and the lockout's count of failures starts again.
+        user_logged_in.send(sender=user.__class__, request=request, user=user)
         return Response(TokenSerializer(token).data)
 
     @extend_schema(

@@ -20,6 +20,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, Throttled
 from rest_framework.settings import api_settings
 
+from config.api_permissions import token_expires_at
 from exercises.models import Precaution, Side
 from patients.guidance import Guidance
 from patients.models import PAIN_MAX, Alert, Completion, Difficulty, PainReport, Patient
@@ -270,6 +271,13 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(
         source="key", read_only=True, help_text="Send as `Authorization: Token …`."
     )
+    expires_at = serializers.SerializerMethodField(
+        help_text="After this the token answers 401: log in again."
+    )
+
+    @extend_schema_field(serializers.DateTimeField())
+    def get_expires_at(self, token: Any) -> str:
+        return serializers.DateTimeField().to_representation(token_expires_at(token))
 
 
 # --- The patient's day ---------------------------------------------------------------------------

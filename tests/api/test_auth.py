@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from auditlog.models import LogEntry
 from django.test import Client
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -39,6 +42,31 @@ def test_patient_can_log_in_with_their_email_address(anonymous, patient):
 def test_logging_in_twice_gives_the_same_token(anonymous, therapist):
     first = log_in(anonymous, therapist.username).json()["token"]
     assert log_in(anonymous, therapist.username).json()["token"] == first
+
+
+def test_a_token_expires_with_the_longest_session_and_login_gives_a_new_one(
+    anonymous, therapist, settings
+):
+    body = log_in(anonymous, therapist.username).json()
+    token = Token.objects.get(key=body["token"])
+    lifetime = datetime.timedelta(seconds=settings.REHABIT_SESSION_MAX_SECONDS)
+    assert datetime.datetime.fromisoformat(body["expires_at"]) == token.created + lifetime
+    Token.objects.filter(pk=token.pk).update(created=timezone.now() - lifetime)
+    anonymous.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = anonymous.get("/api/v1/me/")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "This token has expired: log in again."}
+    anonymous.credentials()
+    fresh = log_in(anonymous, therapist.username).json()["token"]
+    assert fresh != token.key
+    assert Token.objects.filter(user=therapist).count() == 1
+
+
+def test_logging_in_by_token_records_the_login(anonymous, therapist):
+    assert therapist.last_login is None
+    log_in(anonymous, therapist.username)
+    therapist.refresh_from_db()
+    assert therapist.last_login is not None
 
 
 def test_wrong_password_answers_400_without_a_token(anonymous, therapist):
@@ -88,6 +116,16 @@ def test_repeated_failed_logins_lock_the_account_out(anonymous, therapist, setti
     assert response.status_code == 429
     assert "token" not in response.json()
     assert "locked" in response.json()["detail"]
+
+
+def test_a_successful_login_clears_earlier_failures(anonymous, therapist, settings):
+    settings.AXES_ENABLED = True
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert log_in(anonymous, therapist.username, "wrong").status_code == 400
+    assert log_in(anonymous, therapist.username).status_code == 200
+    # The count starts again: one more failure does not lock the account.
+    assert log_in(anonymous, therapist.username, "wrong").status_code == 400
+    assert log_in(anonymous, therapist.username).status_code == 200
 
 
 def test_logging_out_revokes_the_token(therapist):
