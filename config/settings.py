@@ -223,6 +223,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "prescriptions.PrescriptionItem",
     "prescriptions.ProgramTemplate",
     "prescriptions.ProgramTemplateItem",
+    "prescriptions.ProgressionSuggestion",
     "exercises.Exercise",
 )
 AUDITLOG_DISABLE_REMOTE_ADDR = False

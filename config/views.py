@@ -17,7 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Send each person to where their work is."""
     user = request.user
     if is_therapist(user):
-        return redirect("clinic:caseload")
+        return redirect("clinic:dashboard")
     if is_patient(user):
         return redirect("patients:today")
     if user.is_authenticated and user.is_staff:

@@ -82,7 +82,7 @@ def test_login_page_labels_every_input(client):
 @pytest.mark.django_db
 def test_therapist_lands_on_caseload_and_patient_on_today(therapist, patient, client):
     client.post(reverse("login"), {"username": therapist.username, "password": PASSWORD})
-    assert client.get("/")["Location"] == reverse("clinic:caseload")
+    assert client.get("/")["Location"] == reverse("clinic:dashboard")
     client.post(reverse("logout"))
     client.post(reverse("login"), {"username": patient.user.username, "password": PASSWORD})
     assert client.get("/")["Location"] == reverse("patients:today")
