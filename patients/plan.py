@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
+from exercises.details import ExerciseDetails, details_for
 from exercises.models import Side
 from patients.guidance import Guidance, guidance_for
 from patients.models import Completion, PainReport, Patient
@@ -30,6 +31,7 @@ class ItemRow:
     sessions: int
     completion: Completion | None
     patient: Patient
+    details: ExerciseDetails  # steps and equipment, from the catalogue cache
     current: bool = False  # the next exercise to do: its instructions are shown opened up
 
     @property
@@ -183,13 +185,12 @@ class DayPlan:
 
 
 def programs_for_day(patient: Patient, day: datetime.date) -> list[Prescription]:
-    """The patient's programs active on the day, items with exercise, steps and equipment.
+    """The patient's programs active on the day, with their items and exercises.
 
-    Four queries: programs, items joined with their exercise, steps, equipment.
+    Two queries: programs, and items joined with their exercise. Steps and equipment come
+    from the catalogue cache (``exercises.details``).
     """
-    items = PrescriptionItem.objects.select_related("exercise").prefetch_related(
-        "exercise__steps", "exercise__equipment"
-    )
+    items = PrescriptionItem.objects.select_related("exercise")
     return list(
         Prescription.objects.filter(patient=patient)
         .active_on(day)
@@ -198,8 +199,10 @@ def programs_for_day(patient: Patient, day: datetime.date) -> list[Prescription]
 
 
 def load_day_plan(patient: Patient, day: datetime.date, today: datetime.date) -> DayPlan:
-    """Everything the day page shows, in six queries (see ``programs_for_day`` for four)."""
+    """Everything the day page shows, in four queries (two in ``programs_for_day``), plus
+    two more for exercises whose steps are not in the catalogue cache yet."""
     programs = programs_for_day(patient, day)
+    details = details_for(item.exercise for program in programs for item in program.items.all())
     completions = {
         (c.item_id, c.session): c
         for c in Completion.objects.filter(patient=patient, date=day).order_by("pk")
@@ -220,6 +223,7 @@ def load_day_plan(patient: Patient, day: datetime.date, today: datetime.date) ->
                     sessions=due.sessions,
                     completion=completions.get((item.pk, number)),
                     patient=patient,
+                    details=details[item.exercise_id],
                 )
                 for item in due.items
             ]

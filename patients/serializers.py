@@ -411,21 +411,17 @@ class NewCompletionSerializer(serializers.Serializer):
 
 
 class PlanExerciseSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="pk")
-    name = serializers.CharField()
-    summary = serializers.CharField()
-    steps = serializers.SerializerMethodField()
-    position = serializers.CharField(source="get_position_display")
-    equipment = serializers.SerializerMethodField()
-    precautions = serializers.CharField()
-    image = serializers.ImageField(allow_null=True, use_url=True)
-    video_url = serializers.CharField()
+    """An exercise as the plan shows it (read from a plan row: its item and cached details)."""
 
-    def get_steps(self, exercise: Any) -> list[str]:
-        return [step.text for step in exercise.steps.all()]
-
-    def get_equipment(self, exercise: Any) -> list[str]:
-        return [equipment.name for equipment in exercise.equipment.all()]
+    id = serializers.IntegerField(source="item.exercise.pk")
+    name = serializers.CharField(source="item.exercise.name")
+    summary = serializers.CharField(source="item.exercise.summary")
+    steps = serializers.ListField(child=serializers.CharField(), source="details.steps")
+    position = serializers.CharField(source="item.exercise.get_position_display")
+    equipment = serializers.ListField(child=serializers.CharField(), source="details.equipment")
+    precautions = serializers.CharField(source="item.exercise.precautions")
+    image = serializers.ImageField(allow_null=True, use_url=True, source="item.exercise.image")
+    video_url = serializers.CharField(source="item.exercise.video_url")
 
 
 class PlanItemSerializer(serializers.Serializer):
@@ -435,7 +431,7 @@ class PlanItemSerializer(serializers.Serializer):
     session = serializers.IntegerField()
     done = serializers.BooleanField()
     completion = CompletionSerializer(allow_null=True)
-    exercise = PlanExerciseSerializer(source="item.exercise")
+    exercise = PlanExerciseSerializer(source="*")
     sets = serializers.IntegerField(source="item.sets")
     reps = serializers.IntegerField(source="item.reps", allow_null=True)
     hold_seconds = serializers.IntegerField(source="item.hold_seconds", allow_null=True)
