@@ -51,8 +51,10 @@ class Action:
     @classmethod
     def parse(cls, value: str | None) -> Action:
         name, _, arg = (value or "").partition(":")
-        if name in ROW_ACTIONS and arg.isdigit():
-            return cls(name, int(arg))
+        # ASCII digits only: "²" is a digit to str.isdigit() but not to int().
+        index = _as_int(arg) if arg.isascii() and arg.isdigit() else None
+        if name in ROW_ACTIONS and index is not None:
+            return cls(name, index)
         if name in {"save", "search"}:
             return cls(name)
         return cls()

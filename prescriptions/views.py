@@ -120,6 +120,15 @@ def _validation_messages(error: ValidationError) -> ValidationError:
     return ValidationError(error.messages)
 
 
+def _id_param(value: str | None) -> int | None:
+    """An id from a query or form value: plain ASCII digits that fit a database id, or None.
+
+    ``str.isdigit`` alone lets through "²" and other characters that ``int`` refuses."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
 # --- Caseload and patients ------------------------------------------------------------------
 
 
@@ -127,7 +136,8 @@ def _validation_messages(error: ValidationError) -> ValidationError:
 @therapist_required
 def caseload(request: HttpRequest) -> HttpResponse:
     """The therapist's current patients, each with their active programs; search by name."""
-    query = request.GET.get("q", "").strip()[:100]
+    # A NUL byte can match no name, and PostgreSQL refuses it in a query.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     patients = (
         Patient.objects.for_therapist(request.user)
         .current()
@@ -257,7 +267,7 @@ def patient_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """How the patient is doing on a program: pain, adherence, notes, changes, suggestions."""
     patient = _patient(request, pk)
     chosen = request.GET.get("program", "")
-    progress = load_progress(patient, program_id=int(chosen) if chosen.isdigit() else None)
+    progress = load_progress(patient, program_id=_id_param(chosen))
     record_access(patient)
     return render(
         request,
@@ -448,10 +458,11 @@ def program_create(request: HttpRequest, pk: int) -> HttpResponse:
     template = None
     if template_id:
         templates = ProgramTemplate.objects.for_user(request.user).with_items()
+        template_pk = _id_param(template_id)
         if request.method == "GET":
-            template = get_object_or_404(templates, pk=template_id if template_id.isdigit() else 0)
-        elif template_id.isdigit():
-            template = templates.filter(pk=template_id).first()
+            template = get_object_or_404(templates, pk=template_pk or 0)
+        elif template_pk is not None:
+            template = templates.filter(pk=template_pk).first()
     return _program_builder(request, patient=patient, template=template)
 
 
