@@ -42,13 +42,22 @@ class StepsField(serializers.ListField):
         return [step if isinstance(step, str) else step.text for step in steps]
 
 
+class EquipmentField(serializers.SlugRelatedField):
+    """Equipment by slug. A NUL byte names no equipment: PostgreSQL would refuse the lookup."""
+
+    def to_internal_value(self, data: Any) -> Equipment:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)
+
+
 class ExerciseSerializer(serializers.ModelSerializer):
     steps = StepsField(
         min_length=1,
         max_length=MAX_STEPS,
         help_text="How to do it: one step per string, in order.",
     )
-    equipment = serializers.SlugRelatedField(
+    equipment = EquipmentField(
         many=True,
         slug_field="slug",
         queryset=Equipment.objects.all(),

@@ -320,3 +320,19 @@ def test_each_known_malformed_body_answers_400(patient_api, bridge, body):
     response = patient_api.post(f"{API}/me/pain-reports/", body, content_type="application/json")
     assert response.status_code == 400
     assert not PainReport.objects.exists()
+
+
+@pytest.mark.parametrize("slug", ["\x00", "towel\x00", "\x00" * 3])
+def test_equipment_slug_with_a_nul_byte_names_no_equipment(therapist_api, slug):
+    body = {
+        "name": "Towel curl",
+        "steps": ["Curl the towel."],
+        "body_region": "knee",
+        "kind": "stretch",
+        "position": "sitting",
+        "reps": 5,
+        "equipment": [slug],
+    }
+    response = therapist_api.post(f"{API}/exercises/", body, format="json")
+    assert response.status_code == 400
+    assert "equipment" in response.json()
