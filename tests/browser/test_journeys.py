@@ -28,6 +28,8 @@ def catalogue(db):
 def therapist_builds_a_program(page: Page, base: str, username: str) -> str:
     """Adds Ada, starts a program from a template, changes a dose; returns the invitation link."""
     log_in(page, base, username)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Patients").click()
     screenshot(page, "01-therapist-caseload")
     page.get_by_role("link", name="Add patient").first.click()
     page.get_by_label("First name").fill("Ada")
