@@ -41,8 +41,13 @@ def test_lockout_of_one_username_leaves_others_alone(lockout_on, patient, therap
 
 def test_failed_attempts_are_logged_without_the_password(lockout_on, patient, client, caplog):
     secret = "my-secret-guess-123"
-    with caplog.at_level("DEBUG"):
+    # The lockout's own logger is set to WARNING in settings; open it up so that what it
+    # would say about the failure is really captured and checked.
+    with caplog.at_level("DEBUG"), caplog.at_level("DEBUG", logger="axes"):
         log_in(client, patient.user.username, secret)
+    axes_records = [r for r in caplog.records if r.name.startswith("axes")]
+    assert axes_records, "the failed attempt was not logged at all"
+    assert patient.user.username in caplog.text
     assert secret not in caplog.text
 
 
