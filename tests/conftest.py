@@ -1,15 +1,27 @@
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
-from tests.factories import AdminFactory, PatientFactory, PrescriptionFactory, TherapistFactory
+from exercises.models import Side
+from tests.factories import (
+    AdminFactory,
+    ExerciseFactory,
+    PatientFactory,
+    PrescriptionFactory,
+    PrescriptionItemFactory,
+    TherapistFactory,
+)
 
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (the catalogue cache lives in it)."""
+    """Each test starts with an empty cache (the catalogue cache and throttle counts live in it)."""
     cache.clear()
     yield
     cache.clear()
@@ -69,3 +81,101 @@ def patient_client(patient) -> Client:
     client = Client()
     client.force_login(patient.user)
     return client
+
+
+def token_header(user) -> dict[str, str]:
+    token, _ = Token.objects.get_or_create(user=user)
+    return {"Authorization": f"Token {token.key}"}
+
+
+def token_client(user) -> APIClient:
+    """A client that authenticates as a mobile app does: ``Authorization: Token …``."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=token_header(user)["Authorization"])
+    return client
+
+
+@pytest.fixture
+def therapist_api(therapist) -> APIClient:
+    return token_client(therapist)
+
+
+@pytest.fixture
+def patient_api(patient) -> APIClient:
+    return token_client(patient.user)
+
+
+# The patient's program: two exercises, dosed, and someone else's exercise to be kept out of.
+
+
+@pytest.fixture
+def today(patient) -> datetime.date:
+    """Today where the patient lives (what the pages and the API call today)."""
+    return patient.local_today()
+
+
+@pytest.fixture
+def times_per_day() -> int:
+    """Sessions a day in ``program`` (tests/patients overrides it: once)."""
+    return 2
+
+
+@pytest.fixture
+def program(patient, therapist, today, times_per_day):
+    """An active program that started a month ago: every day, ``times_per_day`` times."""
+    return PrescriptionFactory(
+        patient=patient,
+        prescribed_by=therapist,
+        title="Gentle back program",
+        goal="Walk to the shops without pain.",
+        start_date=today - datetime.timedelta(days=30),
+        times_per_day=times_per_day,
+    )
+
+
+@pytest.fixture
+def bridge(program):
+    """The program's first exercise: sets of reps with a hold, each side, with a band."""
+    return PrescriptionItemFactory(
+        prescription=program,
+        exercise=ExerciseFactory(
+            name="Bridge",
+            steps=["Lie on your back with knees bent.", "Lift your hips slowly."],
+            precautions="Keep your neck relaxed.",
+            precaution_tags=["knee"],
+        ),
+        position=0,
+        sets=3,
+        reps=10,
+        hold_seconds=5,
+        side=Side.EACH,
+        load="light band",
+        instructions="Breathe out as you lift.",
+    )
+
+
+@pytest.fixture
+def walk(program):
+    """The program's second exercise: timed, not counted."""
+    return PrescriptionItemFactory(
+        prescription=program,
+        exercise=ExerciseFactory(
+            name="Walking", reps=None, hold_seconds=None, duration_seconds=15 * 60
+        ),
+        position=1,
+        sets=1,
+        reps=None,
+        hold_seconds=None,
+        duration_seconds=15 * 60,
+    )
+
+
+@pytest.fixture
+def other_item(other_patient, today):
+    """An exercise in someone else's program."""
+    return PrescriptionItemFactory(
+        prescription=PrescriptionFactory(
+            patient=other_patient, start_date=today - datetime.timedelta(days=30)
+        ),
+        exercise=ExerciseFactory(name="Secret stretch"),
+    )

@@ -26,14 +26,8 @@ def days_ago(today: datetime.date, count: int) -> datetime.date:
 
 
 @pytest.fixture
-def today(patient) -> datetime.date:
-    """Today where the patient lives (what the pages call today)."""
-    return patient.local_today()
-
-
-@pytest.fixture
 def program(patient, therapist, today) -> Prescription:
-    """Every day, once a day, started 40 days ago; pain threshold 5."""
+    """Every day, once a day, started 40 days ago (in place of the one in tests/conftest.py)."""
     return PrescriptionFactory(
         patient=patient,
         prescribed_by=therapist,
