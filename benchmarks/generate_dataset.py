@@ -3,9 +3,11 @@
     DATABASE_URL=postgres://... .venv/bin/python benchmarks/generate_dataset.py
 
 Defaults: 200 therapists, 10,000 patients (50 each), one program of six items per patient,
-1,000,000 completions and 200,000 pain reports over the last weeks. Bulk inserts keep it to
-minutes. Every generated login has the password in BENCH_PASSWORD. Re-running refuses unless
---reset is given, which deletes the previous benchmark users and everything they own.
+1,000,000 completions and 200,000 pain reports over the last weeks, and an open alert for
+each patient whose report in the last three days went above the threshold (as the app would
+have raised). Bulk inserts keep it to minutes. Every generated login has the password in
+BENCH_PASSWORD. Re-running refuses unless --reset is given, which deletes the previous
+benchmark users and everything they own.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from exercises.models import Exercise  # noqa: E402
-from patients.models import Completion, PainReport, Patient  # noqa: E402
+from patients.models import Alert, AlertKind, Completion, PainReport, Patient  # noqa: E402
 from patients.roles import THERAPISTS_GROUP  # noqa: E402
 from prescriptions.models import Prescription, PrescriptionItem  # noqa: E402
 
@@ -202,6 +204,26 @@ def pain_rows(patient_ids: list[int], today: datetime.date, total: int) -> Itera
             )
 
 
+def alert_rows(today: datetime.date, threshold: int) -> Iterator[Alert]:
+    """One open "pain above threshold" alert per patient whose recent reports went over it."""
+    recent = PainReport.objects.filter(
+        patient__user__username__startswith=BENCH_PREFIX,
+        date__gte=today - datetime.timedelta(days=3),
+        pain__gt=threshold,
+    ).order_by("patient_id", "-date")
+    seen: set[int] = set()
+    for report in recent.iterator():
+        if report.patient_id in seen:
+            continue
+        seen.add(report.patient_id)
+        yield Alert(
+            patient_id=report.patient_id,
+            kind=AlertKind.PAIN_ABOVE_THRESHOLD,
+            message=f"Pain {report.pain}/10 on {report.date:%d %b}, above the threshold.",
+            report=report,
+        )
+
+
 def reset() -> None:
     users = get_user_model().objects.filter(username__startswith=BENCH_PREFIX)
     Prescription.objects.filter(patient__user__in=users).delete()
@@ -242,6 +264,12 @@ def main() -> None:
             PainReport.objects.bulk_create(chunk)
             count += len(chunk)
         say(f"{count} pain reports", started)
+        threshold = Prescription._meta.get_field("pain_threshold").default
+        count = 0
+        for chunk in batched(alert_rows(today, threshold)):
+            Alert.objects.bulk_create(chunk)
+            count += len(chunk)
+        say(f"{count} open alerts", started)
     say("analysing tables", started)
     from django.db import connection
 

@@ -17,8 +17,9 @@ from django.utils import dateformat
 
 from patients.models import PAIN_MAX, Completion, PainReport, Patient
 from patients.services import DEFAULT_PAIN_THRESHOLD
-from prescriptions.adherence import Adherence, DoneByDay, count_day, done_by_day
+from prescriptions.adherence import NOTHING_DONE, Adherence, DoneByDay, done_by_day, tally
 from prescriptions.models import Prescription, Status
+from prescriptions.schedule import Schedule
 
 # The streak looks back at most this far (and says "more than" when it reaches the edge).
 STREAK_LOOKBACK_DAYS = 365
@@ -186,9 +187,11 @@ def day_summaries(
     ``prescriptions.adherence``; nothing is due after today) and the highest pain."""
     summaries: dict[datetime.date, DaySummary] = {}
     started = min((program.start_date for program in programs), default=None)
+    schedule = Schedule.of(programs)
     day = first
     while day <= last:
-        count = count_day(programs if day <= today else [], done.get(day, set()), day)
+        plan = schedule.plan_for(day) if day <= today else []
+        count = tally(plan, done.get(day, NOTHING_DONE), day)
         summaries[day] = DaySummary(
             day=day,
             today=today,

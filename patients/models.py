@@ -239,7 +239,11 @@ class Completion(Dose):
                 name="completion_session_in_range",
             ),
         ]
-        indexes = [models.Index(fields=["patient", "date"])]
+        indexes = [
+            models.Index(fields=["patient", "date"]),
+            # The dashboard's "last activity": the newest completion of each patient.
+            models.Index(fields=["patient", "-completed_at"], name="completion_patient_latest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.exercise_name} on {self.date} (session {self.session})"
@@ -302,6 +306,10 @@ class PainReport(models.Model):
             models.UniqueConstraint(
                 fields=["patient", "date", "session"], name="one_pain_report_per_session"
             ),
+        ]
+        # The dashboard's "last activity": the newest report of each patient.
+        indexes = [
+            models.Index(fields=["patient", "-updated_at"], name="pain_report_patient_latest")
         ]
 
     def __str__(self) -> str:

@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 
 from prescriptions.models import Prescription
-from prescriptions.schedule import plan_for_day
+from prescriptions.schedule import DueProgram, Schedule, plan_for_day
 
 ONE_DAY = datetime.timedelta(days=1)
 
 # The (item id, session) pairs ticked off, by day.
 DoneByDay = dict[datetime.date, set[tuple[int, int]]]
+NOTHING_DONE: frozenset[tuple[int, int]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -63,19 +64,25 @@ def done_by_day(rows: Iterable[tuple[int, datetime.date, int]]) -> DoneByDay:
     return grouped
 
 
-def count_day(
-    programs: Sequence[Prescription], ticked: set[tuple[int, int]], day: datetime.date
-) -> DayCount:
-    """Due and done item-sessions of one day (expects the programs' items prefetched)."""
+def tally(plan: Sequence[DueProgram], ticked: set[tuple[int, int]], day: datetime.date) -> DayCount:
+    """Due and done item-sessions of one day's plan."""
     due = done = sessions = sessions_done = 0
-    for program in plan_for_day(programs, day):
+    for program in plan:
+        size = len(program.items)
         for number in program.session_numbers:
-            finished = sum(1 for item in program.items if (item.pk, number) in ticked)
-            due += len(program.items)
+            finished = sum(1 for item in program.items if (item.id, number) in ticked)
+            due += size
             done += finished
             sessions += 1
-            sessions_done += finished == len(program.items)
+            sessions_done += finished == size
     return DayCount(day=day, due=due, done=done, sessions_due=sessions, sessions_done=sessions_done)
+
+
+def count_day(
+    programs: Sequence[Prescription], ticked: Set[tuple[int, int]], day: datetime.date
+) -> DayCount:
+    """Due and done item-sessions of one day (expects the programs' items prefetched)."""
+    return tally(plan_for_day(programs, day), ticked, day)
 
 
 def count_days(
@@ -85,12 +92,23 @@ def count_days(
     last: datetime.date,
 ) -> list[DayCount]:
     """One count per day from ``first`` to ``last`` inclusive."""
+    schedule = Schedule.of(programs)
     counts = []
     day = first
     while day <= last:
-        counts.append(count_day(programs, done.get(day, set()), day))
+        counts.append(tally(schedule.plan_for(day), done.get(day, NOTHING_DONE), day))
         day += ONE_DAY
     return counts
+
+
+def _window(counts: Sequence[DayCount], days: int, today: datetime.date) -> Adherence:
+    return Adherence(
+        days=days,
+        first=today - datetime.timedelta(days=days),
+        last=today - ONE_DAY,
+        due=sum(c.due for c in counts),
+        done=sum(c.done for c in counts),
+    )
 
 
 def adherence_window(
@@ -98,14 +116,20 @@ def adherence_window(
 ) -> Adherence:
     """Done ÷ due over the ``days`` days before today (today is still open)."""
     first, last = today - datetime.timedelta(days=days), today - ONE_DAY
-    counts = count_days(programs, done, first, last)
-    return Adherence(
-        days=days,
-        first=first,
-        last=last,
-        due=sum(c.due for c in counts),
-        done=sum(c.done for c in counts),
-    )
+    return _window(count_days(programs, done, first, last), days, today)
+
+
+def adherence_windows(
+    programs: Sequence[Prescription],
+    done: DoneByDay,
+    *,
+    windows: Sequence[int],
+    today: datetime.date,
+) -> list[Adherence]:
+    """``adherence_window`` for each number of days, counting each day only once."""
+    longest = max(windows)
+    counts = count_days(programs, done, today - datetime.timedelta(days=longest), today - ONE_DAY)
+    return [_window(counts[longest - days :], days, today) for days in windows]
 
 
 def missed_run(
@@ -121,9 +145,10 @@ def missed_run(
     day with at least one due item-session done ends it. Newest first.
     """
     run: list[datetime.date] = []
+    schedule = Schedule.of(programs)
     day = today - ONE_DAY
     while day >= since:
-        count = count_day(programs, done.get(day, set()), day)
+        count = tally(schedule.plan_for(day), done.get(day, NOTHING_DONE), day)
         if count.due and count.done:
             break
         if count.missed_entirely:

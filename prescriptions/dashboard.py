@@ -21,13 +21,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from patients.models import Alert, Completion, PainReport, Patient, Severity
-from prescriptions.adherence import Adherence, DoneByDay, adherence_window, done_by_day
-from prescriptions.charts import SPARKLINE_DAYS, PainChart, sparkline
-from prescriptions.models import Prescription, ProgressionSuggestion, Status, SuggestionStatus
+from prescriptions.adherence import Adherence, DoneByDay, adherence_windows, done_by_day
+from prescriptions.charts import SPARKLINE_DAYS, PainChart, sparkline, sparkline_svg
+from prescriptions.models import (
+    Prescription,
+    PrescriptionItem,
+    ProgressionSuggestion,
+    Status,
+    SuggestionStatus,
+)
 
 WINDOWS = (7, 28)
 DEFAULT_THRESHOLD: int = Prescription._meta.get_field("pain_threshold").default
@@ -85,6 +92,10 @@ class DashboardRow:
     @property
     def threshold(self) -> int:
         return self.spark.threshold
+
+    @property
+    def spark_svg(self) -> SafeString:
+        return sparkline_svg(self.spark, uid=self.patient.pk)
 
     @property
     def need(self) -> int:
@@ -169,7 +180,9 @@ def load_dashboard(therapist: AbstractBaseUser, now: datetime.datetime | None = 
     patients = list(caseload_with_activity(therapist))
     if not patients:
         return Dashboard(rows=[])
-    scoped = Patient.objects.for_therapist(therapist).current().values("pk")
+    # The patients just read are the therapist's own: the queries below name them by id
+    # (an index lookup each) rather than repeating the care-team join as a subquery.
+    scoped = [patient.pk for patient in patients]
     todays = {patient.pk: patient.local_today(now) for patient in patients}
     first = min(todays.values()) - datetime.timedelta(days=max(WINDOWS))
     last = max(todays.values())
@@ -179,7 +192,12 @@ def load_dashboard(therapist: AbstractBaseUser, now: datetime.datetime | None = 
         Prescription.objects.filter(patient__in=scoped, status=Status.ACTIVE, start_date__lte=last)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
         .order_by("start_date", "pk")
-        .prefetch_related("items")
+        .prefetch_related(
+            Prefetch(
+                "items",
+                PrescriptionItem.objects.only("pk", "prescription_id", "position", "removed_on"),
+            )
+        )
     ):
         programs[program.patient_id].append(program)
 
@@ -209,13 +227,14 @@ def load_dashboard(therapist: AbstractBaseUser, now: datetime.datetime | None = 
         today = todays[patient.pk]
         own = programs[patient.pk]
         done: DoneByDay = done_by_day(rows_by_patient[patient.pk])
+        week, month = adherence_windows(own, done, windows=WINDOWS, today=today)
         rows.append(
             DashboardRow(
                 patient=patient,
                 today=today,
                 programs=[p for p in own if p.covers(today)],
-                week=adherence_window(own, done, days=WINDOWS[0], today=today),
-                month=adherence_window(own, done, days=WINDOWS[1], today=today),
+                week=week,
+                month=month,
                 spark=sparkline(pain[patient.pk], today=today, threshold=_threshold(own, today)),
                 alerts=alerts[patient.pk],
             )

@@ -25,13 +25,15 @@ from django.utils import timezone
 
 from patients.models import Alert, Completion, PainReport, Patient, Severity
 from prescriptions.adherence import (
+    NOTHING_DONE,
     ONE_DAY,
     Adherence,
     DayCount,
     DoneByDay,
     adherence_window,
-    count_day,
+    adherence_windows,
     done_by_day,
+    tally,
 )
 from prescriptions.audit import TrailEntry, describe_all, program_trail
 from prescriptions.charts import PainChart, highest_pain_by_day, pain_chart
@@ -42,7 +44,7 @@ from prescriptions.models import (
     Status,
     SuggestionStatus,
 )
-from prescriptions.schedule import plan_for_day
+from prescriptions.schedule import Schedule
 
 DATA_WINDOW_DAYS = 30
 CALENDAR_MAX_WEEKS = 26
@@ -188,10 +190,11 @@ def _weeks(
     cut = start < earliest
     start = max(start, earliest)
     weeks: list[list[CalendarDay]] = []
+    schedule = Schedule.of([program])
     day = start
     while day <= end:
         inside = first <= day <= last
-        count = count_day([program], done.get(day, set()), day) if inside else None
+        count = tally(schedule.plan_for(day), done.get(day, NOTHING_DONE), day) if inside else None
         if day.weekday() == 0:
             weeks.append([])
         weeks[-1].append(CalendarDay(day=day, today=today, count=count, pain=pain_by_day.get(day)))
@@ -205,10 +208,11 @@ def _rates(
     """Due and done sessions of each item from the program's start to ``last``."""
     due: Counter[int] = Counter()
     finished: Counter[int] = Counter()
+    schedule = Schedule.of([program])
     day = first
     while day <= last:
-        ticked = done.get(day, set())
-        for planned in plan_for_day([program], day):
+        ticked = done.get(day, NOTHING_DONE)
+        for planned in schedule.plan_for(day):
             for item in planned.items:
                 for number in planned.session_numbers:
                     due[item.pk] += 1
@@ -294,8 +298,6 @@ def load_progress(
         progress.overall = adherence_window(
             [program], done, days=days, today=counted_last + ONE_DAY
         )
-    progress.windows = [
-        adherence_window([program], done, days=window, today=today) for window in (7, 28)
-    ]
+    progress.windows = adherence_windows([program], done, windows=(7, 28), today=today)
     progress.notes = [r for r in reversed(reports) if r.note][:NOTES_SHOWN]
     return progress

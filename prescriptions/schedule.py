@@ -44,25 +44,54 @@ def sessions_due(prescription: Prescription, day: datetime.date) -> int:
     return prescription.times_per_day
 
 
+def in_order(items: Iterable[PrescriptionItem]) -> tuple[PrescriptionItem, ...]:
+    """Items in the program's order."""
+    return tuple(sorted(items, key=lambda item: (item.position, item.pk or 0)))
+
+
 def items_due(
     items: Iterable[PrescriptionItem], day: datetime.date
 ) -> tuple[PrescriptionItem, ...]:
     """The items still part of the program on the day, in their order."""
-    current = [item for item in items if item.is_current_on(day)]
-    return tuple(sorted(current, key=lambda item: (item.position, item.pk or 0)))
+    return in_order(item for item in items if item.is_current_on(day))
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Programs with their items listed and ordered once, to ask about many days in a row.
+
+    ``plan_for_day`` on its own reads and sorts each program's items again; loops over weeks
+    of days (adherence, calendars, the dashboard) build one ``Schedule`` and ask it instead.
+    """
+
+    programs: tuple[tuple[Prescription, tuple[PrescriptionItem, ...]], ...]
+
+    @classmethod
+    def of(cls, prescriptions: Sequence[Prescription]) -> Schedule:
+        """Expects the programs' items to be prefetched."""
+        return cls(
+            programs=tuple(
+                (prescription, in_order(prescription.items.all())) for prescription in prescriptions
+            )
+        )
+
+    def plan_for(self, day: datetime.date) -> list[DueProgram]:
+        """Programs due on the day with their due items and session count."""
+        plan: list[DueProgram] = []
+        for prescription, listed in self.programs:
+            sessions = sessions_due(prescription, day)
+            if not sessions:
+                continue
+            items = tuple(item for item in listed if item.is_current_on(day))
+            if items:
+                plan.append(DueProgram(prescription=prescription, items=items, sessions=sessions))
+        return plan
 
 
 def plan_for_day(prescriptions: Sequence[Prescription], day: datetime.date) -> list[DueProgram]:
     """Programs with their due items and session count; expects items to be prefetched."""
-    plan: list[DueProgram] = []
-    for prescription in prescriptions:
-        sessions = sessions_due(prescription, day)
-        if not sessions:
-            continue
-        items = items_due(prescription.items.all(), day)
-        if items:
-            plan.append(DueProgram(prescription=prescription, items=items, sessions=sessions))
-    return plan
+    due = [prescription for prescription in prescriptions if sessions_due(prescription, day)]
+    return Schedule.of(due).plan_for(day)
 
 
 def due_session_count(plan: Sequence[DueProgram]) -> int:
