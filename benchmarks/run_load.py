@@ -59,6 +59,7 @@ from prescriptions.models import PrescriptionItem  # noqa: E402
 RESULTS = Path(__file__).resolve().parent / "results"
 CSRF = secrets.token_hex(16)  # 32 characters: accepted as an unmasked CSRF token
 TRIVIAL = "trivial view (/healthz)"
+LOGGED_IN_FLOOR = "trivial view, logged in as a patient"
 
 
 @dataclass
@@ -121,9 +122,13 @@ def build_scenarios(users: int) -> dict[str, list[Request]]:
 
     today = reverse("patients:today")
     dashboard = reverse("clinic:dashboard")
-    plan = reverse("api:me-plan")
+    plan = reverse("me-plan")
     return {
         TRIVIAL: [Request("GET", reverse("healthz"), "")],
+        # The same view with a patient's session: what logging in costs before any page.
+        LOGGED_IN_FLOOR: [
+            Request("GET", reverse("healthz"), cookie) for _, cookie in patient_cookies
+        ],
         "patient: today": [Request("GET", today, cookie) for _, cookie in patient_cookies],
         "patient: check-off (POST)": checkoff_requests(patient_cookies),
         "therapist: dashboard (50 patients)": [
@@ -168,18 +173,21 @@ def checkoff_requests(patient_cookies: list[tuple[Patient, str]]) -> list[Reques
 
 
 def count_queries(request: Request) -> int:
-    """The queries one request of the scenario takes, in-process on the same database."""
+    """The queries one request of the scenario takes, in-process on the same database.
+
+    The request is answered twice and the second one counted, as the load run sees it: the
+    first fills the per-process catalogue cache (and, for a check-off, records the tick).
+    """
     client = Client(HTTP_HOST="127.0.0.1")
     for part in request.cookie.split("; ") if request.cookie else []:
         name, _, value = part.partition("=")
         client.cookies[name] = value
     extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in request.headers.items()}
     extra.pop("HTTP_CONTENT_TYPE", None)
+    send = client.post if request.method == "POST" else client.get
+    send(request.path, **extra)
     with CaptureQueriesContext(connection) as queries:
-        if request.method == "POST":
-            response = client.post(request.path, {}, **extra)
-        else:
-            response = client.get(request.path, **extra)
+        response = send(request.path, **extra)
     if response.status_code != 200:
         raise SystemExit(f"{request.method} {request.path} answered {response.status_code}")
     return len(queries)
@@ -324,7 +332,7 @@ def render(results: list[Result], queries: dict[str, int], memory: list[float], 
             f"| {result.name} | {result.rps:.0f} | {result.rps / ceiling:.0%} | "
             f"{result.percentile(50):.1f} | {result.percentile(95):.1f} | "
             f"{result.percentile(99):.1f} | {result.errors} | {queries[result.name]} | "
-            f"{target.describe() if target else 'ceiling'} | "
+            f"{target.describe() if target else 'reference'} | "
             f"{('yes' if target.met(result, ceiling) else 'NO') if target else ''} |"
         )
     lines += ["", "Peak memory per worker (MB): " + ", ".join(f"{m:.0f}" for m in memory)]

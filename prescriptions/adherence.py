@@ -64,13 +64,15 @@ def done_by_day(rows: Iterable[tuple[int, datetime.date, int]]) -> DoneByDay:
     return grouped
 
 
-def tally(plan: Sequence[DueProgram], ticked: set[tuple[int, int]], day: datetime.date) -> DayCount:
+def tally(plan: Sequence[DueProgram], ticked: Set[tuple[int, int]], day: datetime.date) -> DayCount:
     """Due and done item-sessions of one day's plan."""
     due = done = sessions = sessions_done = 0
     for program in plan:
         size = len(program.items)
         for number in program.session_numbers:
-            finished = sum(1 for item in program.items if (item.id, number) in ticked)
+            finished = (
+                sum(1 for item in program.items if (item.id, number) in ticked) if ticked else 0
+            )
             due += size
             done += finished
             sessions += 1
