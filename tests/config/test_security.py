@@ -93,3 +93,24 @@ def test_personal_pages_are_never_cached(patient_client, therapist_client):
         (therapist_client, reverse("clinic:caseload")),
     ]:
         assert "no-store" in client.get(url)["Cache-Control"]
+
+
+def test_a_deactivated_login_is_signed_out_of_an_open_session(patient, client):
+    assert log_in(client, patient.user.username, PASSWORD).status_code == 302
+    assert client.get(reverse("patients:today")).status_code == 200
+    patient.user.is_active = False
+    patient.user.save()
+    response = client.get(reverse("patients:today"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_logged_in_patient_is_read_with_their_profile_in_one_query(
+    patient, client, django_assert_num_queries
+):
+    log_in(client, patient.user.username, PASSWORD)
+    client.get(reverse("healthz"))  # the session records its first activity once
+    # 1 the session, 2 the user joined with their patient profile (patients.backends),
+    # 3 the health check's own SELECT 1. No query for the role check.
+    with django_assert_num_queries(3):
+        assert client.get(reverse("healthz")).status_code == 200

@@ -209,12 +209,13 @@ def test_dashboard_query_count_does_not_grow_with_patients(
 ):
     _busy_caseload(therapist, patients)
     therapist_client.get(DASHBOARD)  # the session records its first activity once
-    # 1 session, 2 user, 3 patient profile and 4 therapist group (role checks),
-    # 5 the current patients with their users, latest pain, last activity and suggestions,
-    # 6 their active programs, 7 those programs' items,
-    # 8 their completions of the last 28 days, 9 their pain reports of the last 14 days,
-    # 10 their open alerts.
-    with django_assert_num_queries(10):
+    # 1 session, 2 user with their patient profile (patients.backends),
+    # 3 therapist group (role check),
+    # 4 the current patients with their users, latest pain, last activity and suggestions,
+    # 5 their active programs, 6 those programs' items,
+    # 7 their completions of the last 28 days, 8 their pain reports of the last 14 days,
+    # 9 their open alerts.
+    with django_assert_num_queries(9):
         response = therapist_client.get(DASHBOARD)
     html = response.content.decode()
     assert html.count('class="mon-row need-') == patients

@@ -150,9 +150,10 @@ def test_a_long_history_streams_in_a_fixed_number_of_queries(
         CompletionFactory(item=stretch, date=day)
         PainReportFactory(patient=patient, prescription=program, date=day, pain=count % 10)
     therapist_client.get(export_url(patient))  # the session records its first activity once
-    # 1 session, 2 user, 3 patient profile and 4 therapist group (role checks),
-    # 5 the patient with their user, 6 the "opened" entry of the audit trail,
-    # 7 the completions with their items' programs, 8 the pain reports with their programs.
-    with django_assert_num_queries(8):
+    # 1 session, 2 user with their patient profile (patients.backends),
+    # 3 therapist group (role check),
+    # 4 the patient with their user, 5 the "opened" entry of the audit trail,
+    # 6 the completions with their items' programs, 7 the pain reports with their programs.
+    with django_assert_num_queries(7):
         rows = read_csv(therapist_client.get(export_url(patient)))
     assert len(rows) == 1 + 3 * days

@@ -177,12 +177,13 @@ def test_progress_query_count_does_not_grow_with_days_or_items(
             item.reps = 12
             item.save()
     therapist_client.get(progress_url(patient))  # the session records its first activity once
-    # 1 session, 2 user, 3 patient profile and 4 therapist group (role checks),
-    # 5 the patient with their user, 6 their programs, 7 the alerts,
-    # 8 the days with data (one UNION of completions and reports),
-    # 9 the program's items with their exercises, 10 the suggestions waiting,
-    # 11 the program's change history, 12 the completions, 13 the pain reports,
-    # 14 the "opened" entry of the audit trail.
-    with django_assert_num_queries(14):
+    # 1 session, 2 user with their patient profile (patients.backends),
+    # 3 therapist group (role check),
+    # 4 the patient with their user, 5 their programs, 6 the alerts,
+    # 7 the days with data (one UNION of completions and reports),
+    # 8 the program's items with their exercises, 9 the suggestions waiting,
+    # 10 the program's change history, 11 the completions, 12 the pain reports,
+    # 13 the "opened" entry of the audit trail.
+    with django_assert_num_queries(13):
         response = therapist_client.get(progress_url(patient))
     assert response.status_code == 200

@@ -228,12 +228,12 @@ def add_items(program, count):
 
 # Queries for the Today page, whatever the number of programs, items or sessions (measured after
 # a first visit, so that the session's last-seen time is not written again):
-#  1. the session            2. the user               3. the patient (role check)
-#  4. programs active today  5. their items joined with exercises
-#  6. today's completions     7. today's pain reports
+#  1. the session    2. the user with their patient profile (patients.backends)
+#  3. programs active today  4. their items joined with exercises
+#  5. today's completions     6. today's pain reports
 # Steps and equipment come from the catalogue cache, filled by the first visit; the navigation
 # needs no query (a patient is never also a therapist).
-TODAY_QUERIES = 7
+TODAY_QUERIES = 6
 
 
 @pytest.mark.parametrize("items", [2, 8])
@@ -250,11 +250,12 @@ def test_today_page_queries_do_not_grow_with_items(
 
 
 # A tick with htmx, whatever the number of items:
-#  1. the session  2. the user  3. the patient  4. the item with its program and exercise
-#  5. savepoint (the service's transaction)  6. is it already ticked?  7. savepoint (insert)
-#  8. the insert  9. release  10. release
-#  11-14. the day's plan as on Today (programs, items, completions, reports)
-TICK_QUERIES = 14
+#  1. the session  2. the user with their patient profile
+#  3. the item with its program and exercise
+#  4. savepoint (the service's transaction)  5. is it already ticked?  6. savepoint (insert)
+#  7. the insert  8. release  9. release
+#  10-13. the day's plan as on Today (programs, items, completions, reports)
+TICK_QUERIES = 13
 
 
 @pytest.mark.parametrize("items", [2, 8])

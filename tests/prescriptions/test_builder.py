@@ -476,12 +476,13 @@ def test_builder_query_count_does_not_grow_with_items(
     program = program_with_items(therapist, items)
     url = reverse("clinic:program_edit", args=[program.pk])
     therapist_client.get(url)  # the session records its first activity once
-    # 1 session, 2 user, 3 patient profile (role check), 4 therapist group (role check),
-    # 5 the program with its patient, prescriber and template,
-    # 6 its current items with their exercises,
-    # 7 count of matching catalogue exercises, 8 the first of them,
-    # 9 their equipment, 10 the equipment filter's choices.
-    with django_assert_num_queries(10):
+    # 1 session, 2 user with their patient profile (patients.backends),
+    # 3 therapist group (role check),
+    # 4 the program with its patient, prescriber and template,
+    # 5 its current items with their exercises,
+    # 6 count of matching catalogue exercises, 7 the first of them,
+    # 8 their equipment, 9 the equipment filter's choices.
+    with django_assert_num_queries(9):
         response = therapist_client.get(url)
     assert response.content.decode().count('class="card builder-item') == items
 
@@ -494,11 +495,12 @@ def test_builder_round_trip_query_count_does_not_grow_with_items(
     url = reverse("clinic:program_edit", args=[program.pk])
     form = read_form(therapist_client.get(url), "builder")
     data = form.data(form.button(f"add:{catalogue['bridge'].pk}"))
-    # 1 session, 2 user, 3 patient profile and 4 therapist group (role checks),
-    # 5 the program, 6 its current items,
-    # 7 the exercise being added (one query for any number of exercises not yet known),
-    # 8 count and 9 first of the catalogue exercises, 10 their equipment,
-    # 11 the equipment filter's choices.
-    with django_assert_num_queries(11):
+    # 1 session, 2 user with their patient profile (patients.backends),
+    # 3 therapist group (role check),
+    # 4 the program, 5 its current items,
+    # 6 the exercise being added (one query for any number of exercises not yet known),
+    # 7 count and 8 first of the catalogue exercises, 9 their equipment,
+    # 10 the equipment filter's choices.
+    with django_assert_num_queries(10):
         response = therapist_client.post(url, data)
     assert response.content.decode().count('class="card builder-item') == items + 1

@@ -70,11 +70,12 @@ def test_caseload_query_count_does_not_grow_with_patients(
         PrescriptionFactory(patient=patient)
         PrescriptionFactory(patient=patient)
     therapist_client.get(CASELOAD)  # the session records its first activity once
-    # 1 session, 2 user, 3 patient profile and 4 therapist group (role checks),
-    # 5 count of the therapist's current patients (pagination),
-    # 6 the page of patients with their users,
-    # 7 the active programs of those patients.
-    with django_assert_num_queries(7):
+    # 1 session, 2 user with their patient profile (patients.backends),
+    # 3 therapist group (role check),
+    # 4 count of the therapist's current patients (pagination),
+    # 5 the page of patients with their users,
+    # 6 the active programs of those patients.
+    with django_assert_num_queries(6):
         response = therapist_client.get(CASELOAD)
     assert response.content.decode().count('href="/clinic/programs/') >= patients * 2
 
