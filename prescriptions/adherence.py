@@ -22,6 +22,9 @@ from prescriptions.schedule import DueProgram, Schedule, plan_for_day
 
 ONE_DAY = datetime.timedelta(days=1)
 
+# Programs with their items prefetched, or their Schedule already built.
+Programs = Sequence[Prescription] | Schedule
+
 # The (item id, session) pairs ticked off, by day.
 DoneByDay = dict[datetime.date, set[tuple[int, int]]]
 NOTHING_DONE: frozenset[tuple[int, int]] = frozenset()
@@ -87,14 +90,18 @@ def count_day(
     return tally(plan_for_day(programs, day), ticked, day)
 
 
+def _schedule(programs: Programs) -> Schedule:
+    return programs if isinstance(programs, Schedule) else Schedule.of(programs)
+
+
 def count_days(
-    programs: Sequence[Prescription],
+    programs: Programs,
     done: DoneByDay,
     first: datetime.date,
     last: datetime.date,
 ) -> list[DayCount]:
     """One count per day from ``first`` to ``last`` inclusive."""
-    schedule = Schedule.of(programs)
+    schedule = _schedule(programs)
     counts = []
     day = first
     while day <= last:
@@ -114,7 +121,7 @@ def _window(counts: Sequence[DayCount], days: int, today: datetime.date) -> Adhe
 
 
 def adherence_window(
-    programs: Sequence[Prescription], done: DoneByDay, *, days: int, today: datetime.date
+    programs: Programs, done: DoneByDay, *, days: int, today: datetime.date
 ) -> Adherence:
     """Done ÷ due over the ``days`` days before today (today is still open)."""
     first, last = today - datetime.timedelta(days=days), today - ONE_DAY
@@ -122,7 +129,7 @@ def adherence_window(
 
 
 def adherence_windows(
-    programs: Sequence[Prescription],
+    programs: Programs,
     done: DoneByDay,
     *,
     windows: Sequence[int],
@@ -135,7 +142,7 @@ def adherence_windows(
 
 
 def missed_run(
-    programs: Sequence[Prescription],
+    programs: Programs,
     done: DoneByDay,
     *,
     today: datetime.date,
@@ -147,7 +154,7 @@ def missed_run(
     day with at least one due item-session done ends it. Newest first.
     """
     run: list[datetime.date] = []
-    schedule = Schedule.of(programs)
+    schedule = _schedule(programs)
     day = today - ONE_DAY
     while day >= since:
         count = tally(schedule.plan_for(day), done.get(day, NOTHING_DONE), day)

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -35,6 +35,7 @@ from prescriptions.models import (
     Status,
     SuggestionStatus,
 )
+from prescriptions.schedule import Schedule
 
 WINDOWS = (7, 28)
 DEFAULT_THRESHOLD: int = Prescription._meta.get_field("pain_threshold").default
@@ -174,6 +175,28 @@ def _threshold(programs: Sequence[Prescription], today: datetime.date) -> int:
     return min((p.pain_threshold for p in programs if p.covers(today)), default=DEFAULT_THRESHOLD)
 
 
+def _schedules(
+    patient_ids: list[int], programs: dict[int, list[Prescription]]
+) -> dict[int, Schedule]:
+    """Each patient's schedule (empty without programs), with the items of all programs read
+    in one query.
+
+    (Grouped here rather than with ``prefetch_related``, which builds a queryset per program:
+    a tenth of the dashboard's time at 50 patients.)
+    """
+    items: dict[int, list[PrescriptionItem]] = defaultdict(list)
+    for item in PrescriptionItem.objects.filter(
+        prescription__in=[program.pk for own in programs.values() for program in own]
+    ).only("pk", "prescription_id", "position", "removed_on"):
+        items[item.prescription_id].append(item)
+    return {
+        patient_id: Schedule.of_items(
+            (program, items[program.pk]) for program in programs.get(patient_id, [])
+        )
+        for patient_id in patient_ids
+    }
+
+
 def load_dashboard(therapist: AbstractBaseUser, now: datetime.datetime | None = None) -> Dashboard:
     """Every current patient of the therapist, ordered by need (see ``DashboardRow.sort_key``)."""
     now = now or timezone.now()
@@ -192,14 +215,9 @@ def load_dashboard(therapist: AbstractBaseUser, now: datetime.datetime | None = 
         Prescription.objects.filter(patient__in=scoped, status=Status.ACTIVE, start_date__lte=last)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
         .order_by("start_date", "pk")
-        .prefetch_related(
-            Prefetch(
-                "items",
-                PrescriptionItem.objects.only("pk", "prescription_id", "position", "removed_on"),
-            )
-        )
     ):
         programs[program.patient_id].append(program)
+    schedules = _schedules(scoped, programs)
 
     rows_by_patient: dict[int, list[tuple[int, datetime.date, int]]] = defaultdict(list)
     for patient_id, item_id, day, session in Completion.objects.filter(
@@ -227,7 +245,7 @@ def load_dashboard(therapist: AbstractBaseUser, now: datetime.datetime | None = 
         today = todays[patient.pk]
         own = programs[patient.pk]
         done: DoneByDay = done_by_day(rows_by_patient[patient.pk])
-        week, month = adherence_windows(own, done, windows=WINDOWS, today=today)
+        week, month = adherence_windows(schedules[patient.pk], done, windows=WINDOWS, today=today)
         rows.append(
             DashboardRow(
                 patient=patient,

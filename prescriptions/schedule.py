@@ -69,11 +69,14 @@ class Schedule:
     @classmethod
     def of(cls, prescriptions: Sequence[Prescription]) -> Schedule:
         """Expects the programs' items to be prefetched."""
-        return cls(
-            programs=tuple(
-                (prescription, in_order(prescription.items.all())) for prescription in prescriptions
-            )
-        )
+        return cls.of_items((program, program.items.all()) for program in prescriptions)
+
+    @classmethod
+    def of_items(
+        cls, programs: Iterable[tuple[Prescription, Iterable[PrescriptionItem]]]
+    ) -> Schedule:
+        """From programs paired with their items, read by the caller."""
+        return cls(programs=tuple((program, in_order(items)) for program, items in programs))
 
     def plan_for(self, day: datetime.date) -> list[DueProgram]:
         """Programs due on the day with their due items and session count."""
