@@ -8,6 +8,7 @@ and each reading of the countdown is exact rather than "somewhere around 2".
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -35,27 +36,36 @@ def knee_hug(patient, therapist):
     )
 
 
-def open_today_with_the_clock_stopped(page: Page, base_url: str, username: str) -> None:
+@dataclass(frozen=True)
+class Timer:
+    """The open timer: its dialog, the phase's name, the big number and the spoken words."""
+
+    dialog: Locator
+    phase: Locator
+    count: Locator  # aria-hidden: the big number is for the eyes
+    spoken: Locator
+
+
+def start_the_timer_with_the_clock_stopped(page: Page, base_url: str, username: str) -> Timer:
     page.clock.install()
     log_in(page, base_url, username)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Today")
     page.clock.pause_at(page.evaluate("Date.now()") + 1000)
-
-
-def start_the_timer(page: Page) -> Locator:
     page.get_by_role("button", name="Start timer for Knee hug").click()
-    timer = page.get_by_role("dialog", name="Knee hug")
-    expect(timer).to_be_visible()
-    return timer
+    dialog = page.get_by_role("dialog", name="Knee hug")
+    expect(dialog).to_be_visible()
+    return Timer(
+        dialog=dialog,
+        phase=page.locator("#timer-phase"),
+        count=page.locator("#timer-count"),
+        spoken=page.locator("#timer-live"),
+    )
 
 
 def test_hold_timer_counts_down_and_offers_mark_as_done(live_server, phone_page, patient, knee_hug):
     page = phone_page
-    open_today_with_the_clock_stopped(page, live_server.url, patient.user.username)
-    timer = start_the_timer(page)
-    phase = page.locator("#timer-phase")
-    count = page.locator("#timer-count")  # aria-hidden: the big number is for the eyes
-    spoken = page.locator("#timer-live")
+    opened = start_the_timer_with_the_clock_stopped(page, live_server.url, patient.user.username)
+    timer, phase, count, spoken = opened.dialog, opened.phase, opened.count, opened.spoken
 
     expect(phase).to_have_text("Get into position")
     expect(count).to_have_text("5")
@@ -97,11 +107,8 @@ def test_pausing_the_hold_timer_stops_the_count_until_carry_on(
     live_server, phone_page, patient, knee_hug
 ):
     page = phone_page
-    open_today_with_the_clock_stopped(page, live_server.url, patient.user.username)
-    timer = start_the_timer(page)
-    phase = page.locator("#timer-phase")
-    count = page.locator("#timer-count")  # aria-hidden: the big number is for the eyes
-    spoken = page.locator("#timer-live")
+    opened = start_the_timer_with_the_clock_stopped(page, live_server.url, patient.user.username)
+    timer, phase, count, spoken = opened.dialog, opened.phase, opened.count, opened.spoken
     page.clock.run_for(6100)  # 1.1 s into the hold
     expect(phase).to_have_text("Hold")
     expect(count).to_have_text(str(HOLD - 1))
