@@ -1,27 +1,43 @@
 """The therapist's dashboard: the whole caseload at a glance, the patients who need them first.
 
-Everything is read in six queries whatever the number of patients, programs, items or days:
+Everything is read in a fixed number of queries whatever the number of patients, programs,
+items or days:
 
 1. the therapist's current patients with their user, latest pain, last activity and number of
    suggestions waiting (subqueries, in the same query);
 2. their active programs overlapping the last 28 days, and 3. those programs' items;
-4. their completions over the last 28 days, as (patient, item, date, session) rows;
-5. their pain reports over the last 14 days (for the sparklines);
+4. per patient, the number and id sum of their completions over the last 28 days, and
+5. the same of their pain reports over the last 14 days, with the latest edit;
 6. their open alerts.
 
-Adherence is then counted in Python exactly as on the patient's own history
-(``prescriptions.adherence``), each patient on their own local today.
+Adherence is counted in Python exactly as on the patient's own history
+(``prescriptions.adherence``), each patient on their own local today, and the sparkline is
+drawn; both are cached per patient under a key built from queries 2–5, so they are counted
+again only for patients whose programs or logs changed (or on a new day). For those, two more
+queries read the completions and pain reports themselves.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.core.cache import cache
+from django.db.models import (
+    Aggregate,
+    Count,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -38,7 +54,23 @@ from prescriptions.models import (
 from prescriptions.schedule import Schedule
 
 WINDOWS = (7, 28)
+FIGURES_CACHE_SECONDS = 15 * 60
+FIGURES_VERSION = 1  # raise when the way figures are counted or drawn changes
 DEFAULT_THRESHOLD: int = Prescription._meta.get_field("pain_threshold").default
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What a row counts and draws from a patient's logs: adherence and the pain sparkline.
+
+    Kept in the cache under a key that names every input (``_figures_key``): a change to
+    any of them is a miss, never a stale hit.
+    """
+
+    week: Adherence
+    month: Adherence
+    spark: PainChart
+    spark_svg: SafeString
 
 
 @dataclass
@@ -46,10 +78,24 @@ class DashboardRow:
     patient: Patient
     today: datetime.date
     programs: list[Prescription]
-    week: Adherence
-    month: Adherence
-    spark: PainChart
+    figures: Figures
     alerts: list[Alert] = field(default_factory=list)
+
+    @property
+    def week(self) -> Adherence:
+        return self.figures.week
+
+    @property
+    def month(self) -> Adherence:
+        return self.figures.month
+
+    @property
+    def spark(self) -> PainChart:
+        return self.figures.spark
+
+    @property
+    def spark_svg(self) -> SafeString:
+        return self.figures.spark_svg
 
     @property
     def windows(self) -> list[Adherence]:
@@ -93,10 +139,6 @@ class DashboardRow:
     @property
     def threshold(self) -> int:
         return self.spark.threshold
-
-    @property
-    def spark_svg(self) -> SafeString:
-        return sparkline_svg(self.spark, uid=self.patient.pk)
 
     @property
     def need(self) -> int:
@@ -197,6 +239,89 @@ def _schedules(
     }
 
 
+def _digests(
+    logs: QuerySet,
+    patient_ids: list[int],
+    first: datetime.date,
+    last: datetime.date,
+    *more: Aggregate,
+) -> dict[int, tuple[object, ...]]:
+    """Per patient, what identifies their log rows (completions or pain reports) between two
+    dates, in one aggregate query: the number of rows and the sum of their ids (ids only grow,
+    so any row added or removed changes the pair), plus ``more`` (such as the latest edit)."""
+    return {
+        patient_id: tuple(rest)
+        for patient_id, *rest in logs.filter(
+            patient__in=patient_ids, date__gte=first, date__lte=last
+        )
+        .order_by()
+        .values("patient_id")
+        .annotate(Count("pk"), Sum("pk"), *more)
+        .values_list("patient_id", "pk__count", "pk__sum", *[m.default_alias for m in more])
+    }
+
+
+def _figures_key(
+    patient_id: int,
+    today: datetime.date,
+    schedule: Schedule,
+    completions: tuple[object, ...] | None,
+    reports: tuple[object, ...] | None,
+) -> str:
+    """A cache key naming everything a row's figures are computed from."""
+    programs = [
+        (
+            program.pk,
+            program.status,
+            program.start_date,
+            program.end_date,
+            tuple(program.days_of_week),
+            program.times_per_day,
+            repr(program.pauses),
+            program.pain_threshold,
+            tuple((item.pk, item.position, item.removed_on) for item in items),
+        )
+        for program, items in schedule.programs
+    ]
+    inputs = repr((FIGURES_VERSION, today, programs, completions, reports))
+    return f"dashboard-figures:{patient_id}:{hashlib.sha256(inputs.encode()).hexdigest()}"
+
+
+def _count_figures(
+    patient_ids: list[int],
+    todays: dict[int, datetime.date],
+    programs: dict[int, list[Prescription]],
+    schedules: dict[int, Schedule],
+    first: datetime.date,
+    spark_first: datetime.date,
+    last: datetime.date,
+) -> dict[int, Figures]:
+    """Adherence and sparklines of the patients named, from their logs (two queries; none
+    when no patient is named)."""
+    rows_by_patient: dict[int, list[tuple[int, datetime.date, int]]] = defaultdict(list)
+    for patient_id, item_id, day, session in Completion.objects.filter(
+        patient__in=patient_ids, date__gte=first, date__lte=last
+    ).values_list("patient_id", "item_id", "date", "session"):
+        rows_by_patient[patient_id].append((item_id, day, session))
+    pain: dict[int, dict[datetime.date, int]] = defaultdict(dict)
+    for patient_id, day, value in PainReport.objects.filter(
+        patient__in=patient_ids, date__gte=spark_first, date__lte=last
+    ).values_list("patient_id", "date", "pain"):
+        pain[patient_id][day] = max(value, pain[patient_id].get(day, 0))
+
+    figures = {}
+    for patient_id in patient_ids:
+        today = todays[patient_id]
+        done: DoneByDay = done_by_day(rows_by_patient[patient_id])
+        week, month = adherence_windows(schedules[patient_id], done, windows=WINDOWS, today=today)
+        threshold = _threshold(programs[patient_id], today)
+        spark = sparkline(pain[patient_id], today=today, threshold=threshold)
+        figures[patient_id] = Figures(
+            week=week, month=month, spark=spark, spark_svg=sparkline_svg(spark, uid=patient_id)
+        )
+    return figures
+
+
 def load_dashboard(therapist: AbstractBaseUser, now: datetime.datetime | None = None) -> Dashboard:
     """Every current patient of the therapist, ordered by need (see ``DashboardRow.sort_key``)."""
     now = now or timezone.now()
@@ -219,18 +344,24 @@ def load_dashboard(therapist: AbstractBaseUser, now: datetime.datetime | None = 
         programs[program.patient_id].append(program)
     schedules = _schedules(scoped, programs)
 
-    rows_by_patient: dict[int, list[tuple[int, datetime.date, int]]] = defaultdict(list)
-    for patient_id, item_id, day, session in Completion.objects.filter(
-        patient__in=scoped, date__gte=first, date__lte=last
-    ).values_list("patient_id", "item_id", "date", "session"):
-        rows_by_patient[patient_id].append((item_id, day, session))
-
     spark_first = min(todays.values()) - datetime.timedelta(days=SPARKLINE_DAYS - 1)
-    pain: dict[int, dict[datetime.date, int]] = defaultdict(dict)
-    for patient_id, day, value in PainReport.objects.filter(
-        patient__in=scoped, date__gte=spark_first, date__lte=last
-    ).values_list("patient_id", "date", "pain"):
-        pain[patient_id][day] = max(value, pain[patient_id].get(day, 0))
+    completion_digests = _digests(Completion.objects, scoped, first, last)
+    report_digests = _digests(PainReport.objects, scoped, spark_first, last, Max("updated_at"))
+    keys = {
+        patient.pk: _figures_key(
+            patient.pk,
+            todays[patient.pk],
+            schedules[patient.pk],
+            completion_digests.get(patient.pk),
+            report_digests.get(patient.pk),
+        )
+        for patient in patients
+    }
+    cached: dict[str, Figures] = cache.get_many(list(keys.values()))
+    figures = {pk: cached[key] for pk, key in keys.items() if key in cached}
+    missing = [pk for pk in scoped if pk not in figures]
+    figures |= _count_figures(missing, todays, programs, schedules, first, spark_first, last)
+    cache.set_many({keys[pk]: figures[pk] for pk in missing}, FIGURES_CACHE_SECONDS)
 
     by_pk = {patient.pk: patient for patient in patients}
     alerts: dict[int, list[Alert]] = defaultdict(list)
@@ -240,22 +371,15 @@ def load_dashboard(therapist: AbstractBaseUser, now: datetime.datetime | None = 
     for patient_alerts in alerts.values():
         patient_alerts.sort(key=lambda alert: alert.severity != Severity.URGENT)
 
-    rows = []
-    for patient in patients:
-        today = todays[patient.pk]
-        own = programs[patient.pk]
-        done: DoneByDay = done_by_day(rows_by_patient[patient.pk])
-        week, month = adherence_windows(schedules[patient.pk], done, windows=WINDOWS, today=today)
-        rows.append(
-            DashboardRow(
-                patient=patient,
-                today=today,
-                programs=[p for p in own if p.covers(today)],
-                week=week,
-                month=month,
-                spark=sparkline(pain[patient.pk], today=today, threshold=_threshold(own, today)),
-                alerts=alerts[patient.pk],
-            )
+    rows = [
+        DashboardRow(
+            patient=patient,
+            today=todays[patient.pk],
+            programs=[p for p in programs[patient.pk] if p.covers(todays[patient.pk])],
+            figures=figures[patient.pk],
+            alerts=alerts[patient.pk],
         )
+        for patient in patients
+    ]
     rows.sort(key=DashboardRow.sort_key)
     return Dashboard(rows=rows)

@@ -220,3 +220,68 @@ def test_dashboard_query_count_does_not_grow_with_patients(
     html = response.content.decode()
     assert html.count('class="mon-row need-') == patients
     assert html.count('<svg class="spark"') == patients
+
+
+# The figures of each row (adherence and the sparkline) are cached per patient under a key made
+# of everything they are counted from: the tests below change one input each after the
+# dashboard was opened, and expect the next visit to show it.
+
+
+def week_of(html: str, patient) -> str:
+    """The "Last 7 days" cell of the patient's row, in words."""
+    row = re.search(rf'id="patient-{patient.pk}".*?data-label="Last 28 days"', html, re.S)
+    return text(row.group(0)).split("Last 7 days")[-1]
+
+
+def test_a_tick_from_the_patient_shows_on_the_next_visit(therapist_client, patient_client, patient):
+    item = with_program(patient, 0)
+    assert "0 of 7" in week_of(therapist_client.get(DASHBOARD).content.decode(), patient)
+    yesterday = days_ago(patient.local_today(), 1)
+    response = patient_client.post(reverse("patients:check_off", args=[yesterday, item.pk, 1]))
+    assert response.status_code == 302
+    assert "1 of 7" in week_of(therapist_client.get(DASHBOARD).content.decode(), patient)
+
+
+def test_an_undo_from_the_patient_shows_on_the_next_visit(
+    therapist_client, patient_client, patient
+):
+    item = with_program(patient, 2)
+    assert "2 of 7" in week_of(therapist_client.get(DASHBOARD).content.decode(), patient)
+    yesterday = days_ago(patient.local_today(), 1)
+    response = patient_client.post(reverse("patients:undo", args=[yesterday, item.pk, 1]))
+    assert response.status_code == 302
+    assert "1 of 7" in week_of(therapist_client.get(DASHBOARD).content.decode(), patient)
+
+
+def test_a_changed_schedule_or_removed_exercise_recounts_what_was_due(therapist_client, patient):
+    item = with_program(patient, 7)
+    other = PrescriptionItemFactory(prescription=item.prescription, position=1)
+    assert "7 of 14" in week_of(therapist_client.get(DASHBOARD).content.decode(), patient)
+    other.removed_on = days_ago(patient.local_today(), 7)
+    other.save()
+    assert "7 of 7" in week_of(therapist_client.get(DASHBOARD).content.decode(), patient)
+    program = item.prescription
+    program.times_per_day = 2
+    program.save()
+    assert "7 of 14" in week_of(therapist_client.get(DASHBOARD).content.decode(), patient)
+
+
+def test_an_edited_pain_report_redraws_the_sparkline(therapist_client, patient):
+    with_program(patient, 7)
+    report = PainReportFactory(patient=patient, date=days_ago(patient.local_today(), 1), pain=3)
+    assert "latest 3 on" in therapist_client.get(DASHBOARD).content.decode()
+    report.pain = 8
+    report.save()
+    html = therapist_client.get(DASHBOARD).content.decode()
+    assert "latest 8 on" in html
+    assert "Threshold 5; above it on 1 day." in html
+
+
+def test_a_new_day_moves_the_windows_on(therapist_client, therapist, patient):
+    from prescriptions.dashboard import load_dashboard
+
+    with_program(patient, 7)
+    now = timezone.now()
+    assert load_dashboard(therapist, now=now).rows[0].week.done == 7
+    # A week later nothing more was done: the cached figures of the earlier day are not used.
+    assert load_dashboard(therapist, now=now + datetime.timedelta(days=7)).rows[0].week.done == 0
