@@ -28,7 +28,7 @@ from patients.roles import therapist_required
 from patients.services import create_invitation, create_patient
 from prescriptions.audit import describe_all, patient_trail, record_access
 from prescriptions.builder import Action, Builder, Workbench, rows_from_items
-from prescriptions.dashboard import load_dashboard
+from prescriptions.dashboard import load_dashboard, render_cells
 from prescriptions.export import csv_lines, filename
 from prescriptions.forms import (
     AcknowledgeForm,
@@ -254,6 +254,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The caseload ordered by need: urgent alerts, other alerts, then the lowest adherence."""
     board = load_dashboard(request.user)
     page = Paginator(board.rows, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    render_cells(page.object_list)
     return render(
         request,
         "prescriptions/dashboard.html",

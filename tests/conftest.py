@@ -18,6 +18,27 @@ from tests.factories import (
     TherapistFactory,
 )
 
+CHROMIUM = "/usr/bin/chromium"  # Debian's package: the tests never download a browser
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Debian's chromium for every Playwright test (tests/browser and the API docs page),
+    headless, with no network of its own beyond the live server."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
 
 @pytest.fixture(autouse=True)
 def _empty_cache():

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-CHROMIUM = "/usr/bin/chromium"
+from tests.conftest import CHROMIUM
 
 pytestmark = pytest.mark.django_db
 

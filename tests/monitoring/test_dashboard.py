@@ -285,3 +285,47 @@ def test_a_new_day_moves_the_windows_on(therapist_client, therapist, patient):
     assert load_dashboard(therapist, now=now).rows[0].week.done == 7
     # A week later nothing more was done: the cached figures of the earlier day are not used.
     assert load_dashboard(therapist, now=now + datetime.timedelta(days=7)).rows[0].week.done == 0
+
+
+# The rest of each row (but its alerts) is kept rendered per patient, under a key of what it
+# shows: a renamed patient, a renamed program or a new suggestion shows on the next visit.
+
+
+def test_a_renamed_patient_shows_on_the_next_visit(therapist_client, patient):
+    with_program(patient, 3)
+    therapist_client.get(DASHBOARD)
+    patient.user.first_name = "Renamed"
+    patient.user.save()
+    html = therapist_client.get(DASHBOARD).content.decode()
+    assert f"Renamed {patient.user.last_name}" in html
+
+
+def test_a_renamed_program_shows_on_the_next_visit(therapist_client, patient):
+    program = with_program(patient, 3).prescription
+    therapist_client.get(DASHBOARD)
+    program.title = "Shoulder plan"
+    program.save()
+    assert "Shoulder plan" in therapist_client.get(DASHBOARD).content.decode()
+
+
+def test_a_new_suggestion_shows_on_the_next_visit(therapist_client, patient, program, bridge):
+    html = therapist_client.get(DASHBOARD).content.decode()
+    assert "suggestion<" not in html
+    ProgressionSuggestion.objects.create(
+        prescription=program, item=bridge, field="reps", from_value=10, to_value=12, reason="r"
+    )
+    assert "1 suggestion<" in therapist_client.get(DASHBOARD).content.decode()
+
+
+def test_cached_rows_look_the_same_as_fresh_ones(therapist_client, therapist):
+    for name in ("Ann", "Bob", "Cy"):
+        patient = named(therapist, name)
+        with_program(patient, 3)
+        PainReportFactory(patient=patient, date=days_ago(patient.local_today(), 1), pain=4)
+    fresh = therapist_client.get(DASHBOARD).content.decode()
+    cached = therapist_client.get(DASHBOARD).content.decode()
+
+    def without_tokens(html: str) -> str:
+        return re.sub(r'(csrfmiddlewaretoken" value=|"X-CSRFToken": )"[^"]+"', "", html)
+
+    assert without_tokens(cached) == without_tokens(fresh)
