@@ -109,6 +109,16 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Each worker's own memory: the catalogue's steps, API throttle counts and the dashboard's rows
+# (prescriptions/dashboard.py). Cached entries are keyed by their inputs, so two workers never
+# show different things. Two entries per patient on a dashboard: about 5 KB.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("REHABIT_CACHE_MAX_ENTRIES", "5000"))},
+    }
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
