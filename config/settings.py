@@ -111,7 +111,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Each worker's own memory: the catalogue's steps, API throttle counts and the dashboard's rows
 # (prescriptions/dashboard.py). Cached entries are keyed by their inputs, so two workers never
-# show different things. Two entries per patient on a dashboard: about 5 KB.
+# show different things. Two entries per patient on a dashboard: about 5 KB. The rows hold
+# patients' names and health figures: keep this cache in process memory (a shared cache server
+# would have to be protected as the database is).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

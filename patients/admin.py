@@ -24,20 +24,28 @@ class InvitationAdmin(admin.ModelAdmin):
     raw_id_fields = ["patient"]
 
 
-@admin.register(Completion)
-class CompletionAdmin(admin.ModelAdmin):
-    list_display = ["patient", "exercise_name", "date", "session", "completed_at"]
+class PatientRecordAdmin(admin.ModelAdmin):
+    """What a patient logged is theirs: the admin may read or delete it, never add or change it
+    (the patient's history, the alerts and the dashboard's cached rows rely on that)."""
+
     list_select_related = ["patient__user"]
-    raw_id_fields = ["patient", "item"]
     date_hierarchy = "date"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Completion)
+class CompletionAdmin(PatientRecordAdmin):
+    list_display = ["patient", "exercise_name", "date", "session", "completed_at"]
 
 
 @admin.register(PainReport)
-class PainReportAdmin(admin.ModelAdmin):
+class PainReportAdmin(PatientRecordAdmin):
     list_display = ["patient", "date", "session", "pain", "difficulty"]
-    list_select_related = ["patient__user"]
-    raw_id_fields = ["patient", "prescription"]
-    date_hierarchy = "date"
 
 
 @admin.register(Alert)

@@ -17,9 +17,13 @@ again only for patients whose programs or logs changed (or on a new day). For th
 queries read the completions and pain reports themselves.
 
 The view then sets each row's cells with ``render_cells``: the rendered row but for its open
-alerts, cached under a key of everything it shows. The cache is Django's default one (memory
-of each worker unless configured otherwise); the keys name their inputs, so an entry is never
-out of date, only unused.
+alerts, cached under a key of everything it shows. The keys name their inputs, so an entry is
+never out of date, only unused. Completions and pain reports are only added, deleted or (for
+reports) edited through ``save()``, which moves ``updated_at``; the admin shows them read only.
+
+The cache is each worker's own memory (``CACHES`` in config/settings.py). It holds patients'
+names and derived health figures, so it must stay process-local, or be protected as the
+database is.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from django.db.models import (
     Aggregate,
     Count,
     IntegerField,
+    Manager,
     Max,
     OuterRef,
     Q,
@@ -61,7 +66,7 @@ from prescriptions.schedule import Schedule
 
 WINDOWS = (7, 28)
 FIGURES_CACHE_SECONDS = 15 * 60
-FIGURES_VERSION = 1  # raise when the way figures are counted or drawn changes
+ROWS_CACHE_VERSION = 1  # raise when the way rows are counted, drawn or rendered changes
 DEFAULT_THRESHOLD: int = Prescription._meta.get_field("pain_threshold").default
 
 
@@ -248,7 +253,7 @@ def _schedules(
 
 
 def _digests(
-    logs: QuerySet,
+    logs: QuerySet | Manager,
     patient_ids: list[int],
     first: datetime.date,
     last: datetime.date,
@@ -256,7 +261,8 @@ def _digests(
 ) -> dict[int, tuple[object, ...]]:
     """Per patient, what identifies their log rows (completions or pain reports) between two
     dates, in one aggregate query: the number of rows and the sum of their ids (ids only grow,
-    so any row added or removed changes the pair), plus ``more`` (such as the latest edit)."""
+    so within the same dates any row added or removed changes the pair), plus ``more`` (sums
+    of the values shown, the latest edit)."""
     return {
         patient_id: tuple(rest)
         for patient_id, *rest in logs.filter(
@@ -272,11 +278,13 @@ def _digests(
 def _figures_key(
     patient_id: int,
     today: datetime.date,
+    windows: tuple[datetime.date, ...],
     schedule: Schedule,
     completions: tuple[object, ...] | None,
     reports: tuple[object, ...] | None,
 ) -> str:
-    """A cache key naming everything a row's figures are computed from."""
+    """A cache key naming everything a row's figures are computed from, including the dates
+    the log digests were taken over (they depend on the whole caseload's time zones)."""
     programs = [
         (
             program.pk,
@@ -291,7 +299,7 @@ def _figures_key(
         )
         for program, items in schedule.programs
     ]
-    inputs = repr((FIGURES_VERSION, today, programs, completions, reports))
+    inputs = repr((ROWS_CACHE_VERSION, today, windows, programs, completions, reports))
     return f"dashboard-figures:{patient_id}:{hashlib.sha256(inputs.encode()).hexdigest()}"
 
 
@@ -353,12 +361,17 @@ def load_dashboard(therapist: AbstractBaseUser, now: datetime.datetime | None = 
     schedules = _schedules(scoped, programs)
 
     spark_first = min(todays.values()) - datetime.timedelta(days=SPARKLINE_DAYS - 1)
-    completion_digests = _digests(Completion.objects, scoped, first, last)
-    report_digests = _digests(PainReport.objects, scoped, spark_first, last, Max("updated_at"))
+    completion_digests = _digests(
+        Completion.objects, scoped, first, last, Sum("item_id"), Sum("session")
+    )
+    report_digests = _digests(
+        PainReport.objects, scoped, spark_first, last, Sum("pain"), Max("updated_at")
+    )
     keys = {
         patient.pk: _figures_key(
             patient.pk,
             todays[patient.pk],
+            (first, spark_first, last),
             schedules[patient.pk],
             completion_digests.get(patient.pk),
             report_digests.get(patient.pk),
@@ -403,6 +416,7 @@ def _cells_key(row: DashboardRow) -> str:
     patient = row.patient
     inputs = repr(
         (
+            ROWS_CACHE_VERSION,
             row.figures_key,
             patient.display_name,
             patient.timezone,
