@@ -233,24 +233,19 @@ def week_of(html: str, patient) -> str:
     return text(row.group(0)).split("Last 7 days")[-1]
 
 
-def test_a_tick_from_the_patient_shows_on_the_next_visit(therapist_client, patient_client, patient):
-    item = with_program(patient, 0)
-    assert "0 of 7" in week_of(therapist_client.get(DASHBOARD).content.decode(), patient)
-    yesterday = days_ago(patient.local_today(), 1)
-    response = patient_client.post(reverse("patients:check_off", args=[yesterday, item.pk, 1]))
-    assert response.status_code == 302
-    assert "1 of 7" in week_of(therapist_client.get(DASHBOARD).content.decode(), patient)
-
-
-def test_an_undo_from_the_patient_shows_on_the_next_visit(
-    therapist_client, patient_client, patient
+@pytest.mark.parametrize(
+    ("action", "done_before", "before", "after"),
+    [("patients:check_off", 0, "0 of 7", "1 of 7"), ("patients:undo", 2, "2 of 7", "1 of 7")],
+    ids=["tick", "undo"],
+)
+def test_a_tick_or_undo_from_the_patient_shows_on_the_next_visit(
+    therapist_client, patient_client, patient, action, done_before, before, after
 ):
-    item = with_program(patient, 2)
-    assert "2 of 7" in week_of(therapist_client.get(DASHBOARD).content.decode(), patient)
+    item = with_program(patient, done_before)
+    assert before in week_of(therapist_client.get(DASHBOARD).content.decode(), patient)
     yesterday = days_ago(patient.local_today(), 1)
-    response = patient_client.post(reverse("patients:undo", args=[yesterday, item.pk, 1]))
-    assert response.status_code == 302
-    assert "1 of 7" in week_of(therapist_client.get(DASHBOARD).content.decode(), patient)
+    assert patient_client.post(reverse(action, args=[yesterday, item.pk, 1])).status_code == 302
+    assert after in week_of(therapist_client.get(DASHBOARD).content.decode(), patient)
 
 
 def test_a_changed_schedule_or_removed_exercise_recounts_what_was_due(therapist_client, patient):
