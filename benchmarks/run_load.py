@@ -58,8 +58,6 @@ from prescriptions.models import PrescriptionItem  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 CSRF = secrets.token_hex(16)  # 32 characters: accepted as an unmasked CSRF token
-TRIVIAL = "trivial view (/healthz)"
-LOGGED_IN_FLOOR = "trivial view, logged in as a patient"
 
 
 @dataclass
@@ -92,6 +90,39 @@ class Result:
         return ordered[index] * 1000
 
 
+@dataclass(frozen=True)
+class Target:
+    """What a scenario is held to: a p95 ceiling, and optionally a share of the trivial view."""
+
+    p95_ms: float
+    min_ratio: float | None = None
+
+    def describe(self) -> str:
+        ratio = f", ≥ {self.min_ratio:.0%} of trivial" if self.min_ratio else ""
+        return f"p95 < {self.p95_ms:.0f} ms{ratio}"
+
+    def met(self, result: Result, ceiling: float) -> bool:
+        ratio_ok = self.min_ratio is None or result.rps / ceiling >= self.min_ratio
+        return ratio_ok and result.percentile(95) < self.p95_ms
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A page or API call under load: its requests, and what it is held to (none for the
+    reference rows)."""
+
+    name: str
+    requests: list[Request]
+    target: Target | None = None
+
+
+@dataclass(frozen=True)
+class Measured:
+    scenario: Scenario
+    queries: int
+    result: Result
+
+
 def session_cookie(user) -> str:
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
@@ -103,8 +134,9 @@ def session_cookie(user) -> str:
     return f"sessionid={session.session_key}; csrftoken={CSRF}"
 
 
-def build_scenarios(users: int) -> dict[str, list[Request]]:
-    """Requests per scenario, spread over many users so that no single row stays hot.
+def build_scenarios(users: int) -> list[Scenario]:
+    """The scenarios, the trivial view first (the ceiling); requests are spread over many
+    users so that no single row stays hot.
 
     The patients are the first ``users`` benchmark patients; the therapists are their care
     teams (50 patients each), so the dashboard shows a full caseload.
@@ -121,29 +153,48 @@ def build_scenarios(users: int) -> dict[str, list[Request]]:
     therapist_cookies = {pk: session_cookie(user) for pk, user in therapists.items()}
 
     today = reverse("patients:today")
-    dashboard = reverse("clinic:dashboard")
-    plan = reverse("me-plan")
-    return {
-        TRIVIAL: [Request("GET", reverse("healthz"), "")],
+    healthz = reverse("healthz")
+    patient_page = Target(p95_ms=50)
+    therapist_page = Target(p95_ms=150)
+    return [
+        Scenario("trivial view (/healthz)", [Request("GET", healthz, "")]),
         # The same view with a patient's session: what logging in costs before any page.
-        LOGGED_IN_FLOOR: [
-            Request("GET", reverse("healthz"), cookie) for _, cookie in patient_cookies
-        ],
-        "patient: today": [Request("GET", today, cookie) for _, cookie in patient_cookies],
-        "patient: check-off (POST)": checkoff_requests(patient_cookies),
-        "therapist: dashboard (50 patients)": [
-            Request("GET", dashboard, cookie) for cookie in therapist_cookies.values()
-        ],
-        "therapist: patient progress": [
-            Request(
-                "GET",
-                reverse("clinic:patient_progress", args=[patient.pk]),
-                therapist_cookies[therapist_of[patient.pk]],
-            )
-            for patient in patients
-        ],
-        "API: my plan": [Request("GET", plan, cookie) for _, cookie in patient_cookies],
-    }
+        Scenario(
+            "trivial view, logged in as a patient",
+            [Request("GET", healthz, cookie) for _, cookie in patient_cookies],
+        ),
+        Scenario(
+            "patient: today",
+            [Request("GET", today, cookie) for _, cookie in patient_cookies],
+            Target(p95_ms=50, min_ratio=0.30),
+        ),
+        Scenario("patient: check-off (POST)", checkoff_requests(patient_cookies), patient_page),
+        Scenario(
+            "therapist: dashboard (50 patients)",
+            [
+                Request("GET", reverse("clinic:dashboard"), cookie)
+                for cookie in therapist_cookies.values()
+            ],
+            therapist_page,
+        ),
+        Scenario(
+            "therapist: patient progress",
+            [
+                Request(
+                    "GET",
+                    reverse("clinic:patient_progress", args=[patient.pk]),
+                    therapist_cookies[therapist_of[patient.pk]],
+                )
+                for patient in patients
+            ],
+            therapist_page,
+        ),
+        Scenario(
+            "API: my plan",
+            [Request("GET", reverse("me-plan"), cookie) for _, cookie in patient_cookies],
+            patient_page,
+        ),
+    ]
 
 
 def checkoff_requests(patient_cookies: list[tuple[Patient, str]]) -> list[Request]:
@@ -288,33 +339,8 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not answer /healthz within 30 s")
 
 
-@dataclass(frozen=True)
-class Target:
-    """What a scenario is held to: a p95 ceiling, and optionally a share of the trivial view."""
-
-    p95_ms: float
-    min_ratio: float | None = None
-
-    def describe(self) -> str:
-        ratio = f", ≥ {self.min_ratio:.0%} of trivial" if self.min_ratio else ""
-        return f"p95 < {self.p95_ms:.0f} ms{ratio}"
-
-    def met(self, result: Result, ceiling: float) -> bool:
-        ratio_ok = self.min_ratio is None or result.rps / ceiling >= self.min_ratio
-        return ratio_ok and result.percentile(95) < self.p95_ms
-
-
-TARGETS = {
-    "patient: today": Target(p95_ms=50, min_ratio=0.30),
-    "patient: check-off (POST)": Target(p95_ms=50),
-    "API: my plan": Target(p95_ms=50),
-    "therapist: dashboard (50 patients)": Target(p95_ms=150),
-    "therapist: patient progress": Target(p95_ms=150),
-}
-
-
-def render(results: list[Result], queries: dict[str, int], memory: list[float], args) -> str:
-    ceiling = results[0].rps
+def render(measured: list[Measured], memory: list[float], args) -> str:
+    ceiling = measured[0].result.rps
     lines = [
         f"# Rehabit load benchmark — {datetime.datetime.now().isoformat(timespec='seconds')}",
         "",
@@ -326,12 +352,12 @@ def render(results: list[Result], queries: dict[str, int], memory: list[float], 
         "| target | met |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
-    for result in results:
-        target = TARGETS.get(result.name)
+    for row in measured:
+        result, target = row.result, row.scenario.target
         lines.append(
             f"| {result.name} | {result.rps:.0f} | {result.rps / ceiling:.0%} | "
             f"{result.percentile(50):.1f} | {result.percentile(95):.1f} | "
-            f"{result.percentile(99):.1f} | {result.errors} | {queries[result.name]} | "
+            f"{result.percentile(99):.1f} | {result.errors} | {row.queries} | "
             f"{target.describe() if target else 'reference'} | "
             f"{('yes' if target.met(result, ceiling) else 'NO') if target else ''} |"
         )
@@ -339,29 +365,30 @@ def render(results: list[Result], queries: dict[str, int], memory: list[float], 
     return "\n".join(lines) + "\n"
 
 
-def write_results(report: str, results: list[Result], queries: dict[str, int]) -> Path:
+def as_json(row: Measured, ceiling: float) -> dict[str, object]:
+    result, target = row.result, row.scenario.target
+    return {
+        "scenario": result.name,
+        "rps": result.rps,
+        "ratio_to_trivial": result.rps / ceiling,
+        "p50_ms": result.percentile(50),
+        "p95_ms": result.percentile(95),
+        "p99_ms": result.percentile(99),
+        "errors": result.errors,
+        "statuses": result.statuses,
+        "queries": row.queries,
+        "target": target.describe() if target else None,
+        "met": target.met(result, ceiling) if target else None,
+    }
+
+
+def write_results(report: str, measured: list[Measured]) -> Path:
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     (RESULTS / f"load-{stamp}.md").write_text(report)
-    ceiling = results[0].rps
+    ceiling = measured[0].result.rps
     (RESULTS / f"load-{stamp}.json").write_text(
-        json.dumps(
-            [
-                {
-                    "scenario": r.name,
-                    "rps": r.rps,
-                    "ratio_to_trivial": r.rps / ceiling,
-                    "p50_ms": r.percentile(50),
-                    "p95_ms": r.percentile(95),
-                    "p99_ms": r.percentile(99),
-                    "errors": r.errors,
-                    "statuses": r.statuses,
-                    "queries": queries[r.name],
-                }
-                for r in results
-            ],
-            indent=2,
-        )
+        json.dumps([as_json(row, ceiling) for row in measured], indent=2)
     )
     return RESULTS / f"load-{stamp}.md"
 
@@ -376,16 +403,17 @@ def main() -> None:
     args = parser.parse_args()
 
     scenarios = build_scenarios(args.users)
-    queries = {name: count_queries(requests[0]) for name, requests in scenarios.items()}
+    queries = [count_queries(scenario.requests[0]) for scenario in scenarios]
     server = start_gunicorn(args.port, args.workers)
-    results: list[Result] = []
+    measured: list[Measured] = []
     try:
-        for name, requests in scenarios.items():
-            drive(args.port, requests, min(100, args.requests), args.concurrency, name)  # warm-up
-            result = drive(args.port, requests, args.requests, args.concurrency, name)
-            results.append(result)
+        for scenario, count in zip(scenarios, queries, strict=True):
+            requests = scenario.requests
+            drive(args.port, requests, min(100, args.requests), args.concurrency, scenario.name)
+            result = drive(args.port, requests, args.requests, args.concurrency, scenario.name)
+            measured.append(Measured(scenario=scenario, queries=count, result=result))
             print(
-                f"{name}: {result.rps:.0f} req/s, p95 {result.percentile(95):.1f} ms, "
+                f"{scenario.name}: {result.rps:.0f} req/s, p95 {result.percentile(95):.1f} ms, "
                 f"statuses {result.statuses}",
                 flush=True,
             )
@@ -393,11 +421,11 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    report = render(results, queries, memory, args)
+    report = render(measured, memory, args)
     print()
     print(report)
-    print(f"Written to {write_results(report, results, queries)}")
-    bad = [r.name for r in results if r.errors]
+    print(f"Written to {write_results(report, measured)}")
+    bad = [row.result.name for row in measured if row.result.errors]
     if bad:
         raise SystemExit(f"errors in: {', '.join(bad)}")
 

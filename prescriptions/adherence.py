@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 
 from prescriptions.models import Prescription
-from prescriptions.schedule import DueProgram, Schedule, plan_for_day
+from prescriptions.schedule import DueProgram, Schedule
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -81,13 +81,6 @@ def tally(plan: Sequence[DueProgram], ticked: Set[tuple[int, int]], day: datetim
             sessions += 1
             sessions_done += finished == size
     return DayCount(day=day, due=due, done=done, sessions_due=sessions, sessions_done=sessions_done)
-
-
-def count_day(
-    programs: Sequence[Prescription], ticked: Set[tuple[int, int]], day: datetime.date
-) -> DayCount:
-    """Due and done item-sessions of one day (expects the programs' items prefetched)."""
-    return tally(plan_for_day(programs, day), ticked, day)
 
 
 def _schedule(programs: Programs) -> Schedule:

@@ -81,7 +81,6 @@ class Figures:
     week: Adherence
     month: Adherence
     spark: PainChart
-    spark_svg: SafeString
 
 
 @dataclass
@@ -95,24 +94,13 @@ class DashboardRow:
     cells: SafeString = SafeString("")  # the row but for its alerts, set by render_cells()
 
     @property
-    def week(self) -> Adherence:
-        return self.figures.week
-
-    @property
-    def month(self) -> Adherence:
-        return self.figures.month
-
-    @property
-    def spark(self) -> PainChart:
-        return self.figures.spark
+    def windows(self) -> list[Adherence]:
+        return [self.figures.week, self.figures.month]
 
     @property
     def spark_svg(self) -> SafeString:
-        return self.figures.spark_svg
-
-    @property
-    def windows(self) -> list[Adherence]:
-        return [self.week, self.month]
+        """Drawn only when the row's cells are rendered (they are cached, see render_cells)."""
+        return sparkline_svg(self.figures.spark, uid=self.patient.pk)
 
     @property
     def pending_suggestions(self) -> int:
@@ -151,7 +139,7 @@ class DashboardRow:
 
     @property
     def threshold(self) -> int:
-        return self.spark.threshold
+        return self.figures.spark.threshold
 
     @property
     def need(self) -> int:
@@ -163,8 +151,8 @@ class DashboardRow:
     def sort_key(self) -> tuple[int, int, int, str, int]:
         """Urgent first, then other open alerts, then the lowest adherence (7 days, then 28);
         patients with nothing due last."""
-        week = self.week.percent
-        month = self.month.percent
+        week = self.figures.week.percent
+        month = self.figures.month.percent
         return (
             self.need,
             101 if week is None else week,
@@ -275,6 +263,12 @@ def _digests(
     }
 
 
+def _cache_key(kind: str, patient_id: int, inputs: tuple[object, ...]) -> str:
+    """A key that changes whenever any of ``inputs`` (plain values) or the code's version does."""
+    digest = hashlib.sha256(repr((ROWS_CACHE_VERSION, inputs)).encode()).hexdigest()
+    return f"dashboard-{kind}:{patient_id}:{digest}"
+
+
 def _figures_key(
     patient_id: int,
     today: datetime.date,
@@ -299,8 +293,7 @@ def _figures_key(
         )
         for program, items in schedule.programs
     ]
-    inputs = repr((ROWS_CACHE_VERSION, today, windows, programs, completions, reports))
-    return f"dashboard-figures:{patient_id}:{hashlib.sha256(inputs.encode()).hexdigest()}"
+    return _cache_key("figures", patient_id, (today, windows, programs, completions, reports))
 
 
 def _count_figures(
@@ -332,9 +325,7 @@ def _count_figures(
         week, month = adherence_windows(schedules[patient_id], done, windows=WINDOWS, today=today)
         threshold = _threshold(programs[patient_id], today)
         spark = sparkline(pain[patient_id], today=today, threshold=threshold)
-        figures[patient_id] = Figures(
-            week=week, month=month, spark=spark, spark_svg=sparkline_svg(spark, uid=patient_id)
-        )
+        figures[patient_id] = Figures(week=week, month=month, spark=spark)
     return figures
 
 
@@ -414,9 +405,10 @@ def _cells_key(row: DashboardRow) -> str:
     """A cache key naming everything the row's cells show: its figures (by their own key,
     which holds the day) and what the caseload query read."""
     patient = row.patient
-    inputs = repr(
+    return _cache_key(
+        "cells",
+        patient.pk,
         (
-            ROWS_CACHE_VERSION,
             row.figures_key,
             patient.display_name,
             patient.timezone,
@@ -427,9 +419,8 @@ def _cells_key(row: DashboardRow) -> str:
             row.latest_pain_date,
             patient.last_completion_at,  # type: ignore[attr-defined]
             patient.last_report_at,  # type: ignore[attr-defined]
-        )
+        ),
     )
-    return f"dashboard-cells:{patient.pk}:{hashlib.sha256(inputs.encode()).hexdigest()}"
 
 
 def render_cells(rows: Sequence[DashboardRow]) -> None:

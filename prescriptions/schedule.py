@@ -49,13 +49,6 @@ def in_order(items: Iterable[PrescriptionItem]) -> tuple[PrescriptionItem, ...]:
     return tuple(sorted(items, key=lambda item: (item.position, item.pk or 0)))
 
 
-def items_due(
-    items: Iterable[PrescriptionItem], day: datetime.date
-) -> tuple[PrescriptionItem, ...]:
-    """The items still part of the program on the day, in their order."""
-    return in_order(item for item in items if item.is_current_on(day))
-
-
 @dataclass(frozen=True)
 class Schedule:
     """Programs with their items listed and ordered once, to ask about many days in a row.

@@ -9,7 +9,6 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.conftest import token_client
-from tests.conftest import token_header as token_header  # test_schemathesis imports it from here
 
 ONE_DAY = datetime.timedelta(days=1)
 

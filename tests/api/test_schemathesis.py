@@ -29,7 +29,8 @@ from schemathesis.specs.openapi.checks import (
 
 from patients.models import AlertKind
 from patients.services import record_completion, submit_pain_report
-from tests.api.conftest import ONE_DAY, token_header
+from tests.api.conftest import ONE_DAY
+from tests.conftest import token_header
 from tests.factories import (
     ExerciseFactory,
     PatientFactory,

@@ -277,9 +277,12 @@ def test_a_new_day_moves_the_windows_on(therapist_client, therapist, patient):
 
     with_program(patient, 7)
     now = timezone.now()
-    assert load_dashboard(therapist, now=now).rows[0].week.done == 7
+    assert load_dashboard(therapist, now=now).rows[0].figures.week.done == 7
     # A week later nothing more was done: the cached figures of the earlier day are not used.
-    assert load_dashboard(therapist, now=now + datetime.timedelta(days=7)).rows[0].week.done == 0
+    assert (
+        load_dashboard(therapist, now=now + datetime.timedelta(days=7)).rows[0].figures.week.done
+        == 0
+    )
 
 
 # The rest of each row (but its alerts) is kept rendered per patient, under a key of what it

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from exercises.models import Exercise
 from prescriptions.models import Prescription, PrescriptionItem, Status
-from prescriptions.schedule import items_due, local_date, plan_for_day, sessions_due
+from prescriptions.schedule import Schedule, local_date, plan_for_day, sessions_due
 from tests.factories import PrescriptionFactory, PrescriptionItemFactory
 
 dates = st.dates(min_value=datetime.date(2020, 1, 1), max_value=datetime.date(2030, 12, 31))
@@ -68,11 +68,19 @@ def test_paused_and_ended_programs_are_never_due(program: Prescription, day: dat
 def test_items_removed_on_or_before_the_day_are_not_due(
     removed: list[datetime.date | None], day: datetime.date
 ):
+    every_day = Prescription(
+        status=Status.ACTIVE,
+        start_date=datetime.date(1900, 1, 1),
+        days_of_week=list(range(7)),
+        times_per_day=1,
+        pauses=[],
+    )
     items = [
         PrescriptionItem(pk=index + 1, position=len(removed) - index, removed_on=removed_on)
         for index, removed_on in enumerate(removed)
     ]
-    due = items_due(items, day)
+    plan = Schedule.of_items([(every_day, items)]).plan_for(day)
+    due = plan[0].items if plan else ()
     assert all(item.removed_on is None or day < item.removed_on for item in due)
     assert len(due) == sum(1 for r in removed if r is None or day < r)
     assert [item.position for item in due] == sorted(item.position for item in due)
