@@ -3,9 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Links the app writes out (invitations and their QR codes, emails) point at the server
+# `make run` starts, on its port; set REHABIT_SITE_URL yourself to point them elsewhere.
+REHABIT_SITE_URL ?= http://127.0.0.1:$(PORT)
 # Tests run with production-like settings (DEBUG off); the key below is for tests only.
 TEST_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=test-only-not-secret DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1
-RUN_ENV := DJANGO_DEBUG=1
+RUN_ENV := DJANGO_DEBUG=1 REHABIT_SITE_URL=$(REHABIT_SITE_URL)
+# mypy's Django plugin imports the settings; with DEBUG on they need no secret key.
+TYPECHECK_ENV := DJANGO_DEBUG=1
 
 .PHONY: run test lint fmt setup setup-dev migrate demo bench clean
 
@@ -42,6 +47,7 @@ test: setup-dev
 lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(TYPECHECK_ENV) $(BIN)/mypy
 
 fmt: setup-dev
 	$(BIN)/ruff check --fix .
@@ -52,4 +58,4 @@ bench: setup-dev
 	bash benchmarks/run.sh $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .mypy_cache

@@ -172,7 +172,7 @@ def build_scenarios(users: int) -> list[Scenario]:
         Scenario(
             "therapist: dashboard (50 patients)",
             [
-                Request("GET", reverse("clinic:dashboard"), cookie)
+                Request("GET", reverse("monitoring:dashboard"), cookie)
                 for cookie in therapist_cookies.values()
             ],
             therapist_page,
@@ -182,7 +182,7 @@ def build_scenarios(users: int) -> list[Scenario]:
             [
                 Request(
                     "GET",
-                    reverse("clinic:patient_progress", args=[patient.pk]),
+                    reverse("monitoring:patient_progress", args=[patient.pk]),
                     therapist_cookies[therapist_of[patient.pk]],
                 )
                 for patient in patients

@@ -12,8 +12,8 @@ from django.urls import URLPattern, URLResolver, re_path
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.routers import DefaultRouter
 
+from monitoring.api import AlertViewSet
 from patients.api import (
-    AlertViewSet,
     CompletionViewSet,
     MeViewSet,
     PainReportViewSet,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
@@ -18,7 +18,7 @@ LOGIN_TIME_KEY = "rehabit_login_at"
 LAST_SEEN_KEY = "rehabit_last_seen"
 
 
-def idle_limit(user: AbstractBaseUser | AnonymousUser) -> int:
+def idle_limit(user: User | AnonymousUser) -> int:
     """Seconds of inactivity after which a user must log in again."""
     if is_patient(user):
         return settings.REHABIT_PATIENT_IDLE_SECONDS

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "exercises",
     "prescriptions",
     "patients",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
@@ -110,7 +111,7 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Each worker's own memory: the catalogue's steps, API throttle counts and the dashboard's rows
-# (prescriptions/dashboard.py). Cached entries are keyed by their inputs, so two workers never
+# (monitoring/dashboard.py). Cached entries are keyed by their inputs, so two workers never
 # show different things. Two entries per patient on a dashboard: about 5 KB. The rows hold
 # patients' names and health figures: keep this cache in process memory (a shared cache server
 # would have to be protected as the database is).
@@ -176,6 +177,12 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
 EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Rehabit <noreply@localhost>")
 # Absolute links in emails and printed handouts.
+# The numbers every stop and emergency screen shows (DESIGN §5). The emergency number, when
+# unset, reads "your local emergency number" and no call button is shown; the clinic phone is
+# the fallback for patients whose own clinic phone is empty.
+REHABIT_EMERGENCY_NUMBER = os.environ.get("REHABIT_EMERGENCY_NUMBER", "").strip()
+REHABIT_CLINIC_PHONE = os.environ.get("REHABIT_CLINIC_PHONE", "").strip()
+
 SITE_URL = os.environ.get("REHABIT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Security headers; the production-only switches are on whenever DEBUG is off.
@@ -231,6 +238,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "patients.Patient", "m2m_fields": ["care_team"], "mask_fields": ["calendar_key"]},
     "patients.PainReport",
     "patients.Alert",
+    "patients.SafetyPause",
     "prescriptions.Prescription",
     "prescriptions.PrescriptionItem",
     "prescriptions.ProgramTemplate",

@@ -7,17 +7,17 @@ from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from patients.roles import is_patient, is_therapist
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Send each person to where their work is."""
     user = request.user
     if is_therapist(user):
-        return redirect("clinic:dashboard")
+        return redirect("monitoring:dashboard")
     if is_patient(user):
         return redirect("patients:today")
     if user.is_authenticated and user.is_staff:

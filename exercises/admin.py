@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from exercises.models import Equipment, Exercise, ExerciseStep
+from exercises.models import DOSE_FIELDS, Equipment, Exercise, ExerciseStep
 
 
 class ExerciseStepInline(admin.TabularInline):
@@ -64,7 +64,7 @@ class ExerciseAdmin(admin.ModelAdmin):
         ("Difficulty and sides", {"fields": ["difficulty", "sided"]}),
         (
             "Default dose",
-            {"fields": ["sets", "reps", "hold_seconds", "duration_seconds", "rest_seconds"]},
+            {"fields": list(DOSE_FIELDS)},
         ),
         ("Precautions", {"fields": ["precautions", "precaution_tags"]}),
         ("Media", {"fields": ["image", "video_url"], "classes": ["collapse"]}),

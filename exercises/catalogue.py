@@ -15,23 +15,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from exercises.models import Equipment, Exercise, ExerciseStep
+from exercises.models import DOSE_FIELDS, EXERCISE_FIELDS, Equipment, Exercise, ExerciseStep
 
 DEFAULT_CATALOGUE = Path(__file__).resolve().parent / "data" / "catalogue.json"
-DOSE_FIELDS = ("sets", "reps", "hold_seconds", "duration_seconds", "rest_seconds")
-EXERCISE_FIELDS = (
-    "name",
-    "summary",
-    "body_region",
-    "kind",
-    "position",
-    "difficulty",
-    "sided",
-    "precautions",
-    "precaution_tags",
-    "is_published",
-    "video_url",
-)
+# An entry's fields besides its slug, steps, equipment and default dose.
+ENTRY_FIELDS = (*EXERCISE_FIELDS, "is_published")
 REQUIRED_FIELDS = ("slug", "name", "steps", "body_region", "kind", "position", "default_dose")
 
 
@@ -91,7 +79,7 @@ def _load_exercise(entry: dict[str, Any], equipment: dict[str, Equipment]) -> bo
         if Exercise.objects.filter(slug=entry["slug"]).exists():
             raise ValueError("the slug belongs to a therapist's private exercise")
         exercise = Exercise(slug=entry["slug"])
-    for name in EXERCISE_FIELDS:
+    for name in ENTRY_FIELDS:
         if name in entry:
             setattr(exercise, name, entry[name])
     for name in DOSE_FIELDS:
@@ -141,7 +129,7 @@ def catalogue_as_data() -> dict[str, Any]:
         "exercises": [
             {
                 "slug": exercise.slug,
-                **{name: getattr(exercise, name) for name in EXERCISE_FIELDS},
+                **{name: getattr(exercise, name) for name in ENTRY_FIELDS},
                 "steps": [step.text for step in exercise.steps.all()],
                 "equipment": sorted(e.slug for e in exercise.equipment.all()),
                 "default_dose": {name: getattr(exercise, name) for name in DOSE_FIELDS},

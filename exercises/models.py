@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
 MAX_HOLD_SECONDS = 300
 MAX_SETS = 10
@@ -87,7 +87,8 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _seconds_in_words(seconds: int) -> str:
+def seconds_in_words(seconds: int) -> str:
+    """As a patient reads it: "45 seconds", "1 second", "5 minutes"."""
     if seconds >= 60 and seconds % 60 == 0:
         return _plural(seconds // 60, "minute")
     return _plural(seconds, "second")
@@ -174,14 +175,18 @@ class Dose(models.Model):
         elif self.sets > 1:
             parts.append(_plural(self.sets, "set"))
         if self.hold_seconds:
-            parts.append(f"hold {_seconds_in_words(self.hold_seconds)}")
+            parts.append(f"hold {seconds_in_words(self.hold_seconds)}")
         if self.duration_seconds:
-            parts.append(f"for {_seconds_in_words(self.duration_seconds)}")
+            parts.append(f"for {seconds_in_words(self.duration_seconds)}")
         if self.rest_seconds:
-            parts.append(f"rest {_seconds_in_words(self.rest_seconds)} between")
+            parts.append(f"rest {seconds_in_words(self.rest_seconds)} between")
         if side and side != Side.BOTH:
             parts.append(Side(side).label.lower())
         return ", ".join(parts)
+
+
+# The dose's fields, in order: every list of them (forms, serializers, copies) starts here.
+DOSE_FIELDS = tuple(field.name for field in Dose._meta.local_fields)
 
 
 class Equipment(models.Model):
@@ -200,7 +205,7 @@ class ExerciseQuerySet(models.QuerySet["Exercise"]):
     def shared(self) -> ExerciseQuerySet:
         return self.filter(owner__isnull=True)
 
-    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> ExerciseQuerySet:
+    def for_user(self, user: User | AnonymousUser) -> ExerciseQuerySet:
         """What a user may use: the published shared catalogue, plus a therapist's own."""
         if not user.is_authenticated:
             return self.none()
@@ -267,6 +272,22 @@ class Exercise(Dose):
     def precautions_matching(self, conditions: list[str]) -> list[str]:
         """Labels of this exercise's precautions that apply to a patient's conditions."""
         return [Precaution(tag).label for tag in self.precaution_tags if tag in set(conditions)]
+
+
+# What describes an exercise besides its steps, equipment and default dose: what a therapist
+# writes about their own exercise and what the catalogue file holds for a shared one.
+EXERCISE_FIELDS = (
+    "name",
+    "summary",
+    "body_region",
+    "kind",
+    "position",
+    "difficulty",
+    "sided",
+    "precautions",
+    "precaution_tags",
+    "video_url",
+)
 
 
 class ExerciseStep(models.Model):

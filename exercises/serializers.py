@@ -8,28 +8,19 @@ from django.db.models import Manager
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from exercises.models import Difficulty, Equipment, Exercise, Precaution
+from exercises.models import (
+    DOSE_FIELDS,
+    EXERCISE_FIELDS,
+    Difficulty,
+    Equipment,
+    Exercise,
+    Precaution,
+)
 
 MAX_STEPS = 30
 MAX_STEP_LENGTH = 1000
 # What a therapist writes about their own exercise (everything else is the catalogue's).
-WRITABLE_FIELDS = (
-    "name",
-    "summary",
-    "body_region",
-    "kind",
-    "position",
-    "difficulty",
-    "sided",
-    "sets",
-    "reps",
-    "hold_seconds",
-    "duration_seconds",
-    "rest_seconds",
-    "precautions",
-    "precaution_tags",
-    "video_url",
-)
+WRITABLE_FIELDS = (*EXERCISE_FIELDS, *DOSE_FIELDS)
 
 
 class StepsField(serializers.ListField):
@@ -84,25 +75,11 @@ class ExerciseSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "slug",
-            "name",
-            "summary",
+            *WRITABLE_FIELDS,
             "steps",
-            "body_region",
-            "kind",
-            "position",
             "equipment",
-            "difficulty",
-            "sided",
-            "sets",
-            "reps",
-            "hold_seconds",
-            "duration_seconds",
-            "rest_seconds",
             "default_dose",
-            "precautions",
-            "precaution_tags",
             "image",
-            "video_url",
             "is_published",
             "is_shared",
             "is_own",

@@ -31,15 +31,13 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from config.api_errors import RehabitAutoSchema
-from config.api_permissions import IsPatient, IsTherapist, token_has_expired
-from patients.alerts import acknowledge_alert
+from config.api_permissions import IsPatient, IsTherapist, caller, token_has_expired
 from patients.fhir import FHIR_MEDIA_TYPE, patient_bundle
-from patients.models import Alert, AlertKind, Completion, PainReport, Patient, Severity
+from patients.models import Completion, PainReport, Patient
 from patients.plan import load_day_plan
 from patients.serializers import (
-    AcknowledgeSerializer,
-    AlertSerializer,
     CompletionSerializer,
+    EndSafetyPauseSerializer,
     InvitationSerializer,
     LoginSerializer,
     MeSerializer,
@@ -55,18 +53,19 @@ from patients.serializers import (
 from patients.services import (
     create_invitation,
     create_patient,
+    end_safety_pause,
     record_completion,
     submit_pain_report,
     undo_completion,
+    update_patient,
 )
 from prescriptions.audit import record_access
 from prescriptions.handout import invitation_url
 from prescriptions.models import PrescriptionItem
-from prescriptions.services import update_patient
 
 
 def _patient(request: Request) -> Patient:
-    return request.user.patient  # IsPatient made sure there is one
+    return caller(request).patient  # IsPatient made sure there is one
 
 
 # --- Logging in ----------------------------------------------------------------------------------
@@ -116,7 +115,7 @@ class TokenView(APIView):
         responses={204: OpenApiResponse(description="The token no longer works.")},
     )
     def delete(self, request: Request) -> Response:
-        Token.objects.filter(user=request.user).delete()
+        Token.objects.filter(user=caller(request)).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -175,7 +174,7 @@ class MeViewSet(viewsets.ViewSet):
 def own_items(request: Request | None) -> QuerySet[PrescriptionItem]:
     if request is None:  # the schema generator asks without a request
         return PrescriptionItem.objects.none()
-    return PrescriptionItem.objects.filter(prescription__patient__user=request.user)
+    return PrescriptionItem.objects.filter(prescription__patient__user=caller(request))
 
 
 class LogFilter(filters.FilterSet):
@@ -230,7 +229,10 @@ class CompletionViewSet(
     ordering = ["-date", "session", "pk"]
 
     def get_queryset(self) -> QuerySet[Completion]:
-        return Completion.objects.filter(patient__user_id=self.request.user.pk)
+        user = self.request.user
+        if not user.is_authenticated:  # only the schema generator asks as nobody
+            return Completion.objects.none()
+        return Completion.objects.filter(patient__user_id=user.pk)
 
     def create(self, request: Request) -> Response:
         serializer = NewCompletionSerializer(data=request.data, context={"request": request})
@@ -296,7 +298,10 @@ class PainReportViewSet(
     ordering = ["-date", "-session"]
 
     def get_queryset(self) -> QuerySet[PainReport]:
-        return PainReport.objects.filter(patient__user_id=self.request.user.pk).select_related(
+        user = self.request.user
+        if not user.is_authenticated:  # only the schema generator asks as nobody
+            return PainReport.objects.none()
+        return PainReport.objects.filter(patient__user_id=user.pk).select_related(
             "patient", "prescription"
         )
 
@@ -422,14 +427,16 @@ class PatientViewSet(
         return Response(self.get_serializer(patient).data)
 
     def create(self, request: Request) -> Response:
-        serializer = self.get_serializer(data=request.data)
+        serializer = PatientSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        patient = create_patient(therapist=request.user, **serializer.service_values())
+        patient = create_patient(therapist=caller(request), **serializer.service_values())
         return self._answer(patient, status.HTTP_201_CREATED)
 
     def update(self, request: Request, pk: str, partial: bool = False) -> Response:
         patient = self.get_object()
-        serializer = self.get_serializer(patient, data=request.data, partial=partial)
+        serializer = PatientSerializer(
+            patient, data=request.data, partial=partial, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         update_patient(patient=patient, **serializer.service_values())
         return self._answer(patient)
@@ -444,9 +451,37 @@ class PatientViewSet(
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def invitation(self, request: Request, pk: str) -> Response:
         patient = self.get_object()
-        invitation, token = create_invitation(patient=patient, created_by=request.user)
+        invitation, token = create_invitation(patient=patient, created_by=caller(request))
         answer = {"url": invitation_url(token), "expires_at": invitation.expires_at}
         return Response(InvitationSerializer(answer).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="patients_end_safety_pause",
+        summary="End the patient's safety pause",
+        description="After a `stop` or `emergency` report the patient's programs are paused "
+        "until a therapist ends the pause. `resume: true` starts the programs it paused again; "
+        "`false` keeps them paused to edit first. 409 when there is no open pause.",
+        request=EndSafetyPauseSerializer,
+        responses={200: PatientSerializer, 409: OpenApiResponse(description="No open pause.")},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="end-safety-pause",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def end_safety_pause(self, request: Request, pk: str) -> Response:
+        patient = self.get_object()
+        serializer = EndSafetyPauseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        pause = patient.safety_pauses.open().first()
+        if pause is None:
+            return Response(
+                {"detail": "There is no safety pause to end."}, status=status.HTTP_409_CONFLICT
+            )
+        end_safety_pause(pause=pause, by=caller(request), **serializer.validated_data)
+        return self._answer(patient)
 
     @extend_schema(
         operation_id="patients_fhir",
@@ -468,59 +503,8 @@ class PatientViewSet(
         return Response(patient_bundle(patient))
 
 
-# --- Alerts --------------------------------------------------------------------------------------
-
-
 def caseload(request: Request | None) -> QuerySet[Patient]:
+    """The therapist's patients, for filters that name a patient (none for the schema)."""
     if request is None:  # the schema generator asks without a request
         return Patient.objects.none()
     return Patient.objects.for_therapist(request.user)
-
-
-class AlertFilter(filters.FilterSet):
-    patient = filters.ModelChoiceFilter(queryset=caseload, help_text="Alerts of this patient.")
-    kind = filters.ChoiceFilter(choices=AlertKind.choices)
-    severity = filters.ChoiceFilter(choices=Severity.choices)
-    open = filters.BooleanFilter(
-        field_name="acknowledged_at",
-        lookup_expr="isnull",
-        help_text="`true` for alerts not yet acknowledged.",
-    )
-
-    class Meta:
-        model = Alert
-        fields = ["patient", "kind", "severity", "open"]
-
-
-@extend_schema_view(
-    list=extend_schema(summary="Alerts about the patients on your care team"),
-    retrieve=extend_schema(summary="One alert"),
-)
-class AlertViewSet(viewsets.ReadOnlyModelViewSet):
-    """Alerts raised from what patients report, for their care team (therapists only)."""
-
-    serializer_class = AlertSerializer
-    permission_classes = [IsTherapist]
-    filterset_class = AlertFilter
-    ordering_fields = ["created_at", "severity", "acknowledged_at"]
-    ordering = ["-created_at", "-pk"]
-
-    def get_queryset(self) -> QuerySet[Alert]:
-        return Alert.objects.for_user(self.request.user).select_related("patient__user")
-
-    @extend_schema(
-        operation_id="alerts_acknowledge",
-        summary="Acknowledge an alert, with an optional note",
-        description="Acknowledging an alert that already is changes nothing; a new finding "
-        "of the same kind then opens a new alert.",
-        request=AcknowledgeSerializer,
-        responses=AlertSerializer,
-    )
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def acknowledge(self, request: Request, pk: str) -> Response:
-        alert = self.get_object()
-        serializer = AcknowledgeSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        acknowledge_alert(alert=alert, by=request.user, note=serializer.validated_data["note"])
-        fresh = self.get_queryset().get(pk=alert.pk)
-        return Response(self.get_serializer(fresh).data)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 
 
@@ -17,7 +17,7 @@ class UsernameOrEmailBackend(ModelBackend):
         username: str | None = None,
         password: str | None = None,
         **kwargs: Any,
-    ) -> AbstractBaseUser | None:
+    ) -> User | None:
         if username and "@" in username:
             user_model = get_user_model()
             matches = list(user_model._default_manager.filter(email__iexact=username)[:2])
@@ -25,7 +25,7 @@ class UsernameOrEmailBackend(ModelBackend):
                 username = matches[0].get_username()
         return super().authenticate(request, username=username, password=password, **kwargs)
 
-    def get_user(self, user_id: Any) -> AbstractBaseUser | None:
+    def get_user(self, user_id: Any) -> User | None:
         """The user of a session, read with their patient profile (if any) in one query: every
         page asks whether the user is a patient (``patients.roles.is_patient``).
 

@@ -21,6 +21,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from patients.models import Difficulty, PainReport, Patient
+from patients.services import SAFETY_QUESTIONS
 from prescriptions.models import Prescription, PrescriptionItem, Status
 
 Resource = dict[str, Any]
@@ -171,15 +172,24 @@ def observation_resource(
         "issued": report.updated_at.isoformat(),
         "valueInteger": report.pain,
         "component": [
-            _component("Pain lasted more than 15 minutes", report.pain_lasted_over_15_min),
-            _component("Numbness", report.numbness),
-            _component("Tingling", report.tingling),
-            _component("Weakness", report.weakness),
-            _component("Pain spreading down a leg", report.pain_down_leg),
+            *(
+                _component(
+                    PainReport.label(name).capitalize(),
+                    getattr(report, name),
+                )
+                for name in SAFETY_QUESTIONS
+            ),
         ],
     }
     if report.prescription_id in plans:
         resource["basedOn"] = [_reference(plans[report.prescription_id])]
+    if report.pain_lasting:
+        resource["component"].append(
+            {
+                "code": {"text": "Pain still there 15 minutes after stopping"},
+                "valueString": report.get_pain_lasting_display(),
+            }
+        )
     if report.difficulty:
         resource["component"].append(
             {

@@ -1,15 +1,23 @@
 from __future__ import annotations
 
 import datetime
+import zoneinfo
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from crispy_forms.layout import Column, Field, Row
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import ValidationError
 
-from patients.models import PAIN_MAX, Difficulty, PainReport
+from exercises.models import Precaution
+from patients.guidance import LegSymptom, Sign
+from patients.models import PAIN_MAX, Difficulty, LastingChoice, PainReport, Patient
 from patients.reminder_times import format_time, parse_time, time_choices, time_in_words
 from patients.services import NOTE_MAX_LENGTH
+from prescriptions.forms import form_helper
 from prescriptions.models import MAX_TIMES_PER_DAY
 
 
@@ -53,26 +61,81 @@ class ReportTargetForm(forms.Form):
         return ""
 
 
+NONE = "none"
+NONE_OF_THESE = (NONE, "None of these")
+EMERGENCY_CHOICES = [
+    (
+        Sign.BLADDER_BOWEL.value,
+        "Changes in peeing or pooing: can't pass urine, leaking, or losing control",
+    ),
+    (Sign.SADDLE_NUMBNESS.value, "Numbness between your legs or around your bottom"),
+    (Sign.BOTH_LEGS.value, "Numbness or weakness in both legs, new or worse"),
+    (Sign.CHEST.value, "Chest pain, sudden breathlessness, or fainting"),
+    NONE_OF_THESE,
+]
+LEG_CHOICES = [
+    (LegSymptom.NUMBNESS.value, "Numbness in a leg"),
+    (LegSymptom.TINGLING.value, "Tingling or pins and needles in a leg"),
+    (LegSymptom.WEAKNESS.value, "Weakness in a leg"),
+    (LegSymptom.PAIN_DOWN_LEG.value, "Pain spreading down a leg"),
+    NONE_OF_THESE,
+]
+OTHER_CHOICES = [
+    ("unwell", "A fever, or feeling unwell"),
+    ("fall_or_injury", "A fall or an injury since you last exercised"),
+    NONE_OF_THESE,
+]
+LEG_CHANGE_CHOICES = [("new", "Yes, it is new or worse"), ("usual", "No, it is the same as usual")]
+
+
+def _ticked(values: list[str]) -> set[str]:
+    """What was ticked; "None of these" next to a real answer is ignored (the safer side)."""
+    return set(values) - {NONE}
+
+
 class PainReportForm(forms.Form):
+    """The questions the decision table of DESIGN §5 needs, each required unless it is only
+    a detail: nothing that matters for safety is taken as "no" when it was skipped."""
+
     pain = forms.TypedChoiceField(
-        label="How bad is your pain right now?",
+        label="What was your worst pain during the exercises?",
         choices=[(str(value), str(value)) for value in range(PAIN_MAX + 1)],
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose a number from 0 (no pain) to 10."},
     )
-    pain_lasted_over_15_min = forms.TypedChoiceField(
-        label="After exercising, did the pain last more than 15 minutes?",
-        choices=[("no", "No"), ("yes", "Yes")],
-        coerce=_yes_no,
-        empty_value=False,
+    pain_lasting = forms.ChoiceField(
+        label="Is the pain still there 15 minutes after you stopped?",
+        choices=LastingChoice.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Say whether the pain is still there: yes, no or not sure yet."
+        },
+    )
+    emergency = forms.MultipleChoiceField(
+        label="Right now, do you have any of these?",
+        choices=EMERGENCY_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick any of these you have, or “None of these”."},
+    )
+    legs = forms.MultipleChoiceField(
+        label="Do you have any of these in a leg?",
+        choices=LEG_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick any of these you have, or “None of these”."},
+    )
+    leg_change = forms.ChoiceField(
+        label="Is this new, or worse than usual?",
+        choices=LEG_CHANGE_CHOICES,
         required=False,
         widget=forms.RadioSelect,
     )
-    numbness = forms.BooleanField(label="Numbness", required=False)
-    tingling = forms.BooleanField(label="Tingling or pins and needles", required=False)
-    weakness = forms.BooleanField(label="Weakness in a leg or arm", required=False)
-    pain_down_leg = forms.BooleanField(label="Pain spreading down a leg", required=False)
+    other = forms.MultipleChoiceField(
+        label="Since you last exercised, have you had any of these?",
+        choices=OTHER_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick any of these you have had, or “None of these”."},
+    )
     difficulty = forms.ChoiceField(
         label="How did the exercises feel?",
         choices=Difficulty.choices,
@@ -86,20 +149,40 @@ class PainReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control form-control-lg"}),
     )
 
-    SYMPTOMS = ("numbness", "tingling", "weakness", "pain_down_leg")
+    CHECKBOX_GROUPS = ("emergency", "legs", "other")
 
     @classmethod
     def initial_from(cls, report: PainReport) -> dict[str, object]:
         """Answers of a saved report, to edit it."""
+        legs = [symptom.value for symptom in report.leg_symptoms()]
+        other = [name for name in ("unwell", "fall_or_injury") if getattr(report, name)]
+        usual = report.leg_symptoms_usual
         return {
             "pain": str(report.pain),
-            "pain_lasted_over_15_min": "yes" if report.pain_lasted_over_15_min else "no",
-            "numbness": report.numbness,
-            "tingling": report.tingling,
-            "weakness": report.weakness,
-            "pain_down_leg": report.pain_down_leg,
+            "pain_lasting": report.pain_lasting,
+            "emergency": [sign.value for sign in report.signs()] or [NONE],
+            "legs": legs or [NONE],
+            "leg_change": "" if usual is None or not legs else ("usual" if usual else "new"),
+            "other": other or [NONE],
             "difficulty": report.difficulty,
             "note": report.note,
+        }
+
+    def answers(self) -> dict[str, Any]:
+        """The cleaned answers as ``submit_pain_report`` takes them."""
+        data = self.cleaned_data
+        signs, legs, other = (_ticked(data[name]) for name in self.CHECKBOX_GROUPS)
+        change = data["leg_change"]
+        return {
+            "pain": data["pain"],
+            "pain_lasting": data["pain_lasting"],
+            **{sign.value: sign.value in signs for sign in Sign},
+            **{symptom.value: symptom.value in legs for symptom in LegSymptom},
+            "leg_symptoms_usual": (change == "usual") if legs and change else None,
+            "unwell": "unwell" in other,
+            "fall_or_injury": "fall_or_injury" in other,
+            "difficulty": data["difficulty"],
+            "note": data["note"],
         }
 
     def pain_choices(self) -> list[dict[str, object]]:
@@ -110,8 +193,8 @@ class PainReportForm(forms.Form):
             for value in range(PAIN_MAX + 1)
         ]
 
-    def symptom_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.SYMPTOMS]
+    def checkbox_groups(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.CHECKBOX_GROUPS]
 
 
 # --- Reminders -----------------------------------------------------------------------------------
@@ -152,7 +235,8 @@ class ReminderTimesForm(forms.Form):
         return [self[f"time_{session}"] for session in range(1, self.sessions + 1)]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         values = [cleaned.get(f"time_{session}") for session in range(1, self.sessions + 1)]
         chosen = [value for value in values if value]
         if len(set(chosen)) != len(chosen):
@@ -175,7 +259,7 @@ class ReminderPreferencesForm(ReminderTimesForm):
         label="Do you want an email when it is time?",
         choices=[("yes", "Yes, email me"), ("no", "No emails")],
         coerce=_yes_no,
-        empty_value=False,
+        empty_value=False,  # type: ignore[arg-type]  # Django takes any value; the stubs say str
         widget=forms.RadioSelect,
         error_messages={"required": "Choose yes or no."},
     )
@@ -242,3 +326,112 @@ class ReminderDefaultsForm(ReminderTimesForm):
             self.fields[f"time_{session}"].label = (
                 "Reminder time" if self.sessions == 1 else f"Session {session}"
             )
+
+
+# --- The patient record (the therapist's forms) ------------------------------------------------
+
+
+def timezone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """IANA zones grouped by region, for a select with optgroups."""
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for name in sorted(zoneinfo.available_timezones()):
+        region, _, place = name.partition("/")
+        if not place or region in {"Etc", "SystemV", "US", "Brazil", "Canada", "Chile", "Mexico"}:
+            continue
+        groups[region].append((name, place.replace("_", " ").replace("/", " – ")))
+    return [("", [("UTC", "UTC")]), *sorted(groups.items())]
+
+
+class PatientForm(forms.Form):
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    email = forms.EmailField(
+        label="Email",
+        required=False,
+        help_text="Optional. The patient can log in with it once they have set a password.",
+    )
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        choices=timezone_choices,
+        help_text="Where the patient lives: their day starts at midnight there.",
+    )
+    conditions = forms.MultipleChoiceField(
+        label="Conditions that call for care",
+        required=False,
+        choices=Precaution.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Exercises with a matching precaution show a warning in the program builder.",
+    )
+    clinic_phone = forms.CharField(
+        label="Clinic phone shown to the patient",
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        help_text="The number the patient calls when something is wrong.",
+    )
+
+    def __init__(self, *args: Any, patient: Patient | None = None, **kwargs: Any) -> None:
+        self.patient = patient
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Row(
+                Column("first_name", css_class="col-md-6"),
+                Column("last_name", css_class="col-md-6"),
+            ),
+            Row(
+                Column("email", css_class="col-md-6"), Column("clinic_phone", css_class="col-md-6")
+            ),
+            Field("timezone"),
+            Field("conditions"),
+        )
+
+    @classmethod
+    def initial_for(cls, patient: Patient) -> dict[str, Any]:
+        user = patient.user
+        return {
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "timezone": patient.timezone,
+            "conditions": patient.conditions,
+            "clinic_phone": patient.clinic_phone,
+        }
+
+    def clean_first_name(self) -> str:
+        return self.cleaned_data["first_name"].strip()
+
+    def clean_last_name(self) -> str:
+        return self.cleaned_data["last_name"].strip()
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if not email:
+            return ""
+        others = get_user_model()._default_manager.filter(email__iexact=email)
+        if self.patient is not None:
+            others = others.exclude(pk=self.patient.user_id)
+        if others.exists():
+            raise ValidationError(
+                "Another account already uses this email address. Leave it empty, or use "
+                "another one: each person logs in with their own."
+            )
+        return email
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "email": data["email"],
+            "timezone_name": data["timezone"],
+            "conditions": data["conditions"],
+            "clinic_phone": data["clinic_phone"].strip(),
+        }
+
+
+class ArchiveForm(forms.Form):
+    end_programs = forms.BooleanField(
+        label="Also end their programs, so they no longer see exercises",
+        required=False,
+        initial=True,
+    )

@@ -1,19 +1,199 @@
-"""What the patient is told after a pain report (DESIGN §5), as a pure function.
+"""What a pain report calls for: the decision table of DESIGN §5, as pure functions.
 
-The wording is plain and defers to the therapist: the app gives guidance, not a diagnosis.
+``decide`` reads the answers and returns every row of the table they meet, the level the
+patient is shown (the first row met wins) and the severity of the care team's alert (the
+worst row met). ``guidance_for`` turns that into the words the patient reads.
+
+The wording is plain and defers to the therapist: the app gives guidance, never a diagnosis.
 """
 
 from __future__ import annotations
 
+import enum
 import re
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-Level = Literal["stop", "ease_off", "ok"]
 
-STOP: Level = "stop"
-EASE_OFF: Level = "ease_off"
-OK: Level = "ok"
+class Level(enum.StrEnum):
+    """What the patient is told, from the most to the least urgent."""
+
+    EMERGENCY = "emergency"
+    STOP = "stop"
+    EASE_OFF = "ease_off"
+    OK = "ok"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more urgent: ok 0, ease off 1, stop 2, emergency 3."""
+        return _LEVEL_RANK[self]
+
+
+_LEVEL_RANK = {Level.OK: 0, Level.EASE_OFF: 1, Level.STOP: 2, Level.EMERGENCY: 3}
+
+# Kept for callers that name a level by its value.
+EMERGENCY, STOP, EASE_OFF, OK = Level.EMERGENCY, Level.STOP, Level.EASE_OFF, Level.OK
+
+
+class AlertLevel(enum.StrEnum):
+    """How urgently the care team must look: the alert's severity (``patients.Severity``)."""
+
+    CRITICAL = "critical"
+    URGENT = "urgent"
+    ATTENTION = "attention"
+
+
+class Lasting(enum.StrEnum):
+    """Is the pain still there 15 minutes after stopping?"""
+
+    YES = "yes"
+    NO = "no"
+    NOT_SURE = "not_sure"
+
+
+class Sign(enum.StrEnum):
+    """Emergency signs (row 1): each calls for the emergency number."""
+
+    BLADDER_BOWEL = "bladder_bowel"
+    SADDLE_NUMBNESS = "saddle_numbness"
+    BOTH_LEGS = "both_legs"
+    CHEST = "chest"
+
+
+class LegSymptom(enum.StrEnum):
+    """Symptoms in a leg (rows 2 and 7)."""
+
+    NUMBNESS = "numbness"
+    TINGLING = "tingling"
+    WEAKNESS = "weakness"
+    PAIN_DOWN_LEG = "pain_down_leg"
+
+
+class Row(enum.IntEnum):
+    """The rows of the decision table (DESIGN §5); row 8, "otherwise", meets none of these."""
+
+    EMERGENCY_SIGN = 1
+    LEG_SYMPTOMS_NEW = 2
+    UNWELL_OR_FALL = 3
+    SEVERE_PAIN = 4
+    LASTING_PAIN = 5
+    ABOVE_THRESHOLD = 6
+    LEG_SYMPTOMS_USUAL = 7
+
+    @property
+    def level(self) -> Level:
+        return ROW_LEVEL[self]
+
+    @property
+    def alert(self) -> AlertLevel:
+        return ROW_ALERT[self]
+
+
+ROW_LEVEL: dict[Row, Level] = {
+    Row.EMERGENCY_SIGN: Level.EMERGENCY,
+    Row.LEG_SYMPTOMS_NEW: Level.STOP,
+    Row.UNWELL_OR_FALL: Level.STOP,
+    Row.SEVERE_PAIN: Level.STOP,
+    Row.LASTING_PAIN: Level.STOP,
+    Row.ABOVE_THRESHOLD: Level.EASE_OFF,
+    Row.LEG_SYMPTOMS_USUAL: Level.EASE_OFF,
+}
+ROW_ALERT: dict[Row, AlertLevel] = {
+    Row.EMERGENCY_SIGN: AlertLevel.CRITICAL,
+    Row.LEG_SYMPTOMS_NEW: AlertLevel.URGENT,
+    Row.UNWELL_OR_FALL: AlertLevel.URGENT,
+    Row.SEVERE_PAIN: AlertLevel.URGENT,
+    Row.LASTING_PAIN: AlertLevel.URGENT,
+    Row.ABOVE_THRESHOLD: AlertLevel.ATTENTION,
+    Row.LEG_SYMPTOMS_USUAL: AlertLevel.ATTENTION,
+}
+_ALERT_RANK = {AlertLevel.ATTENTION: 1, AlertLevel.URGENT: 2, AlertLevel.CRITICAL: 3}
+
+# Pain the table stops at whatever the threshold (row 4), and the bar of row 5's "or".
+SEVERE_PAIN = 7
+LASTING_PAIN_OVER = 5
+
+
+@dataclass(frozen=True)
+class Answers:
+    """One pain report's answers, as the table reads them.
+
+    ``lasting`` is None when the question was never answered (reports from before it was
+    required); like "not sure yet", that is not yet "still there". ``leg_symptoms_usual`` is
+    None when unanswered, which counts as new (row 2).
+    """
+
+    pain: int
+    threshold: int
+    lasting: Lasting | None = Lasting.NO
+    leg_symptoms: frozenset[LegSymptom] = frozenset()
+    leg_symptoms_usual: bool | None = None
+    signs: frozenset[Sign] = frozenset()
+    unwell: bool = False
+    fall_or_injury: bool = False
+
+
+def rows_met(answers: Answers) -> list[Row]:
+    """Every row of the table the answers meet, in the table's order."""
+    pain, threshold = answers.pain, answers.threshold
+    met = {
+        Row.EMERGENCY_SIGN: bool(answers.signs),
+        Row.LEG_SYMPTOMS_NEW: bool(answers.leg_symptoms) and answers.leg_symptoms_usual is not True,
+        Row.UNWELL_OR_FALL: answers.unwell or answers.fall_or_injury,
+        Row.SEVERE_PAIN: pain >= SEVERE_PAIN,
+        Row.LASTING_PAIN: answers.lasting == Lasting.YES
+        and (pain > threshold or pain > LASTING_PAIN_OVER),
+        Row.ABOVE_THRESHOLD: pain > threshold,
+        Row.LEG_SYMPTOMS_USUAL: bool(answers.leg_symptoms) and answers.leg_symptoms_usual is True,
+    }
+    return [row for row in Row if met[row]]
+
+
+@dataclass(frozen=True)
+class Decision:
+    rows: tuple[Row, ...] = field(default_factory=tuple)
+
+    @property
+    def level(self) -> Level:
+        """The first row met wins for the patient; none met is ``ok``."""
+        return self.rows[0].level if self.rows else Level.OK
+
+    @property
+    def alert(self) -> AlertLevel | None:
+        """The care team's alert: at the worst row met; None when no row is met."""
+        return worst_alert(row.alert for row in self.rows)
+
+    @property
+    def pauses(self) -> bool:
+        """``stop`` and ``emergency`` start a safety pause."""
+        return self.level.rank >= Level.STOP.rank
+
+
+def worst_alert(levels: Iterable[AlertLevel | None]) -> AlertLevel | None:
+    known = [level for level in levels if level is not None]
+    return max(known, key=_ALERT_RANK.__getitem__, default=None)
+
+
+def alert_rank(level: str | None) -> int:
+    """0 for no alert, then attention 1, urgent 2, critical 3."""
+    return _ALERT_RANK.get(AlertLevel(level), 0) if level else 0
+
+
+def decide(answers: Answers) -> Decision:
+    return Decision(rows=tuple(rows_met(answers)))
+
+
+# --- The words the patient reads ------------------------------------------------------------
+
+
+def emergency_words(number: str) -> str:
+    return number.strip() or "your local emergency number"
+
+
+def tel_href(phone: str) -> str:
+    """A tel: link for a phone number ("+1 555 0100" → "tel:+15550100"), or ""."""
+    digits = re.sub(r"[^\d+]", "", phone)
+    return f"tel:{digits}" if digits else ""
 
 
 @dataclass(frozen=True)
@@ -21,88 +201,113 @@ class Guidance:
     level: Level
     title: str
     message: str
-    show_phone: bool
     phone: str = ""
+    emergency_number: str = ""
+    rows: tuple[Row, ...] = ()
 
     @property
     def phone_href(self) -> str:
-        """A tel: link for the clinic phone ("+1 555 0100" → "tel:+15550100")."""
-        digits = re.sub(r"[^\d+]", "", self.phone)
-        return f"tel:{digits}" if digits else ""
+        return tel_href(self.phone)
+
+    @property
+    def emergency_href(self) -> str:
+        return tel_href(self.emergency_number)
+
+    @property
+    def show_phone(self) -> bool:
+        """Every stop screen shows a phone number (the clinic's)."""
+        return self.level == Level.STOP and bool(self.phone)
 
     @property
     def is_stop(self) -> bool:
-        return self.level == STOP
+        """Stop or emergency: the exercises stop and a safety pause begins."""
+        return self.level.rank >= Level.STOP.rank
+
+    @property
+    def is_emergency(self) -> bool:
+        return self.level == Level.EMERGENCY
 
 
-def _contact(phone: str) -> str:
+_STOP_REASON = {
+    Row.LEG_SYMPTOMS_NEW: (
+        "Numbness, tingling, weakness or pain spreading down a leg that is new or worse than "
+        "usual needs your therapist's advice before you exercise again."
+    ),
+    Row.UNWELL_OR_FALL: (
+        "A fever, feeling unwell, a fall or an injury needs your therapist's advice before "
+        "you exercise again."
+    ),
+    Row.SEVERE_PAIN: (
+        "Pain of {pain} out of 10 is too much for your exercises. Your therapist needs to "
+        "know before you exercise again."
+    ),
+    Row.LASTING_PAIN: (
+        "Pain of {pain} out of 10 that is still there 15 minutes after you stopped needs your "
+        "therapist's advice before you exercise again."
+    ),
+}
+
+
+def _clinic_call(phone: str, emergency: str) -> str:
     if phone:
-        return f"Call your clinic on {phone} or contact your therapist"
-    return "Contact your therapist or clinic"
+        return f"Call your clinic on {phone} today."
+    return (
+        f"Call your clinic today. If you cannot reach them and you are worried, call {emergency}."
+    )
 
 
 def guidance_for(
-    *,
-    pain: int,
-    lasted_over_15_min: bool,
-    red_flag: bool,
-    threshold: int,
-    clinic_phone: str = "",
+    answers: Answers, *, clinic_phone: str = "", emergency_number: str = ""
 ) -> Guidance:
-    """The guidance for one answer.
+    """The guidance for one report: the level of the first row met, in plain words."""
+    decision = decide(answers)
+    phone, emergency = clinic_phone.strip(), emergency_words(emergency_number)
+    number = emergency_number.strip()
 
-    - numbness, tingling, weakness or pain spreading down a leg (a red flag): stop, contact;
-    - pain above the program's threshold that lasted over 15 minutes: stop, contact;
-    - pain above the threshold: do fewer repetitions or move more slowly;
-    - otherwise: encouragement.
-    """
-    phone = clinic_phone.strip()
-    if red_flag:
-        return Guidance(
-            level=STOP,
-            title="Stop and contact your therapist",
-            message=(
-                "Numbness, tingling, weakness or pain spreading down a leg need your "
-                "therapist's advice before you go on. Stop these exercises for now. "
-                f"{_contact(phone)} today. If it is severe or getting worse quickly, "
-                "get urgent medical help."
+    def said(level: Level, title: str, message: str) -> Guidance:
+        return Guidance(level, title, message, phone, number, decision.rows)
+
+    pain = answers.pain
+    if decision.level == Level.EMERGENCY:
+        return said(
+            Level.EMERGENCY,
+            f"Call {emergency} now",
+            (
+                "What you told us can be a sign of something that needs a doctor straight "
+                f"away. Stop your exercises and call {emergency} now. Do not wait to hear "
+                "from your therapist. We have told your care team too."
             ),
-            show_phone=bool(phone),
-            phone=phone,
         )
-    if pain > threshold and lasted_over_15_min:
-        return Guidance(
-            level=STOP,
-            title="Stop and contact your therapist",
-            message=(
-                f"Pain of {pain} out of 10 that lasts more than 15 minutes is more than "
-                "your exercises should cause. Stop these exercises for now and rest. "
-                f"{_contact(phone)} before you do them again."
+    if decision.level == Level.STOP:
+        reason = _STOP_REASON[decision.rows[0]].format(pain=pain)
+        return said(
+            Level.STOP,
+            "Stop your exercises for now",
+            (
+                f"{reason} Stop these exercises and rest. {_clinic_call(phone, emergency)} "
+                "Your exercises are paused until your therapist has spoken with you. We have "
+                f"told your care team too. If it gets much worse quickly, call {emergency}."
             ),
-            show_phone=bool(phone),
-            phone=phone,
         )
-    if pain > threshold:
-        return Guidance(
-            level=EASE_OFF,
-            title="Ease off a little",
-            message=(
-                f"Pain of {pain} out of 10 is more than your therapist wants you to feel. "
-                "Next time do fewer repetitions or move more slowly, and stop any "
-                "exercise that makes it worse. If the pain does not settle, contact your "
-                "therapist."
+    if decision.level == Level.EASE_OFF:
+        if decision.rows[0] == Row.ABOVE_THRESHOLD:
+            reason = f"Pain of {pain} out of 10 is more than your therapist wants you to feel."
+        else:
+            reason = "You said the feelings in your leg are the same as usual."
+        return said(
+            Level.EASE_OFF,
+            "Ease off a little",
+            (
+                f"{reason} Next time do fewer repetitions or move more slowly, and stop any "
+                "exercise that makes it worse. Your therapist will see your answers. If it "
+                "does not settle or gets worse, call your clinic."
             ),
-            show_phone=False,
-            phone=phone,
         )
     if pain == 0:
         message = "No pain: well done. Keep going with your exercises as planned."
     else:
         message = (
-            f"Well done. Pain of {pain} out of 10 is within what your therapist expects "
-            "while you exercise. Keep going as planned, and tell your therapist if it starts "
-            "to get worse."
+            f"Well done. Mild discomfort up to {answers.threshold} out of 10 is expected while "
+            "you exercise. Keep going as planned, and tell your therapist if it gets worse."
         )
-    return Guidance(
-        level=OK, title="Thank you, that's all fine", message=message, show_phone=False, phone=phone
-    )
+    return said(Level.OK, "Thank you", message)

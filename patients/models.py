@@ -12,15 +12,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from exercises.models import Dose, Precaution, Side
+from patients.guidance import AlertLevel, Answers, Lasting, LegSymptom, Level, Sign, alert_rank
 from patients.reminder_times import resolve_times, validate_reminder_times
 from prescriptions.models import MAX_TIMES_PER_DAY
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
 INVITATION_DAYS = 14
 PAIN_MAX = 10
@@ -40,12 +41,12 @@ def validate_conditions(value: object) -> None:
 
 
 class PatientQuerySet(models.QuerySet["Patient"]):
-    def for_therapist(self, user: AbstractBaseUser | AnonymousUser) -> PatientQuerySet:
+    def for_therapist(self, user: User | AnonymousUser) -> PatientQuerySet:
         if not user.is_authenticated:
             return self.none()
         return self.filter(care_team=user)
 
-    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> PatientQuerySet:
+    def for_user(self, user: User | AnonymousUser) -> PatientQuerySet:
         """The patient themself, or the patients on a therapist's care team."""
         if not user.is_authenticated:
             return self.none()
@@ -136,11 +137,6 @@ class Patient(models.Model):
             return self.default_email_reminders
         return self.email_reminders
 
-    @property
-    def gets_email_reminders(self) -> bool:
-        """Reminder emails go out: wanted, and there is an address to send them to."""
-        return self.wants_email_reminders and bool(self.user.email)
-
     def reminder_times_for(self, sessions: int) -> list[datetime.time]:
         """The reminder time of each session, for a day plan with ``sessions`` sessions."""
         return resolve_times(
@@ -200,7 +196,7 @@ class Invitation(models.Model):
 
 
 class CompletionQuerySet(models.QuerySet["Completion"]):
-    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> CompletionQuerySet:
+    def for_user(self, user: User | AnonymousUser) -> CompletionQuerySet:
         if not user.is_authenticated:
             return self.none()
         return self.filter(Q(patient__user=user) | Q(patient__care_team=user)).distinct()
@@ -255,8 +251,14 @@ class Difficulty(models.TextChoices):
     TOO_HARD = "too_hard", "Too hard"
 
 
+class LastingChoice(models.TextChoices):
+    YES = Lasting.YES.value, "Yes"
+    NO = Lasting.NO.value, "No"
+    NOT_SURE = Lasting.NOT_SURE.value, "Not sure yet"
+
+
 class PainReportQuerySet(models.QuerySet["PainReport"]):
-    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> PainReportQuerySet:
+    def for_user(self, user: User | AnonymousUser) -> PainReportQuerySet:
         if not user.is_authenticated:
             return self.none()
         return self.filter(Q(patient__user=user) | Q(patient__care_team=user)).distinct()
@@ -281,11 +283,36 @@ class PainReport(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(PAIN_MAX)],
         help_text="0 is no pain, 10 is the worst pain imaginable.",
     )
-    pain_lasted_over_15_min = models.BooleanField("pain lasted more than 15 minutes", default=False)
+    pain_lasting = models.CharField(
+        "pain still there 15 minutes after stopping",
+        max_length=8,
+        choices=LastingChoice.choices,
+        blank=True,
+        help_text="Empty only on reports from before the question was asked.",
+    )
+    # Leg symptoms (DESIGN §5 rows 2 and 7), and whether they are as usual.
     numbness = models.BooleanField(default=False)
     tingling = models.BooleanField(default=False)
     weakness = models.BooleanField(default=False)
     pain_down_leg = models.BooleanField("pain spreading down a leg", default=False)
+    leg_symptoms_usual = models.BooleanField(
+        "leg symptoms as usual and unchanged",
+        null=True,
+        blank=True,
+        help_text="Yes: the same as usual. No or unanswered: new or worse.",
+    )
+    # Emergency signs (row 1).
+    bladder_bowel = models.BooleanField(
+        "bladder or bowel change",
+        default=False,
+        help_text="Can't pass urine, leaking, loss of control.",
+    )
+    saddle_numbness = models.BooleanField("numbness in the saddle area", default=False)
+    both_legs = models.BooleanField("numbness or weakness in both legs", default=False)
+    chest = models.BooleanField("chest pain, sudden breathlessness or fainting", default=False)
+    # Other reasons to stop (row 3).
+    unwell = models.BooleanField("fever or feeling unwell", default=False)
+    fall_or_injury = models.BooleanField("a fall or injury since the last session", default=False)
     difficulty = models.CharField(max_length=12, choices=Difficulty.choices, blank=True)
     note = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -303,6 +330,10 @@ class PainReport(models.Model):
                 condition=Q(session__gte=1) & Q(session__lte=MAX_TIMES_PER_DAY),
                 name="pain_report_session_in_range",
             ),
+            models.CheckConstraint(
+                condition=Q(pain_lasting__in=["", *LastingChoice.values]),
+                name="pain_report_lasting_known",
+            ),
             models.UniqueConstraint(
                 fields=["patient", "date", "session"], name="one_pain_report_per_session"
             ),
@@ -315,26 +346,48 @@ class PainReport(models.Model):
     def __str__(self) -> str:
         return f"Pain report of {self.date} (session {self.session})"
 
+    def leg_symptoms(self) -> frozenset[LegSymptom]:
+        return frozenset(symptom for symptom in LegSymptom if getattr(self, symptom.value))
+
+    def signs(self) -> frozenset[Sign]:
+        return frozenset(sign for sign in Sign if getattr(self, sign.value))
+
+    def answers(self, threshold: int) -> Answers:
+        """The report as the decision table of DESIGN §5 reads it."""
+        return Answers(
+            pain=self.pain,
+            threshold=threshold,
+            lasting=Lasting(self.pain_lasting) if self.pain_lasting else None,
+            leg_symptoms=self.leg_symptoms(),
+            leg_symptoms_usual=self.leg_symptoms_usual,
+            signs=self.signs(),
+            unwell=self.unwell,
+            fall_or_injury=self.fall_or_injury,
+        )
+
     @property
-    def has_red_flag(self) -> bool:
-        """Numbness, tingling, weakness or pain spreading down a leg."""
-        return self.numbness or self.tingling or self.weakness or self.pain_down_leg
+    def has_leg_symptoms(self) -> bool:
+        return bool(self.leg_symptoms())
 
     def symptom_labels(self) -> list[str]:
-        """The red-flag symptoms reported, in plain words."""
-        return [
-            label
-            for flag, label in (
-                (self.numbness, "numbness"),
-                (self.tingling, "tingling"),
-                (self.weakness, "weakness"),
-                (self.pain_down_leg, "pain spreading down a leg"),
-            )
-            if flag
-        ]
+        """Everything of concern the patient ticked, in plain words (no pain score)."""
+        names = (
+            [s.value for s in Sign] + [s.value for s in LegSymptom] + ["unwell", "fall_or_injury"]
+        )
+        return [self.label(name) for name in names if getattr(self, name)]
+
+    @classmethod
+    def label(cls, name: str) -> str:
+        """A field's plain words ("numbness in the saddle area")."""
+        field = cls._meta.get_field(name)
+        return str(getattr(field, "verbose_name", name))
 
 
 class AlertKind(models.TextChoices):
+    REPORT = "report", "Pain report"
+    WORSE_MORNINGS = "worse_mornings", "Worse two mornings running"
+    WEEKLY_RISE = "weekly_rise", "Pain higher than last week"
+    # Reports before one alert gathered every reason had one alert per reason.
     RED_FLAG = "red_flag", "Red-flag symptom"
     PAIN_ABOVE_THRESHOLD = "pain_above_threshold", "Pain above threshold"
     PAIN_RISING = "pain_rising", "Pain rising"
@@ -343,12 +396,23 @@ class AlertKind(models.TextChoices):
 
 
 class Severity(models.TextChoices):
-    URGENT = "urgent", "Urgent"
-    WARNING = "warning", "Warning"
+    """How urgently the care team must look (DESIGN §5); the worst reason sets it."""
+
+    CRITICAL = AlertLevel.CRITICAL.value, "Critical"
+    URGENT = AlertLevel.URGENT.value, "Urgent"
+    ATTENTION = AlertLevel.ATTENTION.value, "Attention"
+
+    @property
+    def rank(self) -> int:
+        return alert_rank(self.value)
+
+
+# The emails a critical or urgent alert sends to the care team (once per alert and severity).
+EMAILED_SEVERITIES = (Severity.CRITICAL, Severity.URGENT)
 
 
 class AlertQuerySet(models.QuerySet["Alert"]):
-    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> AlertQuerySet:
+    def for_user(self, user: User | AnonymousUser) -> AlertQuerySet:
         """Alerts are for the care team; patients do not see them."""
         if not user.is_authenticated:
             return self.none()
@@ -363,17 +427,28 @@ class AlertQuerySet(models.QuerySet["Alert"]):
 class Alert(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alerts")
     kind = models.CharField(max_length=24, choices=AlertKind.choices)
-    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.WARNING)
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.ATTENTION)
     message = models.CharField(max_length=300)
     report = models.ForeignKey(
-        PainReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts"
+        PainReport,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="alerts",
+        help_text="The latest report in it.",
+    )
+    reports = models.ManyToManyField(
+        PainReport, blank=True, related_name="report_alerts", help_text="Every report in it."
     )
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(
+        default=timezone.now, help_text="When a report last joined it (the dashboard's recency)."
+    )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    acknowledgement_note = models.TextField(blank=True)
+    acknowledgement_note = models.TextField(blank=True, max_length=1000)
 
     objects = AlertQuerySet.as_manager()
 
@@ -384,7 +459,10 @@ class Alert(models.Model):
                 fields=["patient", "kind"],
                 condition=Q(acknowledged_at__isnull=True),
                 name="one_open_alert_per_patient_and_kind",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(severity__in=Severity.values), name="alert_severity_known"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -394,6 +472,102 @@ class Alert(models.Model):
     def is_open(self) -> bool:
         return self.acknowledged_at is None
 
+    @property
+    def severity_rank(self) -> int:
+        return alert_rank(self.severity)
+
+
+class AlertEmail(models.Model):
+    """The record of one urgent-alert email to one therapist, once per alert and severity.
+
+    It carries no name, pain or symptom: the email says only that an alert needs them, with a
+    link. The unique constraint makes a retry or a second writer find the row, not resend.
+    """
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="emails")
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alert", "severity", "recipient"], name="one_alert_email_per_severity"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Alert email ({self.get_severity_display()}) to user {self.recipient_id}"
+
+
+class SafetyPauseQuerySet(models.QuerySet["SafetyPause"]):
+    def open(self) -> SafetyPauseQuerySet:
+        return self.filter(ended_at__isnull=True)
+
+    def for_user(self, user: User | AnonymousUser) -> SafetyPauseQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(patient__user=user) | Q(patient__care_team=user)).distinct()
+
+
+class SafetyPause(models.Model):
+    """After a ``stop`` or ``emergency`` answer: the patient's programs are paused for safety
+    until a therapist on the care team ends the pause (DESIGN §5)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="safety_pauses")
+    level = models.CharField(
+        max_length=10, choices=[(Level.EMERGENCY.value, "Emergency"), (Level.STOP.value, "Stop")]
+    )
+    report = models.ForeignKey(
+        PainReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    programs = models.ManyToManyField(
+        "prescriptions.Prescription",
+        blank=True,
+        related_name="safety_pauses",
+        help_text="The programs this pause paused, resumed when it ends.",
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resumed = models.BooleanField(
+        default=False, help_text="Whether ending it resumed the programs it paused."
+    )
+    end_note = models.TextField(blank=True, max_length=1000)
+
+    objects = SafetyPauseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(ended_at__isnull=True),
+                name="one_open_safety_pause_per_patient",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=[Level.EMERGENCY.value, Level.STOP.value]),
+                name="safety_pause_level_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
+                name="safety_pause_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Safety pause for {self.patient}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
 
 class ReminderStatus(models.TextChoices):
     PENDING = "pending", "Being sent"
@@ -402,7 +576,7 @@ class ReminderStatus(models.TextChoices):
 
 
 class ReminderEmailQuerySet(models.QuerySet["ReminderEmail"]):
-    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> ReminderEmailQuerySet:
+    def for_user(self, user: User | AnonymousUser) -> ReminderEmailQuerySet:
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:

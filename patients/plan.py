@@ -8,13 +8,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Prefetch
 
 from exercises.details import ExerciseDetails, details_for
 from exercises.models import Side
-from patients.guidance import Guidance, guidance_for
-from patients.models import Completion, PainReport, Patient
-from patients.services import can_log_on, report_sessions, threshold_for
+from patients.guidance import Guidance, Level
+from patients.models import Completion, PainReport, Patient, SafetyPause
+from patients.services import can_log_on, clinic_phone_for, guidance_for_report, report_sessions
 from prescriptions.models import Prescription, PrescriptionItem
 from prescriptions.schedule import DueProgram, plan_for_day
 
@@ -109,9 +110,9 @@ class DayPlan:
     reports: dict[int, PainReport]
     report_sessions: int
     other_completions: list[Completion] = field(default_factory=list)
-    # The advice to stop, when a report of the day called for it (red flag or lasting pain).
+    # While a safety pause is open (DESIGN §5): why, in the words the patient was given.
+    safety_pause: SafetyPause | None = None
     stop: Guidance | None = None
-    stop_report: PainReport | None = None
 
     @property
     def is_today(self) -> bool:
@@ -120,10 +121,6 @@ class DayPlan:
     @property
     def is_yesterday(self) -> bool:
         return self.day == self.today - datetime.timedelta(days=1)
-
-    @property
-    def is_future(self) -> bool:
-        return self.day > self.today
 
     @property
     def previous_day(self) -> datetime.date | None:
@@ -238,7 +235,7 @@ def load_day_plan(patient: Patient, day: datetime.date, today: datetime.date) ->
                 next_row.current = True
         blocks.append(block)
     other = [c for key, c in completions.items() if key not in shown]
-    stop, stop_report = _stop_advice(patient, reports)
+    pause = open_safety_pause(patient)
     return DayPlan(
         patient=patient,
         day=day,
@@ -247,24 +244,29 @@ def load_day_plan(patient: Patient, day: datetime.date, today: datetime.date) ->
         reports=reports,
         report_sessions=report_sessions(programs, day),
         other_completions=other,
-        stop=stop,
-        stop_report=stop_report,
+        safety_pause=pause,
+        stop=pause_guidance(pause) if pause is not None else None,
     )
 
 
-def _stop_advice(
-    patient: Patient, reports: dict[int, PainReport]
-) -> tuple[Guidance | None, PainReport | None]:
-    """The first report of the day whose guidance was to stop, with that guidance."""
-    for session in sorted(reports):
-        report = reports[session]
-        guidance = guidance_for(
-            pain=report.pain,
-            lasted_over_15_min=report.pain_lasted_over_15_min,
-            red_flag=report.has_red_flag,
-            threshold=threshold_for(report),
-            clinic_phone=patient.clinic_phone,
-        )
-        if guidance.is_stop:
-            return guidance, report
-    return None, None
+def open_safety_pause(patient: Patient) -> SafetyPause | None:
+    """The patient's open safety pause, with the report that started it (one query)."""
+    return (
+        SafetyPause.objects.open()
+        .filter(patient=patient)
+        .select_related("report__prescription", "patient")
+        .first()
+    )
+
+
+def pause_guidance(pause: SafetyPause) -> Guidance:
+    """What the patient was told when the pause began; the clinic phone on every stop screen."""
+    if pause.report is not None:
+        return guidance_for_report(pause.report)
+    return Guidance(
+        level=Level(pause.level),
+        title="Your exercises are paused",
+        message="Your therapist has paused your exercises for your safety.",
+        phone=clinic_phone_for(pause.patient),
+        emergency_number=settings.REHABIT_EMERGENCY_NUMBER,
+    )

@@ -57,18 +57,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from patients.guidance import guidance_for
 from patients.models import (
     Alert,
     AlertKind,
     Completion,
-    PainReport,
     Patient,
     ReminderEmail,
     ReminderStatus,
+    SafetyPause,
 )
 from patients.reminder_times import format_time, local_moment, time_in_words
-from patients.services import threshold_for
 from prescriptions.models import Prescription, PrescriptionItem, Status
 from prescriptions.schedule import DueProgram, plan_for_day
 
@@ -84,7 +82,7 @@ CLAIM_LEASE = datetime.timedelta(minutes=10)
 SEND_TIMEOUT_SECONDS = 30
 MAX_ATTEMPTS = 3
 BATCH_SIZE = 200
-# Alerts whose guidance was to stop until the patient has spoken to their therapist.
+# Alerts of reports from before safety pauses, whose guidance was to stop.
 STOP_ALERT_KINDS = (AlertKind.RED_FLAG, AlertKind.LASTING_PAIN)
 UNSUBSCRIBE_SALT = "patients.reminders.unsubscribe"
 
@@ -271,7 +269,7 @@ class BatchState:
 
 
 def _batch_state(batch: Sequence[Patient], now: datetime.datetime) -> BatchState:
-    """Today's ticks, stop advice and reminder records for a batch: four queries."""
+    """Today's ticks, safety pauses and reminder records for a batch: four queries."""
     today = {patient.pk: patient.local_today(now) for patient in batch}
     days = set(today.values())
     done: dict[int, set[tuple[int, int]]] = defaultdict(set)
@@ -280,25 +278,15 @@ def _batch_state(batch: Sequence[Patient], now: datetime.datetime) -> BatchState
     ).values_list("patient_id", "date", "item_id", "session"):
         if day == today[patient_id]:
             done[patient_id].add((item_id, session))
+    # No reminders while a safety pause is in force, nor while an alert from before safety
+    # pauses existed still says stop.
     stopped = set(
+        SafetyPause.objects.open().filter(patient__in=batch).values_list("patient_id", flat=True)
+    ) | set(
         Alert.objects.open()
         .filter(patient__in=batch, kind__in=STOP_ALERT_KINDS)
         .values_list("patient_id", flat=True)
     )
-    reports = PainReport.objects.filter(patient__in=batch, date__in=days).select_related(
-        "prescription"
-    )
-    for report in reports:
-        if (
-            report.date == today[report.patient_id]
-            and guidance_for(
-                pain=report.pain,
-                lasted_over_15_min=report.pain_lasted_over_15_min,
-                red_flag=report.has_red_flag,
-                threshold=threshold_for(report),
-            ).is_stop
-        ):
-            stopped.add(report.patient_id)
     records = {
         (record.patient_id, record.date, record.session): record
         for record in ReminderEmail.objects.filter(patient__in=batch, date__in=days)

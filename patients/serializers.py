@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -21,13 +21,19 @@ from rest_framework.exceptions import ErrorDetail, Throttled
 from rest_framework.settings import api_settings
 
 from config.api_permissions import token_expires_at
-from exercises.models import Precaution, Side
-from patients.guidance import Guidance
-from patients.models import PAIN_MAX, Alert, Completion, Difficulty, PainReport, Patient
-from patients.plan import DayPlan
+from exercises.models import DOSE_FIELDS, Precaution, Side
+from patients.guidance import Guidance, Level
+from patients.models import Completion, Difficulty, LastingChoice, PainReport, Patient, SafetyPause
+from patients.plan import DayPlan, pause_guidance
 from patients.roles import is_patient, is_therapist
-from patients.services import NOTE_MAX_LENGTH, NotAllowed, guidance_for_report
-from prescriptions.models import MAX_TIMES_PER_DAY, PrescriptionItem
+from patients.services import (
+    NOTE_MAX_LENGTH,
+    REPORT_ANSWERS,
+    SAFETY_QUESTIONS,
+    NotAllowed,
+    guidance_for_report,
+)
+from prescriptions.models import MAX_TIMES_PER_DAY, Prescription, PrescriptionItem
 
 # The field each refusal of patients.services is about.
 REFUSAL_FIELDS = {
@@ -54,7 +60,7 @@ def refusals_as_field_errors() -> Iterator[None]:
         ) from None
 
 
-def _caller(serializer: serializers.Field) -> AbstractBaseUser:
+def _caller(serializer: serializers.Field) -> User:
     return serializer.context["request"].user
 
 
@@ -219,7 +225,7 @@ class MeSerializer(serializers.Serializer):
     patient = serializers.SerializerMethodField(help_text="The patient's profile, for patients.")
 
     @extend_schema_field(serializers.ChoiceField(choices=["therapist", "patient", "other"]))
-    def get_role(self, user: AbstractBaseUser) -> str:
+    def get_role(self, user: User) -> str:
         if is_therapist(user):
             return "therapist"
         if is_patient(user):
@@ -227,7 +233,7 @@ class MeSerializer(serializers.Serializer):
         return "other"
 
     @extend_schema_field(MyPatientSerializer(allow_null=True))
-    def get_patient(self, user: AbstractBaseUser) -> dict[str, Any] | None:
+    def get_patient(self, user: User) -> dict[str, Any] | None:
         if not is_patient(user):
             return None
         return MyPatientSerializer(user.patient, context=self.context).data
@@ -286,12 +292,20 @@ class TokenSerializer(serializers.Serializer):
 class GuidanceSerializer(serializers.Serializer):
     """What the patient is told after a report: stop, ease off, or carry on."""
 
-    level = serializers.ChoiceField(choices=["stop", "ease_off", "ok"])
+    level = serializers.ChoiceField(
+        choices=[level.value for level in Level],
+        help_text="The first row of the decision table met: `emergency` (call the emergency "
+        "number now), `stop` (stop, call the clinic; a safety pause begins), `ease_off`, `ok`.",
+    )
     title = serializers.CharField()
     message = serializers.CharField()
     show_phone = serializers.BooleanField(help_text="Show the clinic phone prominently.")
     phone = serializers.CharField(help_text="The clinic phone, if known.")
     phone_href = serializers.CharField(help_text="A `tel:` link for the phone, if known.")
+    emergency_number = serializers.CharField(
+        help_text="The emergency number to call, when set for this installation."
+    )
+    emergency_href = serializers.CharField(help_text="A `tel:` link for it, if set.")
 
 
 class PainReportSerializer(serializers.ModelSerializer):
@@ -300,8 +314,10 @@ class PainReportSerializer(serializers.ModelSerializer):
     difficulty = serializers.ChoiceField(
         choices=Difficulty.choices, allow_blank=True, read_only=True
     )
-    prescription = serializers.PrimaryKeyRelatedField(
-        read_only=True, allow_null=True, help_text="The program the report belongs to."
+    prescription: serializers.PrimaryKeyRelatedField[Prescription] = (
+        serializers.PrimaryKeyRelatedField(
+            read_only=True, allow_null=True, help_text="The program the report belongs to."
+        )
     )
     guidance = serializers.SerializerMethodField()
 
@@ -312,13 +328,7 @@ class PainReportSerializer(serializers.ModelSerializer):
             "date",
             "session",
             "pain",
-            "pain_lasted_over_15_min",
-            "numbness",
-            "tingling",
-            "weakness",
-            "pain_down_leg",
-            "difficulty",
-            "note",
+            *REPORT_ANSWERS,
             "prescription",
             "guidance",
             "created_at",
@@ -332,22 +342,26 @@ class PainReportSerializer(serializers.ModelSerializer):
         return GuidanceSerializer(guidance).data
 
 
-class NewPainReportSerializer(serializers.Serializer):
-    """How a session went. A second report for the same day and session replaces the first."""
+class NewPainReportSerializer(serializers.ModelSerializer):
+    """How a session went. A second report for the same day and session replaces the first.
+
+    Every safety question is required: a skipped answer is never taken as "no" (DESIGN §5).
+    """
 
     date = serializers.DateField(
         required=False, help_text="The patient's local date; today when left out."
     )
     session = serializers.IntegerField(min_value=1, max_value=MAX_TIMES_PER_DAY, default=1)
-    pain = serializers.IntegerField(
-        min_value=0, max_value=PAIN_MAX, help_text="0 is no pain, 10 the worst imaginable."
+    pain_lasting = serializers.ChoiceField(
+        choices=LastingChoice.choices,
+        help_text="Is the pain still there 15 minutes after stopping? `not_sure` brings a "
+        "follow-up question on Today 15 minutes later.",
     )
-    pain_lasted_over_15_min = serializers.BooleanField(default=False)
-    numbness = serializers.BooleanField(default=False)
-    tingling = serializers.BooleanField(default=False)
-    weakness = serializers.BooleanField(default=False)
-    pain_down_leg = serializers.BooleanField(
-        default=False, help_text="Pain spreading down one or both legs."
+    leg_symptoms_usual = serializers.BooleanField(
+        allow_null=True,
+        default=None,
+        help_text="With a leg symptom: `true` if the same as usual, `false` if new or worse. "
+        "Left out or null counts as new.",
     )
     difficulty = serializers.ChoiceField(
         choices=Difficulty.choices, allow_blank=True, default="", required=False
@@ -355,6 +369,13 @@ class NewPainReportSerializer(serializers.Serializer):
     note = serializers.CharField(
         max_length=NOTE_MAX_LENGTH, allow_blank=True, default="", required=False
     )
+
+    class Meta:
+        model = PainReport
+        fields = ["date", "session", "pain", *REPORT_ANSWERS]
+        # The yes/no questions have no default: each must be answered.
+        extra_kwargs = {name: {"required": True} for name in SAFETY_QUESTIONS}
+        validators: list[object] = []  # one report per session is the service's update
 
 
 class CompletionSerializer(serializers.ModelSerializer):
@@ -371,11 +392,7 @@ class CompletionSerializer(serializers.ModelSerializer):
             "session",
             "completed_at",
             "exercise_name",
-            "sets",
-            "reps",
-            "hold_seconds",
-            "duration_seconds",
-            "rest_seconds",
+            *DOSE_FIELDS,
             "side",
             "dose_text",
         ]
@@ -473,6 +490,37 @@ class PlanProgramSerializer(serializers.Serializer):
     sessions = PlanSessionSerializer(many=True)
 
 
+class SafetyPauseSerializer(serializers.Serializer):
+    """Why the patient's programs are paused for safety, until a therapist ends it."""
+
+    since = serializers.DateTimeField(source="started_at")
+    reason = serializers.ChoiceField(
+        source="level",
+        choices=[Level.EMERGENCY.value, Level.STOP.value],
+        help_text="The guidance that started it.",
+    )
+    message = serializers.SerializerMethodField(help_text="What the patient is told.")
+    phone = serializers.SerializerMethodField(help_text="The clinic phone to call.")
+
+    def get_message(self, pause: SafetyPause) -> str:
+        return pause_guidance(pause).message
+
+    def get_phone(self, pause: SafetyPause) -> str:
+        return pause_guidance(pause).phone
+
+
+class EndSafetyPauseSerializer(serializers.Serializer):
+    resume = serializers.BooleanField(
+        help_text="`true`: start the programs it paused again; `false`: keep them paused."
+    )
+    note = serializers.CharField(
+        max_length=SafetyPause._meta.get_field("end_note").max_length,
+        allow_blank=True,
+        default="",
+        help_text="Optional, for the record.",
+    )
+
+
 class PlanSerializer(serializers.Serializer):
     """A patient's day: what is due in each session, what is done, how the pain was."""
 
@@ -492,8 +540,13 @@ class PlanSerializer(serializers.Serializer):
     )
     programs = PlanProgramSerializer(many=True)
     pain_reports = serializers.SerializerMethodField()
+    safety_pause = SafetyPauseSerializer(
+        allow_null=True,
+        help_text="Null, or why the programs are paused for safety (no exercises until a "
+        "therapist ends it).",
+    )
     stop = serializers.SerializerMethodField(
-        help_text="Advice to stop, when a report of the day called for it."
+        help_text="The advice given when the safety pause began, while it lasts."
     )
     other_completions = CompletionSerializer(
         many=True, help_text="Exercises ticked off that are no longer planned for the day."
@@ -507,7 +560,7 @@ class PlanSerializer(serializers.Serializer):
         reports = [plan.reports[session] for session in sorted(plan.reports)]
         for report in reports:
             report.patient = plan.patient
-        return PainReportSerializer(reports, many=True, context=self.context).data
+        return [PainReportSerializer(report, context=self.context).data for report in reports]
 
     @extend_schema_field(GuidanceSerializer(allow_null=True))
     def get_stop(self, plan: DayPlan) -> dict[str, Any] | None:
@@ -516,39 +569,3 @@ class PlanSerializer(serializers.Serializer):
 
 class PlanQuerySerializer(serializers.Serializer):
     date = serializers.DateField(required=False)
-
-
-# --- Alerts --------------------------------------------------------------------------------------
-
-
-class AlertSerializer(serializers.ModelSerializer):
-    patient_name = serializers.CharField(source="patient.display_name", read_only=True)
-    report = serializers.PrimaryKeyRelatedField(
-        read_only=True, allow_null=True, help_text="The pain report that raised it."
-    )
-    acknowledged_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
-    is_open = serializers.BooleanField(read_only=True)
-
-    class Meta:
-        model = Alert
-        fields = [
-            "id",
-            "patient",
-            "patient_name",
-            "kind",
-            "severity",
-            "message",
-            "report",
-            "created_at",
-            "is_open",
-            "acknowledged_at",
-            "acknowledged_by",
-            "acknowledgement_note",
-        ]
-        read_only_fields = fields
-
-
-class AcknowledgeSerializer(serializers.Serializer):
-    note = serializers.CharField(
-        max_length=2000, allow_blank=True, required=False, default="", help_text="Optional."
-    )

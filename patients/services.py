@@ -7,27 +7,33 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import dateformat, timezone
 from django.utils.text import slugify
 
-from patients.alerts import raise_alerts_for
-from patients.guidance import Guidance, guidance_for
+from exercises.models import DOSE_FIELDS
+from monitoring.alerts import raise_alerts_for
+from patients.guidance import Guidance, LegSymptom, Level, Sign, decide, guidance_for
 from patients.models import (
     INVITATION_DAYS,
     PAIN_MAX,
     Completion,
     Difficulty,
     Invitation,
+    LastingChoice,
     PainReport,
     Patient,
+    SafetyPause,
     hash_token,
 )
 from prescriptions.models import WEEKDAY_NAMES, Prescription, PrescriptionItem, Status
 from prescriptions.schedule import sessions_due
+from prescriptions.services import set_status
 
 # Check-offs and pain reports may be made for today and for this many days before it.
 BACKFILL_DAYS = 1
@@ -51,7 +57,7 @@ def _free_username(first_name: str, last_name: str, email: str) -> str:
 @transaction.atomic
 def create_patient(
     *,
-    therapist: AbstractBaseUser,
+    therapist: User,
     first_name: str,
     last_name: str,
     email: str = "",
@@ -79,11 +85,73 @@ def create_patient(
     return patient
 
 
+# --- The patient record: edit, archive, restore ---------------------------------------------
+
+
+@transaction.atomic
+def update_patient(
+    *,
+    patient: Patient,
+    first_name: str,
+    last_name: str,
+    email: str = "",
+    timezone_name: str = "UTC",
+    conditions: list[str] | None = None,
+    clinic_phone: str = "",
+) -> Patient:
+    """Change a patient's name, contact and care details (their login stays as it is)."""
+    user = patient.user
+    user.first_name = first_name
+    user.last_name = last_name
+    user.email = email
+    user.save(update_fields=["first_name", "last_name", "email"])
+    patient.timezone = timezone_name
+    patient.conditions = list(conditions or [])
+    patient.clinic_phone = clinic_phone
+    patient.full_clean(exclude=["user"], validate_unique=False, validate_constraints=False)
+    patient.save(update_fields=["timezone", "conditions", "clinic_phone"])
+    return patient
+
+
+@transaction.atomic
+def archive_patient(
+    *,
+    patient: Patient,
+    end_programs: bool = False,
+    now: datetime.datetime | None = None,
+) -> Patient:
+    """Take a patient off the caseload and the dashboard, keeping everything they logged.
+
+    ``end_programs`` ends their active and paused programs too (from their local today), so
+    they stop seeing exercises. An archived patient can be restored; only the admin deletes.
+    """
+    now = now or timezone.now()
+    if end_programs:
+        for program in patient.prescriptions.exclude(status=Status.ENDED).select_for_update():
+            set_status(prescription=program, status=Status.ENDED, today=patient.local_today(now))
+    if patient.archived_at is None:
+        patient.archived_at = now
+        patient.save(update_fields=["archived_at"])
+    return patient
+
+
+@transaction.atomic
+def restore_patient(*, patient: Patient) -> Patient:
+    """Bring an archived patient back to the caseload (their programs stay as they are)."""
+    if patient.archived_at is not None:
+        patient.archived_at = None
+        patient.save(update_fields=["archived_at"])
+    return patient
+
+
+# --- Invitations -----------------------------------------------------------------------------
+
+
 @transaction.atomic
 def create_invitation(
     *,
     patient: Patient,
-    created_by: AbstractBaseUser | None,
+    created_by: User | None,
     now: datetime.datetime | None = None,
 ) -> tuple[Invitation, str]:
     """A fresh single-use invitation; earlier unused ones are withdrawn. Returns the raw token.
@@ -127,9 +195,7 @@ def find_invitation(token: str, *, now: datetime.datetime | None = None) -> Invi
 
 
 @transaction.atomic
-def accept_invitation(
-    *, token: str, password: str, now: datetime.datetime | None = None
-) -> AbstractBaseUser:
+def accept_invitation(*, token: str, password: str, now: datetime.datetime | None = None) -> User:
     """Set the patient's password and use up the invitation (once, even if sent twice)."""
     now = now or timezone.now()
     invitation = find_invitation(token, now=now)
@@ -250,11 +316,7 @@ def record_completion(
             "patient": patient,
             "completed_at": now,
             "exercise_name": item.exercise.name,
-            "sets": item.sets,
-            "reps": item.reps,
-            "hold_seconds": item.hold_seconds,
-            "duration_seconds": item.duration_seconds,
-            "rest_seconds": item.rest_seconds,
+            **{name: getattr(item, name) for name in DOSE_FIELDS},
             "side": item.side,
         },
     )
@@ -283,6 +345,14 @@ def report_sessions(programs: Sequence[Prescription], day: datetime.date) -> int
     return max((sessions_due(program, day) for program in programs), default=0) or 1
 
 
+def check_report_session(session: int, sessions: int) -> None:
+    """A pain report is about one of the day's sessions (1 to ``sessions``)."""
+    if not 1 <= session <= sessions:
+        raise NotAllowed(
+            f"There is no session {session} on this day: it has {sessions}.", code="bad_session"
+        )
+
+
 def program_for_report(programs: Sequence[Prescription], day: datetime.date) -> Prescription | None:
     """The program a report on the day belongs to: a due one, the most cautious threshold first.
 
@@ -295,19 +365,67 @@ def program_for_report(programs: Sequence[Prescription], day: datetime.date) -> 
     return min(candidates, key=lambda p: (p.pain_threshold, -p.pk), default=None)
 
 
+def _paused_program(patient: Patient, day: datetime.date) -> Prescription | None:
+    """During a (safety) pause a report still belongs to the paused program, so that its
+    own threshold, the most cautious first, keeps deciding."""
+    paused = [
+        program
+        for program in Prescription.objects.filter(patient=patient, status=Status.PAUSED)
+        if program.covers(day)
+    ]
+    return min(paused, key=lambda p: (p.pain_threshold, -p.pk), default=None)
+
+
 def threshold_for(report: PainReport) -> int:
     return report.prescription.pain_threshold if report.prescription else DEFAULT_PAIN_THRESHOLD
 
 
+def clinic_phone_for(patient: Patient) -> str:
+    """The number on every stop screen: the patient's clinic, else the clinic-wide setting."""
+    return patient.clinic_phone.strip() or settings.REHABIT_CLINIC_PHONE
+
+
 def guidance_for_report(report: PainReport, *, threshold: int | None = None) -> Guidance:
-    """The guidance a stored report calls for, with the clinic phone when known."""
+    """The guidance a stored report calls for, with the clinic and emergency numbers."""
+    answers = report.answers(threshold_for(report) if threshold is None else threshold)
     return guidance_for(
-        pain=report.pain,
-        lasted_over_15_min=report.pain_lasted_over_15_min,
-        red_flag=report.has_red_flag,
-        threshold=threshold_for(report) if threshold is None else threshold,
-        clinic_phone=report.patient.clinic_phone,
+        answers,
+        clinic_phone=clinic_phone_for(report.patient),
+        emergency_number=settings.REHABIT_EMERGENCY_NUMBER,
     )
+
+
+# The yes/no safety questions of a pain report (DESIGN §5): none may default to "no".
+SAFETY_QUESTIONS = (
+    *(symptom.value for symptom in LegSymptom),
+    *(sign.value for sign in Sign),
+    "unwell",
+    "fall_or_injury",
+)
+# The answers of a pain report, as the form and the API pass them on.
+REPORT_ANSWERS = ("pain_lasting", *SAFETY_QUESTIONS, "leg_symptoms_usual", "difficulty", "note")
+
+
+def _check_answers(pain: int, answers: dict[str, Any]) -> dict[str, Any]:
+    if isinstance(pain, bool) or not 0 <= pain <= PAIN_MAX:
+        raise NotAllowed("Choose a number for your pain from 0 to 10.", code="bad_pain")
+    unknown = set(answers) - set(REPORT_ANSWERS)
+    if unknown:
+        raise TypeError(f"Unknown answers: {', '.join(sorted(unknown))}")
+    if answers.get("pain_lasting") not in LastingChoice.values:
+        raise NotAllowed(
+            "Say whether the pain is still there 15 minutes after stopping: yes, no or not "
+            "sure yet.",
+            code="bad_lasting",
+        )
+    if answers.get("difficulty", "") not in ("", *Difficulty.values):
+        raise NotAllowed("Choose too easy, about right or too hard.", code="bad_difficulty")
+    note = str(answers.get("note", "")).strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise NotAllowed(
+            f"Please keep the note under {NOTE_MAX_LENGTH} characters.", code="note_too_long"
+        )
+    return {**answers, "note": note}
 
 
 @transaction.atomic
@@ -317,55 +435,83 @@ def submit_pain_report(
     day: datetime.date,
     session: int,
     pain: int,
-    pain_lasted_over_15_min: bool = False,
-    numbness: bool = False,
-    tingling: bool = False,
-    weakness: bool = False,
-    pain_down_leg: bool = False,
-    difficulty: str = "",
-    note: str = "",
     now: datetime.datetime | None = None,
+    **answers: Any,
 ) -> tuple[PainReport, Guidance]:
     """Save how a session went (a second submission edits it) and say what to do now.
 
-    Raises the care team's alerts that the answer calls for; an open alert of the same kind is
-    reused. Concurrent submissions for the same session leave one report and never raise:
+    ``answers`` are the fields of ``REPORT_ANSWERS``; ``pain_lasting`` is required. The
+    decision table (DESIGN §5) decides in the same transaction: the care team's alert, its
+    email, and after ``stop`` or ``emergency`` a safety pause of the patient's programs.
+    Concurrent submissions for the same session leave one report and never raise:
     ``update_or_create`` locks the row, and inserts inside a savepoint that yields to a winner.
     """
     now = now or timezone.now()
     check_day_open(day, patient.local_today(now))
-    if isinstance(pain, bool) or not 0 <= pain <= PAIN_MAX:
-        raise NotAllowed("Choose a number for your pain from 0 to 10.", code="bad_pain")
-    if difficulty not in ("", *Difficulty.values):
-        raise NotAllowed("Choose too easy, about right or too hard.", code="bad_difficulty")
-    note = note.strip()
-    if len(note) > NOTE_MAX_LENGTH:
-        raise NotAllowed(
-            f"Please keep the note under {NOTE_MAX_LENGTH} characters.", code="note_too_long"
-        )
+    answers = _check_answers(pain, answers)
     programs = list(Prescription.objects.filter(patient=patient).active_on(day))
-    sessions = report_sessions(programs, day)
-    if not 1 <= session <= sessions:
-        raise NotAllowed(
-            f"There is no session {session} on this day: it has {sessions}.", code="bad_session"
-        )
-    program = program_for_report(programs, day)
+    check_report_session(session, report_sessions(programs, day))
+    program = program_for_report(programs, day) or _paused_program(patient, day)
     report, _ = PainReport.objects.update_or_create(
         patient=patient,
         date=day,
         session=session,
-        defaults={
-            "prescription": program,
-            "pain": pain,
-            "pain_lasted_over_15_min": pain_lasted_over_15_min,
-            "numbness": numbness,
-            "tingling": tingling,
-            "weakness": weakness,
-            "pain_down_leg": pain_down_leg,
-            "difficulty": difficulty,
-            "note": note,
-        },
+        defaults={"prescription": program, "pain": pain, **answers},
     )
     threshold = program.pain_threshold if program else DEFAULT_PAIN_THRESHOLD
-    raise_alerts_for(report, threshold=threshold, now=now)
+    decision = decide(report.answers(threshold))
+    raise_alerts_for(report, decision=decision, threshold=threshold, now=now)
+    if decision.pauses:
+        start_safety_pause(patient=patient, level=decision.level, report=report, now=now)
     return report, guidance_for_report(report, threshold=threshold)
+
+
+# --- The safety pause (DESIGN §5) --------------------------------------------------------------
+
+
+@transaction.atomic
+def start_safety_pause(
+    *, patient: Patient, level: Level, report: PainReport | None, now: datetime.datetime
+) -> SafetyPause:
+    """Pause the patient's active programs for safety; a pause already open stays (and rises
+    to ``emergency`` when this is one). Only a therapist on the care team ends it."""
+    Patient.objects.select_for_update().filter(pk=patient.pk).first()  # one pause at a time
+    pause = SafetyPause.objects.open().filter(patient=patient).first()
+    if pause is None:
+        pause = SafetyPause.objects.create(
+            patient=patient, level=level.value, report=report, started_at=now
+        )
+    elif level == Level.EMERGENCY and pause.level != Level.EMERGENCY:
+        pause.level, pause.report = level.value, report
+        pause.save(update_fields=["level", "report"])
+    today = patient.local_today(now)
+    for program in Prescription.objects.filter(patient=patient, status=Status.ACTIVE):
+        set_status(prescription=program, status=Status.PAUSED, today=today)
+        pause.programs.add(program)
+    return pause
+
+
+@transaction.atomic
+def end_safety_pause(
+    *,
+    pause: SafetyPause,
+    by: User,
+    resume: bool,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> SafetyPause:
+    """A therapist ends the pause: ``resume`` restarts the programs it paused (those still
+    paused); otherwise they stay paused for the therapist to edit and resume. Ending a pause
+    that is already ended changes nothing."""
+    now = now or timezone.now()
+    locked = SafetyPause.objects.select_for_update().get(pk=pause.pk)
+    if locked.ended_at is not None:
+        return locked
+    locked.ended_at, locked.ended_by, locked.resumed = now, by, resume
+    locked.end_note = note.strip()
+    locked.save(update_fields=["ended_at", "ended_by", "resumed", "end_note"])
+    if resume:
+        today = locked.patient.local_today(now)
+        for program in locked.programs.filter(status=Status.PAUSED):
+            set_status(prescription=program, status=Status.ACTIVE, today=today)
+    return locked

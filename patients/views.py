@@ -27,6 +27,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from config.http import AuthenticatedHttpRequest
 from patients import reminders as reminder_services
 from patients.calendar_feed import (
     calendar_url,
@@ -42,6 +43,7 @@ from patients.forms import (
     ReminderPreferencesForm,
     ReportTargetForm,
 )
+from patients.guidance import Guidance
 from patients.history import load_history
 from patients.models import PainReport, Patient, ReminderEmail
 from patients.plan import load_day_plan
@@ -53,6 +55,7 @@ from patients.services import (
     accept_invitation,
     can_log_on,
     check_day_open,
+    check_report_session,
     find_invitation,
     guidance_for_report,
     record_completion,
@@ -63,8 +66,8 @@ from patients.services import (
 from prescriptions.models import WEEKDAY_NAMES, Prescription, PrescriptionItem
 
 
-def _patient(request: HttpRequest) -> Patient:
-    return request.user.patient  # type: ignore[union-attr]
+def _patient(request: AuthenticatedHttpRequest) -> Patient:
+    return request.user.patient
 
 
 def _day_url(day: datetime.date, today: datetime.date) -> str:
@@ -83,7 +86,7 @@ def _refused(request: HttpRequest, message: str, *, status: int = 400) -> HttpRe
 @never_cache
 @patient_required
 @require_GET
-def today(request: HttpRequest) -> HttpResponse:
+def today(request: AuthenticatedHttpRequest) -> HttpResponse:
     patient = _patient(request)
     day = patient.local_today()
     plan = load_day_plan(patient, day, day)
@@ -93,7 +96,7 @@ def today(request: HttpRequest) -> HttpResponse:
 @never_cache
 @patient_required
 @require_GET
-def day_view(request: HttpRequest, day: datetime.date) -> HttpResponse:
+def day_view(request: AuthenticatedHttpRequest, day: datetime.date) -> HttpResponse:
     """A past day: ticks can still be added for yesterday; older days are read only."""
     patient = _patient(request)
     today_ = patient.local_today()
@@ -118,7 +121,7 @@ def _own_item(patient: Patient, item_id: int) -> PrescriptionItem:
 
 
 def _row_response(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     patient: Patient,
     day: datetime.date,
     item: PrescriptionItem,
@@ -156,7 +159,9 @@ def _row_response(
 @never_cache
 @patient_required
 @require_POST
-def check_off(request: HttpRequest, day: datetime.date, item_id: int, session: int) -> HttpResponse:
+def check_off(
+    request: AuthenticatedHttpRequest, day: datetime.date, item_id: int, session: int
+) -> HttpResponse:
     patient = _patient(request)
     item = _own_item(patient, item_id)
     try:
@@ -171,7 +176,9 @@ def check_off(request: HttpRequest, day: datetime.date, item_id: int, session: i
 @never_cache
 @patient_required
 @require_POST
-def undo(request: HttpRequest, day: datetime.date, item_id: int, session: int) -> HttpResponse:
+def undo(
+    request: AuthenticatedHttpRequest, day: datetime.date, item_id: int, session: int
+) -> HttpResponse:
     patient = _patient(request)
     item = _own_item(patient, item_id)
     try:
@@ -189,7 +196,7 @@ def undo(request: HttpRequest, day: datetime.date, item_id: int, session: int) -
 @never_cache
 @patient_required
 @require_http_methods(["GET", "POST"])
-def pain_report(request: HttpRequest) -> HttpResponse:
+def pain_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     """How did it go: pain 0–10, how long it lasted, symptoms, difficulty and a note."""
     patient = _patient(request)
     today_ = patient.local_today()
@@ -209,22 +216,23 @@ def pain_report(request: HttpRequest) -> HttpResponse:
         sessions = report_sessions(
             list(Prescription.objects.filter(patient=patient).active_on(day)), day
         )
-    if session > sessions:
-        return _refused(
-            request,
-            f"There is no session {session} on this day: it has {sessions}.",
-        )
+    try:
+        check_report_session(session, sessions)
+    except NotAllowed as refusal:
+        return _refused(request, refusal.message)
     existing = PainReport.objects.filter(patient=patient, date=day, session=session).first()
     initial = PainReportForm.initial_from(existing) if existing else None
     form = PainReportForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            submit_pain_report(patient=patient, day=day, session=session, **form.cleaned_data)
+            report, guidance = submit_pain_report(
+                patient=patient, day=day, session=session, **form.answers()
+            )
         except NotAllowed as refusal:
             form.add_error(None, refusal.message)
         else:
-            query = urlencode({"date": day.isoformat(), "session": session})
-            return redirect(f"{reverse('patients:report_guidance')}?{query}")
+            # The guidance is in the same response that stored the report (DESIGN §5).
+            return _guidance_page(request, report, guidance, today_)
     context = {
         "form": form,
         "day": day,
@@ -240,7 +248,7 @@ def pain_report(request: HttpRequest) -> HttpResponse:
 @never_cache
 @patient_required
 @require_GET
-def report_guidance(request: HttpRequest) -> HttpResponse:
+def report_guidance(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What to do now, straight after a report (red flags first and prominent)."""
     patient = _patient(request)
     target = ReportTargetForm(request.GET)
@@ -254,15 +262,20 @@ def report_guidance(request: HttpRequest) -> HttpResponse:
         date=day,
         session=session,
     )
-    today_ = patient.local_today()
+    return _guidance_page(request, report, guidance_for_report(report), patient.local_today())
+
+
+def _guidance_page(
+    request: AuthenticatedHttpRequest, report: PainReport, guidance: Guidance, today_: datetime.date
+) -> HttpResponse:
+    query = urlencode({"date": report.date.isoformat(), "session": str(report.session)})
     context = {
         "report": report,
-        "guidance": guidance_for_report(report),
-        "day": day,
+        "guidance": guidance,
+        "day": report.date,
         "today": today_,
-        "edit_url": f"{reverse('patients:report')}?"
-        + urlencode({"date": day.isoformat(), "session": session}),
-        "back_url": _day_url(day, today_),
+        "edit_url": f"{reverse('patients:report')}?{query}",
+        "back_url": _day_url(report.date, today_),
     }
     return render(request, "patients/guidance.html", context)
 
@@ -273,7 +286,7 @@ def report_guidance(request: HttpRequest) -> HttpResponse:
 @never_cache
 @patient_required
 @require_GET
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: AuthenticatedHttpRequest) -> HttpResponse:
     patient = _patient(request)
     context = {
         "history": load_history(patient, patient.local_today()),
@@ -326,7 +339,7 @@ def _and_list(words: list[str]) -> str:
 @never_cache
 @patient_required
 @require_http_methods(["GET", "POST"])
-def reminders(request: HttpRequest) -> HttpResponse:
+def reminders(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The patient's reminders: a time for each daily session, email or not, calendar link."""
     patient = _patient(request)
     sessions = reminder_services.reminder_session_count(patient, patient.local_today())
@@ -373,7 +386,7 @@ def reminders(request: HttpRequest) -> HttpResponse:
 @never_cache
 @patient_required
 @require_POST
-def reminders_use_suggested(request: HttpRequest) -> HttpResponse:
+def reminders_use_suggested(request: AuthenticatedHttpRequest) -> HttpResponse:
     reminder_services.use_therapist_times(patient=_patient(request))
     messages.success(request, "Done. Your reminders are back to the suggested times.")
     return redirect("patients:reminders")
@@ -382,7 +395,7 @@ def reminders_use_suggested(request: HttpRequest) -> HttpResponse:
 @never_cache
 @patient_required
 @require_POST
-def calendar_link(request: HttpRequest) -> HttpResponse:
+def calendar_link(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Make (or remake) the private calendar link, or remove it."""
     patient = _patient(request)
     if request.POST.get("action") == "remove":
@@ -446,7 +459,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @therapist_required
 @require_http_methods(["GET", "POST"])
-def reminder_defaults(request: HttpRequest, pk: int) -> HttpResponse:
+def reminder_defaults(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The therapist's default reminder times and email switch for one patient."""
     patient = get_object_or_404(
         Patient.objects.for_therapist(request.user).select_related("user"), pk=pk

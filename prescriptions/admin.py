@@ -11,12 +11,15 @@ from prescriptions.models import (
     ProgressionSuggestion,
 )
 
+# The columns of an item in a template's or a program's inline list.
+ITEM_COLUMNS = ("position", "exercise", "sets", "reps", "hold_seconds", "duration_seconds", "side")
+
 
 class ProgramTemplateItemInline(admin.TabularInline):
     model = ProgramTemplateItem
     extra = 0
     autocomplete_fields = ["exercise"]
-    fields = ["position", "exercise", "sets", "reps", "hold_seconds", "duration_seconds", "side"]
+    fields = ITEM_COLUMNS
 
 
 @admin.register(ProgramTemplate)
@@ -31,16 +34,7 @@ class PrescriptionItemInline(admin.TabularInline):
     model = PrescriptionItem
     extra = 0
     autocomplete_fields = ["exercise"]
-    fields = [
-        "position",
-        "exercise",
-        "sets",
-        "reps",
-        "hold_seconds",
-        "duration_seconds",
-        "side",
-        "removed_on",
-    ]
+    fields = (*ITEM_COLUMNS, "removed_on")
 
 
 @admin.register(Prescription)

@@ -7,7 +7,7 @@ pages do. A refusal from a service answers 400 with its message.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
@@ -19,10 +19,11 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api_permissions import IsTherapist, OwnerWrites, TherapistsWrite
+from config.api_permissions import IsTherapist, OwnerWrites, TherapistsWrite, caller
 from exercises.api import ExerciseViewSet
 from exercises.models import Exercise
-from patients.models import Patient
+from exercises.serializers import ExerciseSerializer
+from patients.api import caseload
 from prescriptions.audit import record_access
 from prescriptions.models import Prescription, PrescriptionItem, ProgramTemplate, Status
 from prescriptions.serializers import (
@@ -74,23 +75,27 @@ class TherapistExerciseViewSet(
         return self.get_queryset().get(pk=exercise.pk)
 
     def create(self, request: Request) -> Response:
-        serializer = self.get_serializer(data=request.data)
+        serializer = ExerciseSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        exercise = save_private_exercise(owner=request.user, **serializer.service_kwargs())
+        exercise = save_private_exercise(owner=caller(request), **serializer.service_kwargs())
         data = self.get_serializer(self._fresh(exercise)).data
         return Response(data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, pk: str, partial: bool = False) -> Response:
         exercise = self.get_object()
-        serializer = self.get_serializer(exercise, data=request.data, partial=partial)
+        serializer = ExerciseSerializer(
+            exercise, data=request.data, partial=partial, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
-        save_private_exercise(owner=request.user, exercise=exercise, **serializer.service_kwargs())
+        save_private_exercise(
+            owner=caller(request), exercise=exercise, **serializer.service_kwargs()
+        )
         return Response(self.get_serializer(self._fresh(exercise)).data)
 
     def destroy(self, request: Request, pk: str) -> Response:
         exercise = self.get_object()
         try:
-            delete_private_exercise(exercise=exercise, owner=request.user)
+            delete_private_exercise(exercise=exercise, owner=caller(request))
         except ValidationError as refusal:
             return Response({"detail": " ".join(refusal.messages)}, status=status.HTTP_409_CONFLICT)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -99,7 +104,7 @@ class TherapistExerciseViewSet(
 # --- Programs ---------------------------------------------------------------------------------
 
 
-def programs_for(user: AbstractBaseUser) -> QuerySet[Prescription]:
+def programs_for(user: User | AnonymousUser) -> QuerySet[Prescription]:
     """The programs a user may see, with their patient and current items in order."""
     current = (
         PrescriptionItem.objects.filter(removed_on__isnull=True)
@@ -111,12 +116,6 @@ def programs_for(user: AbstractBaseUser) -> QuerySet[Prescription]:
         .select_related("patient__user")
         .prefetch_related(Prefetch("items", queryset=current, to_attr="current_items"))
     )
-
-
-def caseload(request: Request | None) -> QuerySet[Patient]:
-    if request is None:  # the schema generator asks without a request
-        return Patient.objects.none()
-    return Patient.objects.for_therapist(request.user)
 
 
 class PrescriptionFilter(filters.FilterSet):
@@ -177,7 +176,7 @@ class PrescriptionViewSet(
         serializer.is_valid(raise_exception=True)
         program = save_program(
             patient=serializer.validated_data["patient"],
-            therapist=request.user,
+            therapist=caller(request),
             details=serializer.details(),
             items=serializer.item_specs(),
             template=serializer.validated_data.get("template"),
@@ -186,14 +185,16 @@ class PrescriptionViewSet(
 
     def update(self, request: Request, pk: str, partial: bool = False) -> Response:
         program = self.get_object()
-        serializer = self.get_serializer(program, data=request.data, partial=partial)
+        serializer = PrescriptionSerializer(
+            program, data=request.data, partial=partial, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         new_status = serializer.validated_data.get("status")
         with transaction.atomic():
             if not partial or set(serializer.validated_data) - {"status"}:
                 save_program(
                     patient=program.patient,
-                    therapist=request.user,
+                    therapist=caller(request),
                     details=serializer.details(),
                     items=serializer.item_specs(),
                     prescription=program,
@@ -265,7 +266,7 @@ class TemplateViewSet(
         data = serializer.validated_data
         template = save_as_template(
             prescription=data["prescription"],
-            owner=request.user,
+            owner=caller(request),
             name=data["name"],
             description=data["description"],
         )
@@ -276,7 +277,7 @@ class TemplateViewSet(
         template = self.get_object()
         if template.owner_id != request.user.pk:
             raise PermissionDenied("Shared starter templates cannot be deleted.")
-        delete_template(template=template, owner=request.user)
+        delete_template(template=template, owner=caller(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -296,7 +297,7 @@ class TemplateViewSet(
         program = start_program_from_template(
             patient=data["patient"],
             template=template,
-            therapist=request.user,
+            therapist=caller(request),
             start_date=data["start_date"],
             end_date=data["end_date"],
             title=data["title"],

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import QueryDict
 
@@ -115,7 +115,7 @@ class BuilderRow:
         """What needs correcting in this row (only after Save was pressed)."""
         if not self.form.is_bound:
             return []
-        return [message for messages in self.form.errors.values() for message in messages]
+        return [str(message) for messages in self.form.errors.values() for message in messages]
 
     @property
     def is_first(self) -> bool:
@@ -184,7 +184,7 @@ class Workbench:
     def __init__(
         self,
         *,
-        user: AbstractBaseUser,
+        user: User,
         conditions: Sequence[str] = (),
         known: Mapping[int, Exercise] | None = None,
     ) -> None:
@@ -319,7 +319,7 @@ class Workbench:
         formset = ItemFormSet(data=data, prefix=PREFIX)
         builder = Builder(rows=[], formset=formset, search=search)
         if not formset.is_valid():
-            builder.errors.extend(formset.non_form_errors())
+            builder.errors.extend(str(error) for error in formset.non_form_errors())
             if len(formset.forms) == len(rows):
                 builder.rows = self._builder_rows(formset.forms, rows)
             else:  # a tampered form count: show the rows as they were

@@ -3,43 +3,58 @@
 from __future__ import annotations
 
 import re
-import zoneinfo
-from collections import defaultdict
 from typing import Any
 
 from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Field as ModelField
+from django.db.models import Model, Q
 
 from exercises.models import (
-    MAX_DURATION_SECONDS,
-    MAX_HOLD_SECONDS,
-    MAX_REPS,
-    MAX_REST_SECONDS,
-    MAX_SETS,
+    DOSE_FIELDS,
+    EXERCISE_FIELDS,
     BodyRegion,
     Difficulty,
+    Dose,
     Equipment,
     Exercise,
     Kind,
     Position,
     Precaution,
     Side,
+    seconds_in_words,
 )
 from patients.models import Patient
-from prescriptions.models import MAX_TIMES_PER_DAY, WEEKDAY_NAMES, times_in_words
+from prescriptions.models import (
+    MAX_TIMES_PER_DAY,
+    PAIN_THRESHOLD_DEFAULT,
+    PAIN_THRESHOLD_MAX,
+    WEEKDAY_NAMES,
+    times_in_words,
+)
 from prescriptions.services import ProgramDetails, TemplateDetails
 
 DAY_CHOICES = [(index, name[:3]) for index, name in enumerate(WEEKDAY_NAMES)]
 TIMES_CHOICES = [(n, times_in_words(n).capitalize()) for n in range(1, MAX_TIMES_PER_DAY + 1)]
 
 
-def _helper(*layout: Any) -> FormHelper:
+def model_limits(model: type[Model], name: str) -> tuple[int, int]:
+    """The lowest and highest value a model field's validators allow, as the database does."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, ModelField):
+        raise TypeError(f"{model.__name__}.{name} holds no value to limit.")
+    validators = field.validators
+    low = max(v.limit_value for v in validators if isinstance(v, MinValueValidator))
+    high = min(v.limit_value for v in validators if isinstance(v, MaxValueValidator))
+    return low, high
+
+
+def form_helper(*layout: Any) -> FormHelper:
     """Crispy helper for a form rendered inside a <form> the template writes itself."""
     helper = FormHelper()
     helper.form_tag = False
@@ -94,8 +109,8 @@ class SecondsField(forms.Field):
 
     widget = DurationInput
 
-    def __init__(self, *, max_seconds: int, **kwargs: Any) -> None:
-        self.max_seconds = max_seconds
+    def __init__(self, *, limits: tuple[int, int], **kwargs: Any) -> None:
+        self.min_seconds, self.max_seconds = limits
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> int | None:
@@ -107,22 +122,27 @@ class SecondsField(forms.Field):
 
     def validate(self, value: int | None) -> None:
         super().validate(value)
-        if value is not None and not 1 <= value <= self.max_seconds:
-            raise ValidationError(
-                f"Give a duration from 1 second to {seconds_as_text(self.max_seconds)}.",
-                code="range",
-            )
+        if value is not None and not self.min_seconds <= value <= self.max_seconds:
+            shortest = seconds_in_words(self.min_seconds)
+            longest = seconds_as_text(self.max_seconds)
+            raise ValidationError(f"Give a duration from {shortest} to {longest}.", code="range")
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         return {**super().widget_attrs(widget), "inputmode": "text", "autocomplete": "off"}
 
 
-def _count_field(label: str, low: int, high: int, message: str, **kwargs: Any) -> forms.Field:
+def _count_field(
+    model: type[Model], name: str, label: str, message: str, **kwargs: Any
+) -> forms.Field:
+    """A whole number within the model field's limits. The message names them with the
+    placeholders {low} and {high} ({high_in_words} for seconds: "5 minutes")."""
+    low, high = model_limits(model, name)
+    text = message.format(low=low, high=high, high_in_words=seconds_in_words(high))
     return forms.IntegerField(
         label=label,
         min_value=low,
         max_value=high,
-        error_messages={"min_value": message, "max_value": message, "invalid": message},
+        error_messages={"min_value": text, "max_value": text, "invalid": text},
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         **kwargs,
     )
@@ -131,37 +151,34 @@ def _count_field(label: str, low: int, high: int, message: str, **kwargs: Any) -
 class DoseForm(forms.Form):
     """Sets, repetitions, hold, duration and rest, with the same limits as the database."""
 
-    sets = _count_field("Sets", 1, MAX_SETS, f"Sets: a whole number from 1 to {MAX_SETS}.")
+    sets = _count_field(Dose, "sets", "Sets", "Sets: a whole number from {low} to {high}.")
     reps = _count_field(
+        Dose,
+        "reps",
         "Reps",
-        1,
-        MAX_REPS,
-        f"Repetitions: a whole number from 1 to {MAX_REPS}.",
+        "Repetitions: a whole number from {low} to {high}.",
         required=False,
     )
     hold_seconds = _count_field(
+        Dose,
+        "hold_seconds",
         "Hold (s)",
-        1,
-        MAX_HOLD_SECONDS,
-        f"A hold is from 1 to {MAX_HOLD_SECONDS} seconds (5 minutes); leave it empty for none.",
+        "A hold is from {low} to {high} seconds ({high_in_words}); leave it empty for none.",
         required=False,
     )
     duration_seconds = SecondsField(
         label="Duration",
-        max_seconds=MAX_DURATION_SECONDS,
+        limits=model_limits(Dose, "duration_seconds"),
         required=False,
         help_text="For example 45 s, 15 min or 1:30.",
     )
     rest_seconds = _count_field(
-        "Rest (s)",
-        0,
-        MAX_REST_SECONDS,
-        f"Rest: from 0 to {MAX_REST_SECONDS} seconds.",
-        required=False,
+        Dose, "rest_seconds", "Rest (s)", "Rest: from {low} to {high} seconds.", required=False
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (
             "reps" not in self.errors
             and "duration_seconds" not in self.errors
@@ -172,14 +189,7 @@ class DoseForm(forms.Form):
         return data
 
     def dose(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "sets": data["sets"],
-            "reps": data.get("reps"),
-            "hold_seconds": data.get("hold_seconds"),
-            "duration_seconds": data.get("duration_seconds"),
-            "rest_seconds": data.get("rest_seconds"),
-        }
+        return {name: self.cleaned_data.get(name) for name in DOSE_FIELDS}
 
 
 class ItemForm(DoseForm):
@@ -244,13 +254,16 @@ class ProgramForm(ScheduleFieldsMixin, forms.Form):
     pain_threshold = forms.IntegerField(
         label="Pain threshold",
         min_value=0,
-        max_value=10,
-        initial=5,
+        max_value=PAIN_THRESHOLD_MAX,
+        initial=PAIN_THRESHOLD_DEFAULT,
         error_messages={
-            "min_value": "Pain threshold: from 0 to 10.",
-            "max_value": "Pain threshold: from 0 to 10.",
+            "min_value": f"Pain threshold: from 0 to {PAIN_THRESHOLD_MAX}.",
+            "max_value": f"Pain threshold: from 0 to {PAIN_THRESHOLD_MAX}.",
         },
-        help_text="0–10. Pain above it: ease-off advice and an alert.",
+        help_text=(
+            f"0–{PAIN_THRESHOLD_MAX}: the pain acceptable during exercise. Above it: ease-off "
+            "advice and an alert."
+        ),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     goal = forms.CharField(
@@ -276,7 +289,7 @@ class ProgramForm(ScheduleFieldsMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(
                 Column("title", css_class="col-md-7"),
                 Column("times_per_day", css_class="col-md-5"),
@@ -291,7 +304,8 @@ class ProgramForm(ScheduleFieldsMixin, forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", "The end cannot be before the start.")
@@ -324,7 +338,7 @@ class TemplateForm(ScheduleFieldsMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field("name"),
             Row(Column("times_per_day", css_class="col-sm-6 col-xl-4")),
             InlineCheckboxes("days_of_week"),
@@ -383,7 +397,7 @@ class CatalogueSearchForm(forms.Form):
     )
     source = forms.ChoiceField(label="Source", required=False, choices=Source.CHOICES)
 
-    def filter(self, exercises: Any, user: AbstractBaseUser) -> Any:
+    def filter(self, exercises: Any, user: User) -> Any:
         """Narrow an exercise queryset by the valid criteria (invalid ones are ignored)."""
         data = self.cleaned_data if self.is_valid() else {}
         for term in (data.get("q") or "").split():
@@ -400,113 +414,12 @@ class CatalogueSearchForm(forms.Form):
         return exercises
 
 
-# --- Patients -------------------------------------------------------------------------------
-
-
-def timezone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """IANA zones grouped by region, for a select with optgroups."""
-    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for name in sorted(zoneinfo.available_timezones()):
-        region, _, place = name.partition("/")
-        if not place or region in {"Etc", "SystemV", "US", "Brazil", "Canada", "Chile", "Mexico"}:
-            continue
-        groups[region].append((name, place.replace("_", " ").replace("/", " – ")))
-    return [("", [("UTC", "UTC")]), *sorted(groups.items())]
-
-
-class PatientForm(forms.Form):
-    first_name = forms.CharField(label="First name", max_length=150)
-    last_name = forms.CharField(label="Last name", max_length=150)
-    email = forms.EmailField(
-        label="Email",
-        required=False,
-        help_text="Optional. The patient can log in with it once they have set a password.",
-    )
-    timezone = forms.ChoiceField(
-        label="Time zone",
-        choices=timezone_choices,
-        help_text="Where the patient lives: their day starts at midnight there.",
-    )
-    conditions = forms.MultipleChoiceField(
-        label="Conditions that call for care",
-        required=False,
-        choices=Precaution.choices,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Exercises with a matching precaution show a warning in the program builder.",
-    )
-    clinic_phone = forms.CharField(
-        label="Clinic phone shown to the patient",
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-        help_text="The number the patient calls when something is wrong.",
-    )
-
-    def __init__(self, *args: Any, patient: Patient | None = None, **kwargs: Any) -> None:
-        self.patient = patient
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(
-            Row(
-                Column("first_name", css_class="col-md-6"),
-                Column("last_name", css_class="col-md-6"),
-            ),
-            Row(
-                Column("email", css_class="col-md-6"), Column("clinic_phone", css_class="col-md-6")
-            ),
-            Field("timezone"),
-            Field("conditions"),
-        )
-
-    @classmethod
-    def initial_for(cls, patient: Patient) -> dict[str, Any]:
-        user = patient.user
-        return {
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "email": user.email,
-            "timezone": patient.timezone,
-            "conditions": patient.conditions,
-            "clinic_phone": patient.clinic_phone,
-        }
-
-    def clean_first_name(self) -> str:
-        return self.cleaned_data["first_name"].strip()
-
-    def clean_last_name(self) -> str:
-        return self.cleaned_data["last_name"].strip()
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        if not email:
-            return ""
-        others = get_user_model()._default_manager.filter(email__iexact=email)
-        if self.patient is not None:
-            others = others.exclude(pk=self.patient.user_id)
-        if others.exists():
-            raise ValidationError(
-                "Another account already uses this email address. Leave it empty, or use "
-                "another one: each person logs in with their own."
-            )
-        return email
-
-    def values(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "first_name": data["first_name"],
-            "last_name": data["last_name"],
-            "email": data["email"],
-            "timezone_name": data["timezone"],
-            "conditions": data["conditions"],
-            "clinic_phone": data["clinic_phone"].strip(),
-        }
-
-
 class PatientChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Patient) -> str:
         return obj.display_name
 
 
-def caseload_field(therapist: AbstractBaseUser, **kwargs: Any) -> PatientChoiceField:
+def caseload_field(therapist: User, **kwargs: Any) -> PatientChoiceField:
     return PatientChoiceField(
         queryset=Patient.objects.for_therapist(therapist).current().select_related("user"),
         **kwargs,
@@ -526,7 +439,7 @@ class DuplicateForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, therapist: AbstractBaseUser, original_patient: Patient, **kwargs: Any
+        self, *args: Any, therapist: User, original_patient: Patient, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self.original_patient = original_patient
@@ -534,7 +447,8 @@ class DuplicateForm(forms.Form):
         self.order_fields(["patient", "title", "start_date", "end_original"])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         patient = data.get("patient")
         if data.get("end_original") and patient is not None and patient != self.original_patient:
             self.add_error(
@@ -551,7 +465,7 @@ class SaveAsTemplateForm(forms.Form):
 
 
 class UseTemplateForm(forms.Form):
-    def __init__(self, *args: Any, therapist: AbstractBaseUser, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, therapist: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["patient"] = caseload_field(
             therapist, label="Patient", empty_label="Choose a patient"
@@ -561,29 +475,6 @@ class UseTemplateForm(forms.Form):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(
         choices=[("active", "Resume"), ("paused", "Pause"), ("ended", "End")]
-    )
-
-
-# --- Monitoring -----------------------------------------------------------------------------
-
-ACKNOWLEDGEMENT_NOTE_MAX = 1000
-
-
-class AcknowledgeForm(forms.Form):
-    note = forms.CharField(
-        label="Note (optional)",
-        required=False,
-        max_length=ACKNOWLEDGEMENT_NOTE_MAX,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="For example: called the patient, eased the program.",
-    )
-
-
-class ArchiveForm(forms.Form):
-    end_programs = forms.BooleanField(
-        label="Also end their programs, so they no longer see exercises",
-        required=False,
-        initial=True,
     )
 
 
@@ -638,26 +529,6 @@ class ExerciseForm(DoseForm):
     )
     video_url = forms.URLField(label="Video link", required=False, assume_scheme="https")
 
-    field_order = [
-        "name",
-        "summary",
-        "steps",
-        "body_region",
-        "kind",
-        "position",
-        "equipment",
-        "difficulty",
-        "sided",
-        "sets",
-        "reps",
-        "hold_seconds",
-        "duration_seconds",
-        "rest_seconds",
-        "precautions",
-        "precaution_tags",
-        "video_url",
-    ]
-
     @classmethod
     def initial_for(cls, exercise: Exercise) -> dict[str, Any]:
         values = {name: getattr(exercise, name) for name in cls.base_fields if name != "steps"}
@@ -679,22 +550,4 @@ class ExerciseForm(DoseForm):
         return steps
 
     def values(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            **self.dose(),
-            **{
-                name: data[name]
-                for name in (
-                    "name",
-                    "summary",
-                    "body_region",
-                    "kind",
-                    "position",
-                    "difficulty",
-                    "sided",
-                    "precautions",
-                    "precaution_tags",
-                    "video_url",
-                )
-            },
-        }
+        return {**self.dose(), **{name: self.cleaned_data[name] for name in EXERCISE_FIELDS}}

@@ -12,12 +12,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from exercises.models import Dose, Side
+from exercises.models import DOSE_FIELDS, Dose, Side
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
 MAX_TIMES_PER_DAY = 6
+# The pain acceptable during exercise (DESIGN §5): 0–6, default 5 ("mild" in the seeds).
+PAIN_THRESHOLD_MAX = 6
+PAIN_THRESHOLD_DEFAULT = 5
 ALL_DAYS = [0, 1, 2, 3, 4, 5, 6]
 WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
@@ -84,13 +87,13 @@ class ItemFields(Dose):
     def dose_text(self) -> str:
         return self.dose_in_words(self.side)
 
-    def copy_dose_from(self, source: Dose) -> None:
-        for field in ("sets", "reps", "hold_seconds", "duration_seconds", "rest_seconds"):
-            setattr(self, field, getattr(source, field))
+
+# What a program or template item holds besides its exercise and place in the list.
+ITEM_VALUE_FIELDS = (*DOSE_FIELDS, "side", "load", "instructions")
 
 
 class TemplateQuerySet(models.QuerySet["ProgramTemplate"]):
-    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> TemplateQuerySet:
+    def for_user(self, user: User | AnonymousUser) -> TemplateQuerySet:
         """Shared starter templates plus the user's own."""
         if not user.is_authenticated:
             return self.none()
@@ -152,7 +155,7 @@ class Status(models.TextChoices):
 
 
 class PrescriptionQuerySet(models.QuerySet["Prescription"]):
-    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> PrescriptionQuerySet:
+    def for_user(self, user: User | AnonymousUser) -> PrescriptionQuerySet:
         """A patient's own programs; a therapist's care-team patients' programs."""
         if not user.is_authenticated:
             return self.none()
@@ -197,9 +200,12 @@ class Prescription(Schedule):
     end_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     pain_threshold = models.PositiveSmallIntegerField(
-        default=5,
-        validators=[MaxValueValidator(10)],
-        help_text="Pain above this (0–10) tells the patient to ease off and alerts you.",
+        default=PAIN_THRESHOLD_DEFAULT,
+        validators=[MinValueValidator(0), MaxValueValidator(PAIN_THRESHOLD_MAX)],
+        help_text=(
+            "The pain acceptable during the exercises (0–6). Pain above it tells the patient to "
+            "ease off and alerts you."
+        ),
     )
     template = models.ForeignKey(
         ProgramTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -227,8 +233,8 @@ class Prescription(Schedule):
                 name="prescription_end_not_before_start",
             ),
             models.CheckConstraint(
-                condition=Q(pain_threshold__gte=0) & Q(pain_threshold__lte=10),
-                name="prescription_pain_threshold_0_10",
+                condition=Q(pain_threshold__gte=0) & Q(pain_threshold__lte=PAIN_THRESHOLD_MAX),
+                name="prescription_pain_threshold_0_6",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="prescription_status_valid"
@@ -302,7 +308,7 @@ class SuggestionField(models.TextChoices):
 
 
 class SuggestionQuerySet(models.QuerySet["ProgressionSuggestion"]):
-    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> SuggestionQuerySet:
+    def for_user(self, user: User | AnonymousUser) -> SuggestionQuerySet:
         """Suggestions are for the care team of the program's patient."""
         if not user.is_authenticated:
             return self.none()
@@ -312,9 +318,6 @@ class SuggestionQuerySet(models.QuerySet["ProgressionSuggestion"]):
 
     def pending(self) -> SuggestionQuerySet:
         return self.filter(status=SuggestionStatus.PENDING)
-
-    def with_item(self) -> SuggestionQuerySet:
-        return self.select_related("item__exercise", "prescription")
 
 
 class ProgressionSuggestion(models.Model):

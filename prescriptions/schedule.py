@@ -88,8 +88,3 @@ def plan_for_day(prescriptions: Sequence[Prescription], day: datetime.date) -> l
     """Programs with their due items and session count; expects items to be prefetched."""
     due = [prescription for prescription in prescriptions if sessions_due(prescription, day)]
     return Schedule.of(due).plan_for(day)
-
-
-def due_session_count(plan: Sequence[DueProgram]) -> int:
-    """Item-sessions due in a plan: each item once per session."""
-    return sum(len(program.items) * program.sessions for program in plan)

@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Model, Q, QuerySet
 from rest_framework import serializers
 
@@ -21,16 +21,18 @@ from exercises.models import Exercise
 from patients.models import Patient
 from prescriptions.models import (
     ALL_DAYS,
-    MAX_TIMES_PER_DAY,
+    ITEM_VALUE_FIELDS,
+    PAIN_THRESHOLD_DEFAULT,
     Prescription,
     PrescriptionItem,
     ProgramTemplate,
     ProgramTemplateItem,
     Status,
 )
-from prescriptions.services import ITEM_VALUE_FIELDS, MAX_ITEMS, ItemSpec, ProgramDetails
+from prescriptions.services import MAX_ITEMS, ItemSpec, ProgramDetails
 
 DAYS_HELP = "ISO weekdays counted from Monday = 0 to Sunday = 6."
+ITEM_FIELDS = ["id", "exercise", "exercise_name", "position", *ITEM_VALUE_FIELDS, "dose_text"]
 REPS_OR_DURATION = "Give the number of repetitions or a duration."
 NOT_ON_CASELOAD = "No such patient on your care team."
 
@@ -54,7 +56,7 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         return self.scope(self)
 
 
-def request_user(field: serializers.Field) -> AbstractBaseUser:
+def request_user(field: serializers.Field) -> User:
     return field.context["request"].user
 
 
@@ -114,21 +116,7 @@ class ItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PrescriptionItem
-        fields = [
-            "id",
-            "exercise",
-            "exercise_name",
-            "position",
-            "sets",
-            "reps",
-            "hold_seconds",
-            "duration_seconds",
-            "rest_seconds",
-            "side",
-            "load",
-            "instructions",
-            "dose_text",
-        ]
+        fields = ITEM_FIELDS
         read_only_fields = ["position"]
         extra_kwargs = {
             "sets": {"required": False},
@@ -143,22 +131,27 @@ class ItemSerializer(serializers.ModelSerializer):
 class PrescriptionSerializer(serializers.ModelSerializer):
     """A program with its current items. On update, ``status`` pauses, resumes or ends it."""
 
-    patient = serializers.PrimaryKeyRelatedField(read_only=True)
+    patient: serializers.PrimaryKeyRelatedField[Patient] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
     patient_name = serializers.CharField(source="patient.display_name", read_only=True)
-    prescribed_by = serializers.PrimaryKeyRelatedField(
+    prescribed_by: serializers.PrimaryKeyRelatedField[User] = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True, help_text="The therapist who wrote it."
     )
-    template = serializers.PrimaryKeyRelatedField(
-        read_only=True, allow_null=True, help_text="The template it was started from."
+    template: serializers.PrimaryKeyRelatedField[ProgramTemplate] = (
+        serializers.PrimaryKeyRelatedField(
+            read_only=True, allow_null=True, help_text="The template it was started from."
+        )
     )
     days_of_week = DaysOfWeekField(required=False)
-    status = serializers.ChoiceField(
+    # A Field: a new program's status is read only (a CharField), set by the service.
+    status: serializers.Field = serializers.ChoiceField(
         choices=Status.choices,
         required=False,
         help_text="Pause, resume or end the program. An ended program stays ended.",
     )
     schedule_text = serializers.CharField(source="schedule_in_words", read_only=True)
-    items = ItemSerializer(
+    items = ItemSerializer(  # type: ignore[call-arg]  # stubs miss many=True's min/max_length
         many=True,
         source="current_items",
         min_length=1,
@@ -188,10 +181,6 @@ class PrescriptionSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        extra_kwargs = {
-            "times_per_day": {"min_value": 1, "max_value": MAX_TIMES_PER_DAY},
-            "pain_threshold": {"min_value": 0, "max_value": 10},
-        }
 
     def _value(self, attrs: dict[str, Any], name: str, default: Any = None) -> Any:
         if name in attrs:
@@ -228,7 +217,7 @@ class PrescriptionSerializer(serializers.ModelSerializer):
             ordered = sorted(current.values(), key=lambda item: (item.position, item.pk))
             return [ItemSpec.from_item(item, keep_id=True) for item in ordered]
         specs: list[ItemSpec] = []
-        errors: dict[int, dict[str, list[str]]] = {}
+        errors: dict[str, dict[str, list[str]]] = {}  # keyed by position, as in the JSON
         kept: set[int] = set()
         for index, data in enumerate(attrs["current_items"]):
             error: dict[str, list[str]] = {}
@@ -251,7 +240,7 @@ class PrescriptionSerializer(serializers.ModelSerializer):
             if values["reps"] is None and values["duration_seconds"] is None:
                 error["reps"] = [REPS_OR_DURATION]
             if error:
-                errors[index] = error
+                errors[str(index)] = error
             else:
                 item_id = existing.pk if existing is not None else None
                 specs.append(ItemSpec(exercise=exercise, item_id=item_id, **values))
@@ -275,7 +264,7 @@ class PrescriptionSerializer(serializers.ModelSerializer):
             end_date=value("end_date"),
             days_of_week=value("days_of_week", list(ALL_DAYS)),
             times_per_day=value("times_per_day", 1),
-            pain_threshold=value("pain_threshold", 5),
+            pain_threshold=value("pain_threshold", PAIN_THRESHOLD_DEFAULT),
             goal=value("goal", ""),
             notes=value("notes", ""),
         )
@@ -307,21 +296,7 @@ class TemplateItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProgramTemplateItem
-        fields = [
-            "id",
-            "exercise",
-            "exercise_name",
-            "position",
-            "sets",
-            "reps",
-            "hold_seconds",
-            "duration_seconds",
-            "rest_seconds",
-            "side",
-            "load",
-            "instructions",
-            "dose_text",
-        ]
+        fields = ITEM_FIELDS
         read_only_fields = fields
 
     def get_dose_text(self, item: ProgramTemplateItem) -> str:

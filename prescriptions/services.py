@@ -15,30 +15,33 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
-from exercises.models import Equipment, Exercise, ExerciseStep, Side
+from exercises.models import (
+    DOSE_FIELDS,
+    EXERCISE_FIELDS,
+    Equipment,
+    Exercise,
+    ExerciseStep,
+    Side,
+)
 from patients.models import Completion, Patient
 from prescriptions.models import (
+    ITEM_VALUE_FIELDS,
     ItemFields,
     Prescription,
     PrescriptionItem,
     ProgramTemplate,
     ProgramTemplateItem,
-    ProgressionSuggestion,
     Status,
-    SuggestionStatus,
 )
 
 MAX_ITEMS = 30
-DOSE_FIELDS = ("sets", "reps", "hold_seconds", "duration_seconds", "rest_seconds")
-ITEM_VALUE_FIELDS = (*DOSE_FIELDS, "side", "load", "instructions")
 # Fields checked in Python before saving; the database constraints back them up. Foreign
 # keys are left out on purpose: their checks cost a query each and callers pass objects.
 _ITEM_CLEAN_EXCLUDE = ["exercise", "prescription", "template", "position", "removed_on"]
@@ -170,7 +173,8 @@ def replace_items(
     to_save: list[PrescriptionItem] = []
     result: list[PrescriptionItem] = []
     for position, spec in enumerate(items):
-        item = current.get(spec.item_id) if spec.item_id not in kept else None
+        item_id = spec.item_id
+        item = current.get(item_id) if item_id is not None and item_id not in kept else None
         values = {**spec.values(), "position": position}
         if item is not None and item.exercise_id == spec.exercise.pk:
             kept.add(item.pk)
@@ -208,7 +212,7 @@ def _apply_details(prescription: Prescription, details: ProgramDetails) -> None:
 def save_program(
     *,
     patient: Patient,
-    therapist: AbstractBaseUser,
+    therapist: User,
     details: ProgramDetails,
     items: Sequence[ItemSpec],
     prescription: Prescription | None = None,
@@ -234,7 +238,7 @@ def start_program_from_template(
     *,
     patient: Patient,
     template: ProgramTemplate,
-    therapist: AbstractBaseUser,
+    therapist: User,
     start_date: datetime.date,
     end_date: datetime.date | None = None,
     title: str = "",
@@ -310,7 +314,7 @@ def move_item(*, item: PrescriptionItem, position: int) -> None:
 def duplicate_program(
     *,
     prescription: Prescription,
-    therapist: AbstractBaseUser,
+    therapist: User,
     start_date: datetime.date,
     patient: Patient | None = None,
     title: str = "",
@@ -372,7 +376,7 @@ def _apply_template_details(template: ProgramTemplate, details: TemplateDetails)
 @transaction.atomic
 def save_template(
     *,
-    owner: AbstractBaseUser,
+    owner: User,
     details: TemplateDetails,
     items: Sequence[ItemSpec],
     template: ProgramTemplate | None = None,
@@ -395,7 +399,7 @@ def save_template(
 def save_as_template(
     *,
     prescription: Prescription,
-    owner: AbstractBaseUser,
+    owner: User,
     name: str,
     description: str = "",
 ) -> ProgramTemplate:
@@ -478,56 +482,17 @@ def set_status(
 
 
 @transaction.atomic
-def update_patient(
-    *,
-    patient: Patient,
-    first_name: str,
-    last_name: str,
-    email: str = "",
-    timezone_name: str = "UTC",
-    conditions: list[str] | None = None,
-    clinic_phone: str = "",
-) -> Patient:
-    """Change a patient's name, contact and care details (their login stays as it is)."""
-    user = patient.user
-    user.first_name = first_name
-    user.last_name = last_name
-    user.email = email
-    user.save(update_fields=["first_name", "last_name", "email"])
-    patient.timezone = timezone_name
-    patient.conditions = list(conditions or [])
-    patient.clinic_phone = clinic_phone
-    patient.full_clean(exclude=["user"], validate_unique=False, validate_constraints=False)
-    patient.save(update_fields=["timezone", "conditions", "clinic_phone"])
-    return patient
-
-
-@transaction.atomic
-def delete_template(*, template: ProgramTemplate, owner: AbstractBaseUser) -> None:
+def delete_template(*, template: ProgramTemplate, owner: User) -> None:
     """Delete a therapist's own template; programs started from it keep their items."""
     if template.owner_id != owner.pk:
         raise ValueError("Only the owner can delete a template.")
     template.delete()
 
 
-PRIVATE_EXERCISE_FIELDS = frozenset(
-    {
-        *DOSE_FIELDS,
-        "name",
-        "summary",
-        "body_region",
-        "kind",
-        "position",
-        "difficulty",
-        "sided",
-        "precautions",
-        "precaution_tags",
-        "video_url",
-    }
-)
+PRIVATE_EXERCISE_FIELDS = frozenset({*EXERCISE_FIELDS, *DOSE_FIELDS})
 
 
-def _private_slug(owner: AbstractBaseUser, name: str) -> str:
+def _private_slug(owner: User, name: str) -> str:
     """Private slugs start with the owner's id, so the shared catalogue never claims them."""
     base = f"t{owner.pk}-{slugify(name)[:100]}".rstrip("-")
     taken = set(Exercise.objects.filter(slug__startswith=base).values_list("slug", flat=True))
@@ -541,7 +506,7 @@ def _private_slug(owner: AbstractBaseUser, name: str) -> str:
 @transaction.atomic
 def save_private_exercise(
     *,
-    owner: AbstractBaseUser,
+    owner: User,
     values: Mapping[str, object],
     steps: Sequence[str],
     equipment: Iterable[Equipment] = (),
@@ -583,7 +548,7 @@ def exercise_uses(exercise: Exercise) -> int:
 
 
 @transaction.atomic
-def delete_private_exercise(*, exercise: Exercise, owner: AbstractBaseUser) -> None:
+def delete_private_exercise(*, exercise: Exercise, owner: User) -> None:
     """Delete a therapist's own exercise that no program or template holds."""
     if exercise.owner_id != owner.pk:
         raise ValueError("Only the owner can delete a private exercise.")
@@ -593,115 +558,3 @@ def delete_private_exercise(*, exercise: Exercise, owner: AbstractBaseUser) -> N
             "and history need it."
         )
     exercise.delete()
-
-
-# --- Archiving patients ----------------------------------------------------------------------
-
-
-@transaction.atomic
-def archive_patient(
-    *,
-    patient: Patient,
-    end_programs: bool = False,
-    now: datetime.datetime | None = None,
-) -> Patient:
-    """Take a patient off the caseload and the dashboard, keeping everything they logged.
-
-    ``end_programs`` ends their active and paused programs too (from their local today), so
-    they stop seeing exercises. An archived patient can be restored; only the admin deletes.
-    """
-    now = now or timezone.now()
-    if end_programs:
-        for program in patient.prescriptions.exclude(status=Status.ENDED).select_for_update():
-            set_status(prescription=program, status=Status.ENDED, today=patient.local_today(now))
-    if patient.archived_at is None:
-        patient.archived_at = now
-        patient.save(update_fields=["archived_at"])
-    return patient
-
-
-@transaction.atomic
-def restore_patient(*, patient: Patient) -> Patient:
-    """Bring an archived patient back to the caseload (their programs stay as they are)."""
-    if patient.archived_at is not None:
-        patient.archived_at = None
-        patient.save(update_fields=["archived_at"])
-    return patient
-
-
-# --- Progression suggestions -----------------------------------------------------------------
-
-
-def _pending(suggestion: ProgressionSuggestion) -> ProgressionSuggestion:
-    locked = (
-        ProgressionSuggestion.objects.select_for_update()
-        .select_related("item__exercise", "prescription__patient")
-        .get(pk=suggestion.pk)
-    )
-    if locked.status != SuggestionStatus.PENDING:
-        raise ValidationError(f"This suggestion was already {locked.get_status_display().lower()}.")
-    return locked
-
-
-def _decide(
-    suggestion: ProgressionSuggestion,
-    status: SuggestionStatus,
-    by: AbstractBaseUser,
-    now: datetime.datetime | None,
-) -> None:
-    suggestion.status = status
-    suggestion.decided_by = by
-    suggestion.decided_at = now or timezone.now()
-    suggestion.save(update_fields=["status", "decided_by", "decided_at"])
-
-
-@transaction.atomic
-def apply_suggestion(
-    *,
-    suggestion: ProgressionSuggestion,
-    by: AbstractBaseUser,
-    now: datetime.datetime | None = None,
-) -> ProgressionSuggestion:
-    """Change the item's dose as suggested, through ``replace_items`` so that the change is in
-    the program's audit trail, and mark the suggestion applied.
-
-    Refused (ValidationError) when it was decided already, when the exercise was taken out or
-    the program ended, or when the dose changed since it was suggested.
-    """
-    locked = _pending(suggestion)
-    item, program = locked.item, locked.prescription
-    if program.status == Status.ENDED:
-        raise ValidationError("The program has ended, so its doses no longer change.")
-    if item.removed_on is not None:
-        raise ValidationError(f"{item.exercise.name} was taken out of the program.")
-    current_value = getattr(item, locked.field)
-    if current_value != locked.from_value:
-        raise ValidationError(
-            f"The dose of {item.exercise.name} changed since this was suggested "
-            f"({locked.get_field_display().lower()} is now {current_value or 'not set'}). "
-            "Dismiss the suggestion, or change the dose in the program."
-        )
-    specs = [
-        replace(ItemSpec.from_item(current, keep_id=True), **{locked.field: locked.to_value})
-        if current.pk == item.pk
-        else ItemSpec.from_item(current, keep_id=True)
-        for current in program.items.filter(removed_on__isnull=True)
-        .select_related("exercise")
-        .order_by("position", "pk")
-    ]
-    replace_items(prescription=program, items=specs)
-    _decide(locked, SuggestionStatus.APPLIED, by, now)
-    return locked
-
-
-@transaction.atomic
-def dismiss_suggestion(
-    *,
-    suggestion: ProgressionSuggestion,
-    by: AbstractBaseUser,
-    now: datetime.datetime | None = None,
-) -> ProgressionSuggestion:
-    """Decline a suggestion; the dose stays as it is."""
-    locked = _pending(suggestion)
-    _decide(locked, SuggestionStatus.DISMISSED, by, now)
-    return locked

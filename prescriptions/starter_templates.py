@@ -10,19 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from exercises.models import Exercise
-from prescriptions.models import ProgramTemplate, ProgramTemplateItem
+from prescriptions.models import ITEM_VALUE_FIELDS, ProgramTemplate, ProgramTemplateItem
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "data" / "templates.json"
-ITEM_FIELDS = (
-    "sets",
-    "reps",
-    "hold_seconds",
-    "duration_seconds",
-    "rest_seconds",
-    "side",
-    "load",
-    "instructions",
-)
 
 
 class TemplateFileError(Exception):
@@ -47,7 +37,7 @@ def _load_one(entry: dict[str, Any], exercises: dict[str, Exercise]) -> None:
             template=template,
             exercise=exercises[raw["exercise"]],
             position=position,
-            **{name: raw[name] for name in ITEM_FIELDS if raw.get(name) is not None},
+            **{name: raw[name] for name in ITEM_VALUE_FIELDS if raw.get(name) is not None},
         )
         item.full_clean()
         item.save()

@@ -5,6 +5,9 @@ Every lookup is scoped to what the therapist may see; anything else answers 404.
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -12,31 +15,33 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from config.http import AuthenticatedHttpRequest, id_param
 from exercises.models import Exercise
-from patients.alerts import acknowledge_alert
-from patients.models import Alert, Patient
-from patients.roles import therapist_required
-from patients.services import create_invitation, create_patient
+from monitoring.forms import EndSafetyPauseForm
+from patients.forms import ArchiveForm, PatientForm
+from patients.models import Patient
+from patients.roles import patient_on_caseload, therapist_required
+from patients.services import (
+    archive_patient,
+    create_invitation,
+    create_patient,
+    restore_patient,
+    update_patient,
+)
 from prescriptions.audit import describe_all, patient_trail, record_access
 from prescriptions.builder import Action, Builder, Workbench, rows_from_items
-from prescriptions.dashboard import load_dashboard, render_cells
-from prescriptions.export import csv_lines, filename
 from prescriptions.forms import (
-    AcknowledgeForm,
-    ArchiveForm,
     CatalogueSearchForm,
     DuplicateForm,
     ExerciseForm,
-    PatientForm,
     ProgramForm,
     SaveAsTemplateForm,
     StatusForm,
@@ -46,29 +51,22 @@ from prescriptions.forms import (
 from prescriptions.handout import contact_line, invitation_access, login_access, safety_points
 from prescriptions.models import (
     ALL_DAYS,
-    WEEKDAY_NAMES,
     Prescription,
     PrescriptionItem,
     ProgramTemplate,
-    ProgressionSuggestion,
     Status,
 )
-from prescriptions.progress import load_progress
 from prescriptions.services import (
-    apply_suggestion,
-    archive_patient,
+    ItemSpec,
     delete_private_exercise,
     delete_template,
-    dismiss_suggestion,
     duplicate_program,
     exercise_uses,
-    restore_patient,
     save_as_template,
     save_private_exercise,
     save_program,
     save_template,
     set_status,
-    update_patient,
 )
 
 PATIENTS_PER_PAGE = 50
@@ -80,13 +78,7 @@ GET_AND_POST = require_http_methods(["GET", "POST"])
 # --- Lookups: always scoped to the therapist ------------------------------------------------
 
 
-def _patient(request: HttpRequest, pk: int) -> Patient:
-    return get_object_or_404(
-        Patient.objects.for_therapist(request.user).select_related("user"), pk=pk
-    )
-
-
-def _program(request: HttpRequest, pk: int) -> Prescription:
+def _program(request: AuthenticatedHttpRequest, pk: int) -> Prescription:
     return get_object_or_404(
         Prescription.objects.for_user(request.user).select_related(
             "patient__user", "prescribed_by", "template"
@@ -95,11 +87,11 @@ def _program(request: HttpRequest, pk: int) -> Prescription:
     )
 
 
-def _own_template(request: HttpRequest, pk: int) -> ProgramTemplate:
+def _own_template(request: AuthenticatedHttpRequest, pk: int) -> ProgramTemplate:
     return get_object_or_404(ProgramTemplate.objects.filter(owner=request.user).with_items(), pk=pk)
 
 
-def _own_exercise(request: HttpRequest, pk: int) -> Exercise:
+def _own_exercise(request: AuthenticatedHttpRequest, pk: int) -> Exercise:
     return get_object_or_404(Exercise.objects.filter(owner=request.user).with_details(), pk=pk)
 
 
@@ -120,21 +112,12 @@ def _validation_messages(error: ValidationError) -> ValidationError:
     return ValidationError(error.messages)
 
 
-def _id_param(value: str | None) -> int | None:
-    """An id from a query or form value: plain ASCII digits that fit a database id, or None.
-
-    ``str.isdigit`` alone lets through "²" and other characters that ``int`` refuses."""
-    if value and value.isascii() and value.isdigit() and len(value) <= 18:
-        return int(value)
-    return None
-
-
 # --- Caseload and patients ------------------------------------------------------------------
 
 
 @require_GET
 @therapist_required
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The therapist's current patients, each with their active programs; search by name."""
     # A NUL byte can match no name, and PostgreSQL refuses it in a query.
     query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
@@ -164,7 +147,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 @GET_AND_POST
 @therapist_required
-def patient_create(request: HttpRequest) -> HttpResponse:
+def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PatientForm(request.POST or None, initial={"timezone": settings.TIME_ZONE})
     if request.method == "POST" and form.is_valid():
         patient = create_patient(therapist=request.user, **form.values())
@@ -179,8 +162,8 @@ def patient_create(request: HttpRequest) -> HttpResponse:
 
 @GET_AND_POST
 @therapist_required
-def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _patient(request, pk)
+def patient_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    patient = patient_on_caseload(request, pk)
     form = PatientForm(
         request.POST or None, patient=patient, initial=PatientForm.initial_for(patient)
     )
@@ -193,8 +176,8 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @therapist_required
-def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _patient(request, pk)
+def patient_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    patient = patient_on_caseload(request, pk)
     record_access(patient)
     programs = patient.prescriptions.annotate(
         item_count=Count("items", filter=Q(items__removed_on__isnull=True)),
@@ -213,15 +196,17 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "programs": programs,
             "has_password": patient.user.has_usable_password(),
             "pending_invitation": patient.invitations.usable().first(),
+            "safety_pause": patient.safety_pauses.open().select_related("report").first(),
+            "end_pause_form": EndSafetyPauseForm(),
         },
     )
 
 
 @GET_AND_POST
 @therapist_required
-def patient_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_invitation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """GET explains and offers a new link; POST creates it and shows it, this once."""
-    patient = _patient(request, pk)
+    patient = patient_on_caseload(request, pk)
     context: dict[str, Any] = {
         "patient": patient,
         "has_password": patient.user.has_usable_password(),
@@ -235,135 +220,14 @@ def patient_invitation(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "prescriptions/invitation.html", context)
 
 
-# --- Monitoring: dashboard, progress, alerts, suggestions, export, audit trail --------------
-
-
-def _next_url(request: HttpRequest, default: str) -> str:
-    """Where to go back to after a POST: the page it came from, if it is one of ours."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+# --- Audit trail ---------------------------------------------------------------------------
 
 
 @require_GET
 @therapist_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """The caseload ordered by need: urgent alerts, other alerts, then the lowest adherence."""
-    board = load_dashboard(request.user)
-    page = Paginator(board.rows, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
-    render_cells(page.object_list)
-    return render(
-        request,
-        "prescriptions/dashboard.html",
-        {"board": board, "page": page, "acknowledge_form": AcknowledgeForm()},
-    )
-
-
-@require_GET
-@therapist_required
-def patient_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """How the patient is doing on a program: pain, adherence, notes, changes, suggestions."""
-    patient = _patient(request, pk)
-    chosen = request.GET.get("program", "")
-    progress = load_progress(patient, program_id=_id_param(chosen))
-    record_access(patient)
-    return render(
-        request,
-        "prescriptions/patient_progress.html",
-        {
-            "patient": patient,
-            "progress": progress,
-            "program": progress.program,
-            "acknowledge_form": AcknowledgeForm(),
-            "weekdays": [(name, name[:3]) for name in WEEKDAY_NAMES],
-        },
-    )
-
-
-@require_POST
-@therapist_required
-def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    alert = get_object_or_404(
-        Alert.objects.for_user(request.user).select_related("patient__user"), pk=pk
-    )
-    form = AcknowledgeForm(request.POST)
-    if form.is_valid():
-        was_open = alert.is_open
-        acknowledge_alert(alert=alert, by=request.user, note=form.cleaned_data["note"])
-        if was_open:
-            messages.success(
-                request,
-                f"Acknowledged: {alert.get_kind_display().lower()} for "
-                f"{alert.patient.display_name}.",
-            )
-        else:
-            messages.info(request, "This alert was already acknowledged.")
-    else:
-        messages.error(request, " ".join(form.errors.get("note", ["Check the note."])))
-    return redirect(_next_url(request, reverse("clinic:dashboard")))
-
-
-def _suggestion(request: HttpRequest, pk: int) -> ProgressionSuggestion:
-    return get_object_or_404(
-        ProgressionSuggestion.objects.for_user(request.user).select_related(
-            "item__exercise", "prescription__patient__user"
-        ),
-        pk=pk,
-    )
-
-
-@require_POST
-@therapist_required
-def suggestion_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    suggestion = _suggestion(request, pk)
-    default = reverse("clinic:patient_progress", args=[suggestion.prescription.patient_id])
-    try:
-        apply_suggestion(suggestion=suggestion, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            f"Applied: {suggestion.item.exercise.name}, {suggestion.change_in_words}. "
-            f"{suggestion.prescription.patient.display_name} sees it from now on.",
-        )
-    return redirect(_next_url(request, default))
-
-
-@require_POST
-@therapist_required
-def suggestion_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
-    suggestion = _suggestion(request, pk)
-    default = reverse("clinic:patient_progress", args=[suggestion.prescription.patient_id])
-    try:
-        dismiss_suggestion(suggestion=suggestion, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Dismissed. {suggestion.item.exercise.name} keeps its dose.")
-    return redirect(_next_url(request, default))
-
-
-@require_GET
-@therapist_required
-def patient_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
-    """The patient's completions and pain reports as a CSV download, streamed."""
-    patient = _patient(request, pk)
-    record_access(patient)
-    response = StreamingHttpResponse(csv_lines(patient), content_type="text/csv; charset=utf-8")
-    name = filename(patient, patient.local_today())
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-@require_GET
-@therapist_required
-def patient_audit(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_audit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Who opened or changed the patient's record, programs, reports and alerts, and when."""
-    patient = _patient(request, pk)
+    patient = patient_on_caseload(request, pk)
     record_access(patient)
     page = Paginator(patient_trail(patient), TRAIL_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -379,9 +243,9 @@ def patient_audit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @GET_AND_POST
 @therapist_required
-def patient_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Ask, then take the patient off the caseload; everything they logged is kept."""
-    patient = _patient(request, pk)
+    patient = patient_on_caseload(request, pk)
     if patient.archived_at is not None:
         messages.info(request, f"{patient.display_name} is already archived.")
         return redirect("clinic:patient_detail", pk=patient.pk)
@@ -404,8 +268,8 @@ def patient_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @therapist_required
-def patient_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _patient(request, pk)
+def patient_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    patient = patient_on_caseload(request, pk)
     restore_patient(patient=patient)
     messages.success(
         request,
@@ -416,7 +280,7 @@ def patient_restore(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @therapist_required
-def archived_patients(request: HttpRequest) -> HttpResponse:
+def archived_patients(request: AuthenticatedHttpRequest) -> HttpResponse:
     patients = (
         Patient.objects.for_therapist(request.user)
         .filter(archived_at__isnull=False)
@@ -432,9 +296,9 @@ def archived_patients(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @therapist_required
-def program_start(request: HttpRequest, pk: int) -> HttpResponse:
+def program_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Choose how to start: from scratch, from a starter template or from one's own."""
-    patient = _patient(request, pk)
+    patient = patient_on_caseload(request, pk)
     templates = (
         ProgramTemplate.objects.for_user(request.user)
         .annotate(item_count=Count("items"))
@@ -453,50 +317,116 @@ def program_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 @GET_AND_POST
 @therapist_required
-def program_create(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _patient(request, pk)
+def program_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    patient = patient_on_caseload(request, pk)
     template_id = request.POST.get("template") or request.GET.get("template")
     template = None
     if template_id:
         templates = ProgramTemplate.objects.for_user(request.user).with_items()
-        template_pk = _id_param(template_id)
+        template_pk = id_param(template_id)
         if request.method == "GET":
             template = get_object_or_404(templates, pk=template_pk or 0)
         elif template_pk is not None:
             template = templates.filter(pk=template_pk).first()
-    return _program_builder(request, patient=patient, template=template)
+    return _builder(request, _program_page(request, patient=patient, template=template))
 
 
 @GET_AND_POST
 @therapist_required
-def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def program_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     program = _program(request, pk)
-    return _program_builder(request, patient=program.patient, program=program)
+    return _builder(request, _program_page(request, patient=program.patient, program=program))
+
+
+# --- The builder: one page for programs and templates ---------------------------------------
+
+
+@dataclass(frozen=True)
+class BuilderPage:
+    """What differs between building a program and building a template."""
+
+    form_class: type[ProgramForm] | type[TemplateForm]
+    initial: dict[str, Any]
+    rows: list[dict[str, Any]]
+    bench: Workbench
+    # Saves the details form and items; returns the message to show and where to go next.
+    save: Callable[[Any, list[ItemSpec]], tuple[str, str]]
+    context: dict[str, Any]
+
+
+def _builder(request: AuthenticatedHttpRequest, page: BuilderPage) -> HttpResponse:
+    """Open the builder, apply a change to it, or save what it holds."""
+    action = Action()
+    if request.method == "GET":
+        form = page.form_class(initial=page.initial)
+        builder = page.bench.initial(page.rows)
+    else:
+        action = Action.parse(request.POST.get("action"))
+        builder, items = page.bench.posted(request.POST, action)
+        form = page.form_class(request.POST)
+        if action.name != "save":
+            form = page.form_class(initial=_raw_initial(form))
+        elif form.is_valid() and items is not None:
+            try:
+                text, url = page.save(form, items)
+            except ValidationError as error:
+                form.add_error(None, _validation_messages(error))
+            else:
+                messages.success(request, text)
+                return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    return _render_builder(request, action, builder, {**page.context, "details": form})
+
+
+def _program_page(
+    request: AuthenticatedHttpRequest,
+    *,
+    patient: Patient,
+    program: Prescription | None = None,
+    template: ProgramTemplate | None = None,
+) -> BuilderPage:
+    existing = _current_items(program) if program is not None else []
+
+    def save(form: ProgramForm, items: list[ItemSpec]) -> tuple[str, str]:
+        saved = save_program(
+            patient=patient,
+            therapist=request.user,
+            details=form.details(),
+            items=items,
+            prescription=program,
+            template=template,
+        )
+        url = reverse("clinic:program_detail", args=[saved.pk])
+        return _saved_message(saved, is_new=program is None), url
+
+    return BuilderPage(
+        form_class=ProgramForm,
+        initial=_program_initial(patient, program, template),
+        rows=_program_rows(existing, program, template),
+        bench=Workbench(
+            user=request.user,
+            conditions=patient.conditions,
+            known={item.exercise_id: item.exercise for item in existing},
+        ),
+        save=save,
+        context={
+            "mode": "program",
+            "patient": patient,
+            "program": program,
+            "template": template,
+            **_program_urls(patient, program),
+        },
+    )
 
 
 def _program_initial(
     patient: Patient, program: Prescription | None, template: ProgramTemplate | None
 ) -> dict[str, Any]:
     if program is not None:
-        return {
-            name: getattr(program, name)
-            for name in (
-                "title",
-                "goal",
-                "notes",
-                "start_date",
-                "end_date",
-                "days_of_week",
-                "times_per_day",
-                "pain_threshold",
-            )
-        }
+        return {name: getattr(program, name) for name in ProgramForm.base_fields}
     initial: dict[str, Any] = {
         "title": "Home exercise program",
         "start_date": patient.local_today(),
         "days_of_week": ALL_DAYS,
-        "times_per_day": 1,
-        "pain_threshold": 5,
     }
     if template is not None:
         initial.update(
@@ -508,88 +438,77 @@ def _program_initial(
     return initial
 
 
-def _program_builder(
-    request: HttpRequest,
-    *,
-    patient: Patient,
-    program: Prescription | None = None,
-    template: ProgramTemplate | None = None,
-) -> HttpResponse:
-    existing = _current_items(program) if program is not None else []
-    bench = Workbench(
-        user=request.user,
-        conditions=patient.conditions,
-        known={item.exercise_id: item.exercise for item in existing},
-    )
-    action = Action()
-    if request.method == "GET":
-        form = ProgramForm(initial=_program_initial(patient, program, template))
-        if program is not None:
-            rows = rows_from_items(existing, keep_ids=True)
-        elif template is not None:
-            rows = rows_from_items(template.items.all(), keep_ids=False)
-        else:
-            rows = []
-        builder = bench.initial(rows)
-    else:
-        action = Action.parse(request.POST.get("action"))
-        builder, items = bench.posted(request.POST, action)
-        form = ProgramForm(request.POST)
-        if action.name != "save":
-            form = ProgramForm(initial=_raw_initial(form))
-        elif form.is_valid() and items is not None:
-            try:
-                saved = save_program(
-                    patient=patient,
-                    therapist=request.user,
-                    details=form.details(),
-                    items=items,
-                    prescription=program,
-                    template=template,
-                )
-            except ValidationError as error:
-                form.add_error(None, _validation_messages(error))
-            else:
-                return _saved(request, saved, is_new=program is None)
+def _program_rows(
+    existing: list[PrescriptionItem],
+    program: Prescription | None,
+    template: ProgramTemplate | None,
+) -> list[dict[str, Any]]:
     if program is not None:
-        cancel_url = reverse("clinic:program_detail", args=[program.pk])
-        form_url = reverse("clinic:program_edit", args=[program.pk])
-    else:
-        cancel_url = reverse("clinic:patient_detail", args=[patient.pk])
-        form_url = reverse("clinic:program_create", args=[patient.pk])
-    return _render_builder(
-        request,
-        action,
-        builder,
-        {
-            "mode": "program",
-            "details": form,
-            "patient": patient,
-            "program": program,
-            "template": template,
-            "form_url": form_url,
-            "cancel_url": cancel_url,
-        },
-    )
+        return rows_from_items(existing, keep_ids=True)
+    if template is not None:
+        return rows_from_items(template.items.all(), keep_ids=False)
+    return []
 
 
-def _saved(request: HttpRequest, program: Prescription, *, is_new: bool) -> HttpResponse:
+def _program_urls(patient: Patient, program: Prescription | None) -> dict[str, str]:
+    if program is not None:
+        return {
+            "form_url": reverse("clinic:program_edit", args=[program.pk]),
+            "cancel_url": reverse("clinic:program_detail", args=[program.pk]),
+        }
+    return {
+        "form_url": reverse("clinic:program_create", args=[patient.pk]),
+        "cancel_url": reverse("clinic:patient_detail", args=[patient.pk]),
+    }
+
+
+def _saved_message(program: Prescription, *, is_new: bool) -> str:
     name = program.patient.display_name
     if is_new:
-        text = f"Program saved. {name} sees it from {dateformat.format(program.start_date, 'j F')}."
-    elif program.status == Status.ACTIVE:
-        text = f"Changes saved. {name} sees them from today; what they logged stays as it was."
+        return f"Program saved. {name} sees it from {dateformat.format(program.start_date, 'j F')}."
+    if program.status == Status.ACTIVE:
+        return f"Changes saved. {name} sees them from today; what they logged stays as it was."
+    return "Changes saved."
+
+
+def _template_page(
+    request: AuthenticatedHttpRequest, template: ProgramTemplate | None
+) -> BuilderPage:
+    existing = list(template.items.all()) if template is not None else []
+
+    def save(form: TemplateForm, items: list[ItemSpec]) -> tuple[str, str]:
+        saved = save_template(
+            owner=request.user, details=form.details(), items=items, template=template
+        )
+        url = reverse("clinic:template_detail", args=[saved.pk])
+        return f"Template “{saved.name}” saved.", url
+
+    if template is not None:
+        initial = {name: getattr(template, name) for name in TemplateForm.base_fields}
+        urls = {
+            "form_url": reverse("clinic:template_edit", args=[template.pk]),
+            "cancel_url": reverse("clinic:template_detail", args=[template.pk]),
+        }
     else:
-        text = "Changes saved."
-    messages.success(request, text)
-    url = reverse("clinic:program_detail", args=[program.pk])
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
+        initial = {"days_of_week": ALL_DAYS}
+        urls = {
+            "form_url": reverse("clinic:template_create"),
+            "cancel_url": reverse("clinic:template_list"),
+        }
+    return BuilderPage(
+        form_class=TemplateForm,
+        initial=initial,
+        rows=rows_from_items(existing, keep_ids=False),
+        bench=Workbench(
+            user=request.user, known={item.exercise_id: item.exercise for item in existing}
+        ),
+        save=save,
+        context={"mode": "template", "template": template, **urls},
+    )
 
 
 def _render_builder(
-    request: HttpRequest, action: Action, builder: Builder, context: dict[str, Any]
+    request: AuthenticatedHttpRequest, action: Action, builder: Builder, context: dict[str, Any]
 ) -> HttpResponse:
     """The whole builder, or with htmx only the part that changed.
 
@@ -611,7 +530,7 @@ def _render_builder(
 
 @require_GET
 @therapist_required
-def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def program_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     program = _program(request, pk)
     record_access(program.patient)
     items = list(program.items.select_related("exercise").order_by("position", "pk"))
@@ -623,7 +542,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     retired = sorted(
         (item for item in items if item.removed_on is not None),
-        key=lambda item: item.removed_on,
+        key=lambda item: item.removed_on or datetime.date.min,  # set on every retired item
         reverse=True,
     )
     return render(
@@ -641,7 +560,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @therapist_required
-def program_status(request: HttpRequest, pk: int) -> HttpResponse:
+def program_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     program = _program(request, pk)
     form = StatusForm(request.POST)
     if form.is_valid():
@@ -667,7 +586,7 @@ def _status_message(program: Prescription) -> str:
 
 @require_GET
 @therapist_required
-def program_end(request: HttpRequest, pk: int) -> HttpResponse:
+def program_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Ask before ending: it cannot be undone (a copy can start again)."""
     program = _program(request, pk)
     return render(request, "prescriptions/program_end.html", {"program": program})
@@ -675,7 +594,7 @@ def program_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @GET_AND_POST
 @therapist_required
-def program_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+def program_duplicate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     program = _program(request, pk)
     form = DuplicateForm(
         request.POST or None,
@@ -709,7 +628,7 @@ def program_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @GET_AND_POST
 @therapist_required
-def program_save_as_template(request: HttpRequest, pk: int) -> HttpResponse:
+def program_save_as_template(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     program = _program(request, pk)
     form = SaveAsTemplateForm(
         request.POST or None, initial={"name": program.title, "description": program.goal}
@@ -734,7 +653,7 @@ def program_save_as_template(request: HttpRequest, pk: int) -> HttpResponse:
 
 @GET_AND_POST
 @therapist_required
-def program_handout(request: HttpRequest, pk: int) -> HttpResponse:
+def program_handout(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A printable handout. POST adds a fresh invitation link (withdrawing older ones)."""
     program = get_object_or_404(
         Prescription.objects.for_user(request.user)
@@ -769,7 +688,7 @@ def program_handout(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @therapist_required
-def template_list(request: HttpRequest) -> HttpResponse:
+def template_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     templates = (
         ProgramTemplate.objects.for_user(request.user)
         .annotate(item_count=Count("items"))
@@ -787,7 +706,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @therapist_required
-def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def template_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A template's items, and a way to start a program from it for one of one's patients."""
     template = get_object_or_404(ProgramTemplate.objects.for_user(request.user).with_items(), pk=pk)
     form = UseTemplateForm(
@@ -805,73 +724,19 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @GET_AND_POST
 @therapist_required
-def template_create(request: HttpRequest) -> HttpResponse:
-    return _template_builder(request, template=None)
+def template_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _builder(request, _template_page(request, None))
 
 
 @GET_AND_POST
 @therapist_required
-def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _template_builder(request, template=_own_template(request, pk))
-
-
-def _template_builder(request: HttpRequest, *, template: ProgramTemplate | None) -> HttpResponse:
-    existing = list(template.items.all()) if template is not None else []
-    bench = Workbench(
-        user=request.user, known={item.exercise_id: item.exercise for item in existing}
-    )
-    action = Action()
-    if request.method == "GET":
-        initial: dict[str, Any] = {"days_of_week": ALL_DAYS, "times_per_day": 1}
-        if template is not None:
-            initial = {
-                "name": template.name,
-                "description": template.description,
-                "days_of_week": template.days_of_week,
-                "times_per_day": template.times_per_day,
-            }
-        form = TemplateForm(initial=initial)
-        builder = bench.initial(rows_from_items(existing, keep_ids=False))
-    else:
-        action = Action.parse(request.POST.get("action"))
-        builder, items = bench.posted(request.POST, action)
-        form = TemplateForm(request.POST)
-        if action.name != "save":
-            form = TemplateForm(initial=_raw_initial(form))
-        elif form.is_valid() and items is not None:
-            try:
-                saved = save_template(
-                    owner=request.user, details=form.details(), items=items, template=template
-                )
-            except ValidationError as error:
-                form.add_error(None, _validation_messages(error))
-            else:
-                messages.success(request, f"Template “{saved.name}” saved.")
-                url = reverse("clinic:template_detail", args=[saved.pk])
-                return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-    if template is not None:
-        form_url = reverse("clinic:template_edit", args=[template.pk])
-        cancel_url = reverse("clinic:template_detail", args=[template.pk])
-    else:
-        form_url = reverse("clinic:template_create")
-        cancel_url = reverse("clinic:template_list")
-    return _render_builder(
-        request,
-        action,
-        builder,
-        {
-            "mode": "template",
-            "details": form,
-            "template": template,
-            "form_url": form_url,
-            "cancel_url": cancel_url,
-        },
-    )
+def template_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _builder(request, _template_page(request, _own_template(request, pk)))
 
 
 @GET_AND_POST
 @therapist_required
-def template_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def template_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     template = _own_template(request, pk)
     if request.method == "POST":
         delete_template(template=template, owner=request.user)
@@ -887,7 +752,7 @@ def template_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @therapist_required
-def exercise_list(request: HttpRequest) -> HttpResponse:
+def exercise_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The catalogue as this therapist sees it: the shared exercises and their own."""
     form = CatalogueSearchForm(request.GET or None)
     exercises = form.filter(Exercise.objects.for_user(request.user), request.user)
@@ -905,7 +770,7 @@ def exercise_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @therapist_required
-def exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def exercise_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     exercise = get_object_or_404(Exercise.objects.for_user(request.user).with_details(), pk=pk)
     is_own = exercise.owner_id == request.user.pk
     return render(
@@ -921,17 +786,17 @@ def exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @GET_AND_POST
 @therapist_required
-def exercise_create(request: HttpRequest) -> HttpResponse:
+def exercise_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _exercise_form(request, exercise=None)
 
 
 @GET_AND_POST
 @therapist_required
-def exercise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def exercise_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _exercise_form(request, exercise=_own_exercise(request, pk))
 
 
-def _exercise_form(request: HttpRequest, *, exercise: Exercise | None) -> HttpResponse:
+def _exercise_form(request: AuthenticatedHttpRequest, *, exercise: Exercise | None) -> HttpResponse:
     initial = ExerciseForm.initial_for(exercise) if exercise else {"sets": 1, "reps": 5}
     form = ExerciseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -953,7 +818,7 @@ def _exercise_form(request: HttpRequest, *, exercise: Exercise | None) -> HttpRe
 
 @GET_AND_POST
 @therapist_required
-def exercise_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def exercise_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     exercise = _own_exercise(request, pk)
     uses = exercise_uses(exercise)
     if request.method == "POST" and not uses:

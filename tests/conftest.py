@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from exercises.models import Side
@@ -17,8 +16,7 @@ from tests.factories import (
     PrescriptionItemFactory,
     TherapistFactory,
 )
-
-CHROMIUM = "/usr/bin/chromium"  # Debian's package: the tests never download a browser
+from tests.helpers import CHROMIUM, token_client
 
 
 @pytest.fixture(scope="session")
@@ -72,6 +70,7 @@ def other_therapist(db):
 
 @pytest.fixture
 def admin_user(db):
+    """The site admin; pytest-django's ``admin_client`` is logged in as this one."""
     return AdminFactory()
 
 
@@ -101,18 +100,6 @@ def therapist_client(therapist) -> Client:
 def patient_client(patient) -> Client:
     client = Client()
     client.force_login(patient.user)
-    return client
-
-
-def token_header(user) -> dict[str, str]:
-    token, _ = Token.objects.get_or_create(user=user)
-    return {"Authorization": f"Token {token.key}"}
-
-
-def token_client(user) -> APIClient:
-    """A client that authenticates as a mobile app does: ``Authorization: Token …``."""
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=token_header(user)["Authorization"])
     return client
 
 

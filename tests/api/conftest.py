@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 import os
 
 import pytest
 from rest_framework.test import APIClient
 
-from tests.conftest import token_client
-
-ONE_DAY = datetime.timedelta(days=1)
+from tests.helpers import token_client
 
 # The docs page test drives chromium through Playwright, whose sync API keeps an event loop in
 # this thread; the test database stays synchronous and safe (as in tests/browser).

@@ -11,13 +11,13 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 
 from patients.models import Alert, AlertKind
-from tests.api.conftest import token_client
 from tests.factories import (
     CompletionFactory,
     ExerciseFactory,
     PainReportFactory,
     ProgramTemplateFactory,
 )
+from tests.helpers import token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def ids(therapist, patient, program, bridge, today) -> dict[str, int]:
         "prescriptions": program.pk,
         "templates": ProgramTemplateFactory(owner=therapist).pk,
         "alerts": Alert.objects.create(
-            patient=patient, kind=AlertKind.RED_FLAG, message="Numbness"
+            patient=patient, kind=AlertKind.REPORT, message="Numbness"
         ).pk,
         "completions": CompletionFactory(item=bridge, date=today).pk,
         "pain-reports": PainReportFactory(patient=patient, date=today).pk,

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/alerts/"
 
 
-def alert_for(patient, kind=AlertKind.RED_FLAG, severity=Severity.URGENT, **fields) -> Alert:
+def alert_for(patient, kind=AlertKind.REPORT, severity=Severity.URGENT, **fields) -> Alert:
     return Alert.objects.create(
         patient=patient, kind=kind, severity=severity, message=f"{kind} alert", **fields
     )
@@ -36,8 +36,8 @@ def test_therapist_lists_alerts_of_their_care_team_only(patient, other_patient, 
 def test_alerts_filter_by_open_kind_severity_and_patient(therapist, patient, therapist_api):
     second = PatientFactory(therapist=therapist)
     red = alert_for(patient)
-    pain = alert_for(patient, kind=AlertKind.PAIN_ABOVE_THRESHOLD, severity=Severity.WARNING)
-    seen = alert_for(second, kind=AlertKind.INACTIVITY, severity=Severity.WARNING)
+    pain = alert_for(patient, kind=AlertKind.PAIN_RISING, severity=Severity.ATTENTION)
+    seen = alert_for(second, kind=AlertKind.INACTIVITY, severity=Severity.ATTENTION)
     acknowledge(therapist_api, seen)
 
     def ids(**query: str) -> set[int]:
@@ -47,8 +47,10 @@ def test_alerts_filter_by_open_kind_severity_and_patient(therapist, patient, the
 
     assert ids(open="true") == {red.pk, pain.pk}
     assert ids(open="false") == {seen.pk}
-    assert ids(kind="pain_above_threshold") == {pain.pk}
+    assert ids(kind="pain_rising") == {pain.pk}
+    assert ids(kind="report") == {red.pk}
     assert ids(severity="urgent") == {red.pk}
+    assert ids(severity="attention") == {pain.pk, seen.pk}
     assert ids(patient=str(second.pk)) == {seen.pk}
 
 

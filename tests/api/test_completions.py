@@ -6,8 +6,8 @@ import pytest
 
 from patients.models import Completion
 from prescriptions.models import Status
-from tests.api.conftest import ONE_DAY
 from tests.factories import CompletionFactory
+from tests.helpers import ONE_DAY
 
 pytestmark = pytest.mark.django_db
 

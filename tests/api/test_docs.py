@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from tests.conftest import CHROMIUM
+from tests.helpers import CHROMIUM
 
 pytestmark = pytest.mark.django_db
 

@@ -8,13 +8,13 @@ import pytest
 
 from patients.services import submit_pain_report
 from prescriptions.models import Status
-from tests.api.conftest import ONE_DAY
 from tests.factories import (
     PainReportFactory,
     PatientFactory,
     PrescriptionFactory,
     PrescriptionItemFactory,
 )
+from tests.helpers import ONE_DAY
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,8 @@ def references(value: object) -> list[str]:
 
 @pytest.fixture
 def record(patient, program, bridge, walk, today):
-    """A program with two exercises (one since taken out), an ended one, and two reports."""
+    """A program with two exercises (one since taken out), an ended one, and two reports
+    (today's tingling is the patient's usual: ease off, no safety pause)."""
     program.days_of_week = [0, 2, 4]
     program.end_date = today + 30 * ONE_DAY
     program.save()
@@ -58,7 +59,15 @@ def record(patient, program, bridge, walk, today):
         end_date=today - 31 * ONE_DAY,
     )
     PrescriptionItemFactory(prescription=ended)
-    submit_pain_report(patient=patient, day=today, session=1, pain=6, tingling=True)
+    submit_pain_report(
+        patient=patient,
+        day=today,
+        session=1,
+        pain=6,
+        tingling=True,
+        leg_symptoms_usual=True,
+        pain_lasting="no",
+    )
     PainReportFactory(patient=patient, date=today - 40 * ONE_DAY, pain=2)
     return {"program": program, "ended": ended}
 

@@ -6,8 +6,8 @@ import pytest
 
 from patients.services import record_completion, submit_pain_report
 from prescriptions.models import Status
-from tests.api.conftest import ONE_DAY
 from tests.factories import EquipmentFactory
+from tests.helpers import ONE_DAY
 
 pytestmark = pytest.mark.django_db
 
@@ -95,12 +95,21 @@ def test_plan_leaves_out_a_paused_program(patient_api, program, bridge):
 
 
 def test_plan_carries_the_days_reports_and_the_advice_to_stop(patient, patient_api, bridge, today):
-    submit_pain_report(patient=patient, day=today, session=1, pain=4, weakness=True)
+    submit_pain_report(patient=patient, day=today, session=1, pain=2, pain_lasting="no")
     plan = patient_api.get(PLAN).json()
-    [report] = plan["pain_reports"]
-    assert (report["session"], report["pain"], report["guidance"]["level"]) == (1, 4, "stop")
-    assert plan["stop"]["title"] == "Stop and contact your therapist"
+    assert [r["guidance"]["level"] for r in plan["pain_reports"]] == ["ok"]
+    assert (plan["stop"], plan["safety_pause"]) == (None, None)
     assert plan["next_report_session"] == 2
+    submit_pain_report(
+        patient=patient, day=today, session=2, pain=4, weakness=True, pain_lasting="no"
+    )
+    plan = patient_api.get(PLAN).json()
+    first, second = plan["pain_reports"]
+    assert (second["session"], second["pain"], second["guidance"]["level"]) == (2, 4, "stop")
+    assert plan["stop"]["title"] == "Stop your exercises for now"
+    assert plan["safety_pause"]["reason"] == "stop"
+    # The safety pause holds the program: nothing is due until the therapist ends it.
+    assert (plan["programs"], plan["due_count"]) == ([], 0)
 
 
 def test_plan_lists_ticks_of_an_exercise_taken_out_since(patient, patient_api, bridge, today):

@@ -9,7 +9,6 @@ import pytest
 from exercises.models import Side
 from patients.services import record_completion
 from prescriptions.models import Prescription, PrescriptionItem, Status
-from tests.api.conftest import token_client
 from tests.factories import (
     ExerciseFactory,
     PatientFactory,
@@ -17,6 +16,7 @@ from tests.factories import (
     ProgramTemplateFactory,
     TherapistFactory,
 )
+from tests.helpers import token_client
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from patients.models import Alert, AlertKind, Patient
-from tests.api.conftest import ONE_DAY
 from tests.factories import (
     CompletionFactory,
     EquipmentFactory,
@@ -22,6 +21,7 @@ from tests.factories import (
     ProgramTemplateFactory,
     ProgramTemplateItemFactory,
 )
+from tests.helpers import ONE_DAY
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,7 @@ def test_template_list_queries(size, therapist, therapist_api, django_assert_num
 def test_alert_list_queries(size, therapist, therapist_api, django_assert_num_queries):
     for _ in range(size):
         patient = PatientFactory(therapist=therapist)
-        Alert.objects.create(patient=patient, kind=AlertKind.RED_FLAG, message="Tingling")
+        Alert.objects.create(patient=patient, kind=AlertKind.REPORT, message="Tingling")
     # token + user, therapist role, count, page of alerts with patients and logins
     with django_assert_num_queries(4):
         body = get_ok(therapist_api, "/api/v1/alerts/")
@@ -123,8 +123,9 @@ def test_plan_queries(size, patient, patient_api, program, today, django_assert_
         CompletionFactory(item=item, date=today)
     PainReportFactory(patient=patient, prescription=program, date=today)
     # token + user, patient role (their profile), programs of the day, their items with
-    # exercises, the exercises' steps, their equipment, the day's completions, its reports
-    with django_assert_num_queries(8):
+    # exercises, the exercises' steps, their equipment, the day's completions, its reports,
+    # the open safety pause (if any)
+    with django_assert_num_queries(9):
         body = get_ok(patient_api, "/api/v1/me/plan/")
     assert body["due_count"] == size * program.times_per_day
 

@@ -29,8 +29,6 @@ from schemathesis.specs.openapi.checks import (
 
 from patients.models import AlertKind
 from patients.services import record_completion, submit_pain_report
-from tests.api.conftest import ONE_DAY
-from tests.conftest import token_header
 from tests.factories import (
     ExerciseFactory,
     PatientFactory,
@@ -39,6 +37,7 @@ from tests.factories import (
     ProgramTemplateFactory,
     ProgramTemplateItemFactory,
 )
+from tests.helpers import ONE_DAY, token_header
 
 pytestmark = pytest.mark.django_db
 
@@ -118,14 +117,17 @@ def clinic(therapist, patient):
         PrescriptionItemFactory(prescription=program, exercise=own),
     ]
     record_completion(patient=patient, item=items[0], day=today, session=1)
-    submit_pain_report(patient=patient, day=today, session=1, pain=8, tingling=True)
-    submit_pain_report(patient=patient, day=today - ONE_DAY, session=2, pain=2)
+    submit_pain_report(patient=patient, day=today - ONE_DAY, session=2, pain=2, pain_lasting="no")
+    # Last, as it pauses the program for safety (a stop): end-safety-pause has a pause to end.
+    submit_pain_report(
+        patient=patient, day=today, session=1, pain=8, tingling=True, pain_lasting="no"
+    )
     ProgramTemplateItemFactory(template=ProgramTemplateFactory(owner=therapist))
     ProgramTemplateItemFactory(template=ProgramTemplateFactory())
     # Someone else's, with ids next to ours: they must stay out of reach.
     stranger = PatientFactory()
     PrescriptionItemFactory(prescription=PrescriptionFactory(patient=stranger))
-    assert patient.alerts.filter(kind=AlertKind.RED_FLAG).exists()
+    assert patient.alerts.filter(kind=AlertKind.REPORT).exists()
     return {"therapist": therapist, "patient": patient}
 
 
@@ -167,6 +169,7 @@ def test_schema_covers_every_endpoint():
         "/api/v1/me/plan/",
         "/api/v1/patients/",
         "/api/v1/patients/{id}/",
+        "/api/v1/patients/{id}/end-safety-pause/",
         "/api/v1/patients/{id}/fhir/",
         "/api/v1/patients/{id}/invitation/",
         "/api/v1/prescriptions/",

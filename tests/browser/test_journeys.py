@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PHONE, assert_accessible, log_in, screenshot
 from tests.factories import TherapistFactory
+from tests.helpers import PHONE, assert_accessible, log_in, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,7 +20,8 @@ NEW_PASSWORD = "walking every morning"
 
 
 @pytest.fixture
-def catalogue(db):
+def full_catalogue(db):
+    """The real catalogue and starter templates, as `make run` loads them."""
     call_command("load_catalogue", stdout=StringIO())
     call_command("load_templates", stdout=StringIO())
 
@@ -101,12 +102,16 @@ def patient_follows_the_program(page: Page, link: str) -> None:
 
     page.get_by_role("link", name=re.compile("pain", re.IGNORECASE)).first.click()
     page.locator("label", has_text=re.compile(r"^\s*7\s*$")).first.click()
+    page.locator("label[for=id_pain_lasting_1]").click()  # no
+    page.locator("label[for=id_emergency_4]").click()  # none of these
     page.get_by_label(re.compile("Tingling", re.IGNORECASE)).check()
+    page.locator("label[for=id_leg_change_0]").click()  # new or worse
+    page.locator("label[for=id_other_2]").click()  # none of these
     screenshot(page, "14-patient-pain-report")
     assert_accessible(page)
     page.get_by_role("button", name=re.compile("Send|Save")).click()
-    expect(page.locator("body")).to_contain_text("Stop")
-    expect(page.locator("body")).to_contain_text("contact your therapist")
+    expect(page.locator("body")).to_contain_text("Stop your exercises for now")
+    expect(page.locator("body")).to_contain_text("paused for your safety")
     screenshot(page, "15-patient-red-flag")
     assert_accessible(page)
     page.get_by_role("link", name="History").first.click()
@@ -120,7 +125,7 @@ def therapist_acknowledges_the_urgent_alert(page: Page, base: str, username: str
     page.goto(f"{base}/clinic/dashboard/")
     first_row = page.locator("#main").get_by_text("Ada Stone").first
     expect(first_row).to_be_visible()
-    expect(page.locator(".mon-alert-urgent").first).to_contain_text("Red-flag")
+    expect(page.locator(".mon-alert-urgent").first).to_contain_text("New or worse leg symptoms")
     screenshot(page, "20-therapist-dashboard-urgent")
     assert_accessible(page)
     alert = page.locator(".mon-alert-urgent").first
@@ -133,7 +138,7 @@ def therapist_acknowledges_the_urgent_alert(page: Page, base: str, username: str
 
 
 def test_from_a_new_program_to_a_red_flag_the_therapist_sees(
-    live_server, browser, catalogue, settings
+    live_server, browser, full_catalogue, settings
 ):
     settings.SITE_URL = live_server.url
     therapist = TherapistFactory(username="tess")

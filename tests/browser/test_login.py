@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import assert_accessible, log_in, screenshot
+from tests.helpers import assert_accessible, log_in, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from patients.models import Completion
-from tests.browser.conftest import log_in
 from tests.factories import ExerciseFactory, PrescriptionFactory, PrescriptionItemFactory
+from tests.helpers import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -73,6 +76,48 @@ def test_anonymous_visitor_is_sent_to_login(client):
 
 
 @pytest.mark.django_db
+def test_the_front_door_answers_head_as_it_answers_get(client):
+    """Uptime checks and link previews ask with HEAD: / sends them on, it does not refuse."""
+    response = client.head("/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login")
+
+
+def make_run_environment(port: int) -> tuple[list[str], dict[str, str]]:
+    """The command line ``make run PORT=…`` would start the server with, and its variables."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REHABIT_", "MAKE"))}
+    dry_run = subprocess.run(
+        ["make", "--dry-run", "run", f"PORT={port}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    words = shlex.split(next(line for line in dry_run.stdout.splitlines() if "runserver" in line))
+    variables = dict(word.split("=", 1) for word in itertools.takewhile(lambda w: "=" in w, words))
+    return words, {**env, **variables}
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_run_on_another_port_writes_links_to_that_port():
+    """Invitation links and their QR codes point at the port ``make run`` serves."""
+    command, env = make_run_environment(8101)
+    assert command[-1] == "127.0.0.1:8101"
+    site_url = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.SITE_URL)"],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert site_url.stdout.strip() == "http://127.0.0.1:8101"
+
+
+@pytest.mark.django_db
 def test_login_page_labels_every_input(client):
     html = client.get(reverse("login")).content.decode()
     assert '<label for="id_username"' in html
@@ -82,7 +127,7 @@ def test_login_page_labels_every_input(client):
 @pytest.mark.django_db
 def test_therapist_lands_on_caseload_and_patient_on_today(therapist, patient, client):
     client.post(reverse("login"), {"username": therapist.username, "password": PASSWORD})
-    assert client.get("/")["Location"] == reverse("clinic:dashboard")
+    assert client.get("/")["Location"] == reverse("monitoring:dashboard")
     client.post(reverse("logout"))
     client.post(reverse("login"), {"username": patient.user.username, "password": PASSWORD})
     assert client.get("/")["Location"] == reverse("patients:today")

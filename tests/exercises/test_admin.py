@@ -9,12 +9,6 @@ from tests.factories import ExerciseFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def test_admin_lists_exercises_with_their_default_dose(admin_client):
     ExerciseFactory(name="Bridge", sets=2, reps=10, hold_seconds=5)
     response = admin_client.get(reverse("admin:exercises_exercise_changelist"))

@@ -17,17 +17,12 @@ from tests.factories import (
     PrescriptionFactory,
     PrescriptionItemFactory,
 )
-
-ONE_DAY = datetime.timedelta(days=1)
-
-
-def days_ago(today: datetime.date, count: int) -> datetime.date:
-    return today - datetime.timedelta(days=count)
+from tests.helpers import days_ago
 
 
 @pytest.fixture
-def program(patient, therapist, today) -> Prescription:
-    """Every day, once a day, started 40 days ago (in place of the one in tests/conftest.py)."""
+def logged_program(patient, therapist, today) -> Prescription:
+    """Every day, once a day, started 40 days ago: the program whose logs these tests read."""
     return PrescriptionFactory(
         patient=patient,
         prescribed_by=therapist,
@@ -38,9 +33,9 @@ def program(patient, therapist, today) -> Prescription:
 
 
 @pytest.fixture
-def bridge(program) -> PrescriptionItem:
+def logged_bridge(logged_program) -> PrescriptionItem:
     return PrescriptionItemFactory(
-        prescription=program,
+        prescription=logged_program,
         exercise=ExerciseFactory(name="Bridge", kind=Kind.STRENGTHENING),
         position=0,
         sets=2,
@@ -50,9 +45,9 @@ def bridge(program) -> PrescriptionItem:
 
 
 @pytest.fixture
-def stretch(program) -> PrescriptionItem:
+def stretch(logged_program) -> PrescriptionItem:
     return PrescriptionItemFactory(
-        prescription=program,
+        prescription=logged_program,
         exercise=ExerciseFactory(name="Hamstring stretch", kind=Kind.STRETCH),
         position=1,
         sets=1,

@@ -6,23 +6,23 @@ import pytest
 from django.urls import reverse
 
 from patients.models import Alert, AlertKind, Severity
-from tests.prescriptions.htmlform import read_form
+from tests.helpers import read_form, service_report_answers
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD = reverse("clinic:dashboard")
+DASHBOARD = reverse("monitoring:dashboard")
 
 
 def acknowledge_url(alert: Alert) -> str:
-    return reverse("clinic:alert_acknowledge", args=[alert.pk])
+    return reverse("monitoring:alert_acknowledge", args=[alert.pk])
 
 
 @pytest.fixture
 def alert(patient):
     return Alert.objects.create(
         patient=patient,
-        kind=AlertKind.PAIN_ABOVE_THRESHOLD,
-        severity=Severity.WARNING,
+        kind=AlertKind.REPORT,
+        severity=Severity.ATTENTION,
         message="Pain 7/10, above the program's threshold of 5.",
     )
 
@@ -57,10 +57,10 @@ def test_acknowledging_with_a_note_records_who_when_and_why(
     assert alert.acknowledged_by == therapist
     assert alert.acknowledgement_note == "Called her: eased the program."
     html = response.content.decode()
-    assert f"Acknowledged: pain above threshold for {patient.display_name}." in html
+    assert f"Acknowledged: pain report for {patient.display_name}." in html
     assert acknowledge_url(alert) not in html  # no longer open on the dashboard
 
-    progress = therapist_client.get(reverse("clinic:patient_progress", args=[patient.pk]))
+    progress = therapist_client.get(reverse("monitoring:patient_progress", args=[patient.pk]))
     assert "Called her: eased the program." in progress.content.decode()
 
 
@@ -91,7 +91,7 @@ def test_a_note_that_is_too_long_is_refused_and_the_alert_stays_open(therapist_c
 def test_it_goes_back_to_the_page_it_came_from_but_never_to_another_site(
     therapist_client, alert, patient
 ):
-    progress = reverse("clinic:patient_progress", args=[patient.pk])
+    progress = reverse("monitoring:patient_progress", args=[patient.pk])
     response = therapist_client.post(acknowledge_url(alert), {"next": progress})
     assert response["Location"] == progress
     alert.acknowledged_at = None
@@ -108,19 +108,30 @@ def test_acknowledging_needs_a_post(therapist_client, alert):
 
 def test_another_therapists_alert_answers_404_and_stays_open(therapist_client, other_patient):
     theirs = Alert.objects.create(
-        patient=other_patient, kind=AlertKind.RED_FLAG, severity=Severity.URGENT, message="x"
+        patient=other_patient, kind=AlertKind.REPORT, severity=Severity.CRITICAL, message="x"
     )
     assert therapist_client.post(acknowledge_url(theirs), {"note": "mine"}).status_code == 404
     theirs.refresh_from_db()
     assert theirs.is_open
 
 
-def test_after_acknowledging_a_new_finding_opens_a_new_alert(therapist_client, alert, patient):
-    from patients.alerts import Finding, open_alert
+def test_after_acknowledging_a_new_report_opens_a_new_alert(
+    therapist_client, patient, logged_program, today
+):
+    from patients.services import submit_pain_report
 
-    therapist_client.post(acknowledge_url(alert))
-    finding = Finding(AlertKind.PAIN_ABOVE_THRESHOLD, Severity.WARNING, "Pain 8/10 again.")
-    again, created = open_alert(patient=patient, finding=finding)
-    assert created
-    assert again.pk != alert.pk
-    assert open_alert(patient=patient, finding=finding) == (again, False)
+    def send(session: int, pain: int) -> None:
+        submit_pain_report(
+            patient=patient, day=today, session=session, pain=pain, **service_report_answers()
+        )
+
+    send(1, 6)  # above the threshold of 5: attention
+    first = Alert.objects.get(kind=AlertKind.REPORT)
+    send(1, 6)  # the same report again joins the open alert
+    assert Alert.objects.filter(kind=AlertKind.REPORT).count() == 1
+
+    therapist_client.post(acknowledge_url(first))
+    send(1, 6)
+    again = Alert.objects.open().get(kind=AlertKind.REPORT)
+    assert again.pk != first.pk
+    assert Alert.objects.filter(kind=AlertKind.REPORT).count() == 2

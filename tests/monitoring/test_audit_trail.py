@@ -4,7 +4,6 @@ reads the patient's trail in plain words: who, what, which changes, when."""
 from __future__ import annotations
 
 import dataclasses
-import re
 
 import pytest
 from auditlog.context import set_actor
@@ -14,6 +13,7 @@ from django.urls import reverse
 from patients.models import Alert, AlertKind, Patient, Severity
 from prescriptions.services import ItemSpec, replace_items
 from tests.factories import PainReportFactory, PrescriptionFactory
+from tests.helpers import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -28,26 +28,22 @@ def openings(patient: Patient) -> list[LogEntry]:
     )
 
 
-def text(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-
-
 @pytest.mark.parametrize(
     "page",
     [
-        "patient_detail",
-        "patient_progress",
-        "patient_export",
-        "patient_audit",
-        "program_detail",
-        "program_handout",
+        "clinic:patient_detail",
+        "monitoring:patient_progress",
+        "monitoring:patient_export",
+        "clinic:patient_audit",
+        "clinic:program_detail",
+        "clinic:program_handout",
     ],
 )
 def test_opening_a_patients_record_writes_an_access_entry_with_the_therapist(
     therapist_client, therapist, patient, prescription, page
 ):
     target = prescription if page.startswith("program") else patient
-    response = therapist_client.get(reverse(f"clinic:{page}", args=[target.pk]))
+    response = therapist_client.get(reverse(page, args=[target.pk]))
     assert response.status_code == 200
     (entry,) = openings(patient)
     assert entry.actor == therapist
@@ -56,8 +52,8 @@ def test_opening_a_patients_record_writes_an_access_entry_with_the_therapist(
 
 
 def test_lists_and_the_dashboard_open_no_single_record(therapist_client, patient, prescription):
-    for name in ("caseload", "dashboard"):
-        therapist_client.get(reverse(f"clinic:{name}"))
+    for name in ("clinic:caseload", "monitoring:dashboard"):
+        therapist_client.get(reverse(name))
     assert openings(patient) == []
 
 
@@ -67,29 +63,31 @@ def test_a_404_writes_nothing(therapist_client, other_patient):
 
 
 def test_the_trail_says_who_did_what_to_which_part_of_the_record_newest_first(
-    therapist_client, therapist, patient, program, bridge, today
+    therapist_client, therapist, patient, logged_program, logged_bridge, today
 ):
     with set_actor(therapist):
         replace_items(
-            prescription=program,
-            items=[dataclasses.replace(ItemSpec.from_item(bridge, keep_id=True), reps=14)],
+            prescription=logged_program,
+            items=[dataclasses.replace(ItemSpec.from_item(logged_bridge, keep_id=True), reps=14)],
         )
     with set_actor(patient.user):
-        PainReportFactory(patient=patient, prescription=program, date=today, pain=6, note="Sore")
+        PainReportFactory(
+            patient=patient, prescription=logged_program, date=today, pain=6, note="Sore"
+        )
     alert = Alert.objects.create(
-        patient=patient, kind=AlertKind.PAIN_ABOVE_THRESHOLD, severity=Severity.WARNING, message="m"
+        patient=patient, kind=AlertKind.REPORT, severity=Severity.ATTENTION, message="m"
     )
     therapist_client.post(
-        reverse("clinic:alert_acknowledge", args=[alert.pk]), {"note": "Called back"}
+        reverse("monitoring:alert_acknowledge", args=[alert.pk]), {"note": "Called back"}
     )
     therapist_client.get(reverse("clinic:patient_detail", args=[patient.pk]))
-    html = text(therapist_client.get(audit_url(patient)).content.decode())
+    html = page_text(therapist_client.get(audit_url(patient)).content.decode())
     name = therapist.get_full_name()
     patient_name = patient.display_name
     expected = [
         f"{name} Opened the record of {patient_name}",  # this page
         f"{name} Opened the record of {patient_name}",  # the patient page
-        f"{name} Changed the alert “Pain above threshold for {patient_name}” Acknowledged at:",
+        f"{name} Changed the alert “Pain report for {patient_name}” Acknowledged at:",
         "Acknowledgement note: — → Called back",
         f"{patient_name} (the patient) Created the pain report of {today.isoformat()}",
         f"{name} Changed the exercise “Bridge” in “Knee program” Repetitions: 10 → 14",
@@ -101,10 +99,12 @@ def test_the_trail_says_who_did_what_to_which_part_of_the_record_newest_first(
     assert "Rehabit (automatic) Created the alert" in html
 
 
-def test_deleted_exercises_stay_in_the_trail(therapist_client, therapist, patient, program, bridge):
+def test_deleted_exercises_stay_in_the_trail(
+    therapist_client, therapist, patient, logged_program, logged_bridge
+):
     with set_actor(therapist):
-        replace_items(prescription=program, items=[])  # never logged: deleted
-    html = text(therapist_client.get(audit_url(patient)).content.decode())
+        replace_items(prescription=logged_program, items=[])  # never logged: deleted
+    html = page_text(therapist_client.get(audit_url(patient)).content.decode())
     assert f"{therapist.get_full_name()} Deleted the exercise “Bridge” in “Knee program”" in html
 
 
@@ -138,14 +138,21 @@ def test_only_the_care_team_reads_the_trail(
 
 @pytest.mark.parametrize("entries", [3, 40])
 def test_the_trail_page_takes_a_fixed_number_of_queries(
-    therapist_client, therapist, patient, program, bridge, today, entries, django_assert_num_queries
+    therapist_client,
+    therapist,
+    patient,
+    logged_program,
+    logged_bridge,
+    today,
+    entries,
+    django_assert_num_queries,
 ):
     with set_actor(therapist):
         for count in range(entries):
-            bridge.reps = 10 + count % 5 + 1
-            bridge.save()
-            program.pain_threshold = count % 10
-            program.save()
+            logged_bridge.reps = 10 + count % 5 + 1
+            logged_bridge.save()
+            logged_program.pain_threshold = count % 7  # 0–6
+            logged_program.save()
     therapist_client.get(audit_url(patient))  # the session records its first activity once
     # 1 session, 2 user with their patient profile (patients.backends),
     # 3 therapist group (role check),

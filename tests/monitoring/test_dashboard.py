@@ -20,11 +20,11 @@ from tests.factories import (
     PrescriptionItemFactory,
     UserFactory,
 )
-from tests.monitoring.conftest import days_ago
+from tests.helpers import days_ago, page_text
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD = reverse("clinic:dashboard")
+DASHBOARD = reverse("monitoring:dashboard")
 
 
 def named(therapist, first: str, last: str = "Test"):
@@ -42,44 +42,51 @@ def with_program(patient, done_days: int, *, window: int = 7):
     return item
 
 
-def alert(patient, severity: str, kind: str = AlertKind.PAIN_ABOVE_THRESHOLD) -> Alert:
-    return Alert.objects.create(patient=patient, kind=kind, severity=severity, message="x")
+def alert(patient, severity: str, kind: str = AlertKind.REPORT, **fields) -> Alert:
+    return Alert.objects.create(
+        patient=patient, kind=kind, severity=severity, message="x", **fields
+    )
 
 
 def order_of(html: str, *names: str) -> list[str]:
     return sorted(names, key=html.index)
 
 
-def text(html: str) -> str:
-    """The page's words, without tags, spaces collapsed."""
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-
-
-def test_the_caseload_comes_urgent_first_then_alerts_then_lowest_adherence(
+def test_the_caseload_comes_by_severity_then_recency_then_lowest_adherence(
     therapist_client, therapist
 ):
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
     urgent = named(therapist, "Urgent")
     with_program(urgent, 7)
-    alert(urgent, Severity.URGENT, AlertKind.RED_FLAG)
+    alert(urgent, Severity.URGENT, created_at=an_hour_ago, updated_at=an_hour_ago)
+    critical = named(therapist, "Critical")
+    with_program(critical, 7)
+    alert(critical, Severity.CRITICAL, created_at=an_hour_ago, updated_at=an_hour_ago)
     warned = named(therapist, "Warned")
     with_program(warned, 6)
-    alert(warned, Severity.WARNING)
+    alert(warned, Severity.ATTENTION, created_at=an_hour_ago, updated_at=an_hour_ago)
+    recent = named(therapist, "Recent")  # better adherence, but a report joined just now
+    with_program(recent, 7)
+    alert(recent, Severity.ATTENTION, AlertKind.PAIN_RISING)
     low = named(therapist, "Low")
     with_program(low, 1)
     middle = named(therapist, "Middle")
     with_program(middle, 4)
     idle = named(therapist, "Idle")  # no program: nothing due
     html = therapist_client.get(DASHBOARD).content.decode()
-    names = [p.display_name for p in (idle, middle, low, warned, urgent)]
+    names = [p.display_name for p in (idle, middle, low, warned, recent, urgent, critical)]
     assert order_of(html, *names) == [
+        "Critical Test",
         "Urgent Test",
+        "Recent Test",
         "Warned Test",
         "Low Test",
         "Middle Test",
         "Idle Test",
     ]
-    assert 'class="mon-row need-0"' in html
-    assert "1 patient with an urgent alert 2 open alerts" in text(html)
+    assert html.count('class="mon-row need-0"') == 1
+    assert html.count('class="mon-row need-1"') == 1
+    assert "2 patients with an urgent alert 4 open alerts" in page_text(html)
 
 
 def test_adherence_is_shown_over_7_and_28_days_up_to_yesterday(therapist_client, patient):
@@ -131,18 +138,18 @@ def test_the_latest_pain_comes_with_an_accessible_14_day_sparkline(therapist_cli
     assert 'class="spark-threshold"' in svg
     # The latest report is session 2 of yesterday.
     latest = dateformat.format(days_ago(today, 1), "j M")
-    assert f"3 /10 latest, {latest}" in text(html)
+    assert f"3 /10 latest, {latest}" in page_text(html)
 
 
 def test_open_alerts_are_listed_with_an_acknowledge_form(therapist_client, patient):
     with_program(patient, 7)
-    open_one = alert(patient, Severity.WARNING, AlertKind.INACTIVITY)
-    done = alert(patient, Severity.WARNING)
+    open_one = alert(patient, Severity.ATTENTION, AlertKind.INACTIVITY)
+    done = alert(patient, Severity.ATTENTION)
     done.acknowledged_at = timezone.now()
     done.save()
     html = therapist_client.get(DASHBOARD).content.decode()
-    assert reverse("clinic:alert_acknowledge", args=[open_one.pk]) in html
-    assert reverse("clinic:alert_acknowledge", args=[done.pk]) not in html
+    assert reverse("monitoring:alert_acknowledge", args=[open_one.pk]) in html
+    assert reverse("monitoring:alert_acknowledge", args=[done.pk]) not in html
     assert "Missed sessions" in html
 
 
@@ -155,17 +162,22 @@ def test_only_the_therapists_current_patients_are_shown(therapist_client, therap
     assert "Current Test" in html
     assert "Archived Test" not in html
     assert other_patient.display_name not in html
-    assert "1 current patient" in text(html)
+    assert "1 current patient" in page_text(html)
 
 
 def test_waiting_suggestions_are_counted_with_a_link_to_them(
-    therapist_client, patient, program, bridge
+    therapist_client, patient, logged_program, logged_bridge
 ):
     ProgressionSuggestion.objects.create(
-        prescription=program, item=bridge, field="reps", from_value=10, to_value=12, reason="r"
+        prescription=logged_program,
+        item=logged_bridge,
+        field="reps",
+        from_value=10,
+        to_value=12,
+        reason="r",
     )
     html = therapist_client.get(DASHBOARD).content.decode()
-    progress = reverse("clinic:patient_progress", args=[patient.pk])
+    progress = reverse("monitoring:patient_progress", args=[patient.pk])
     assert f'href="{progress}#suggestions">1 suggestion<' in html
 
 
@@ -200,7 +212,7 @@ def _busy_caseload(therapist, count: int) -> None:
             )
         for count_back in range(1, 4):
             PainReportFactory(patient=patient, date=days_ago(today, count_back), pain=index % 10)
-        alert(patient, Severity.URGENT if index % 2 else Severity.WARNING)
+        alert(patient, Severity.URGENT if index % 2 else Severity.ATTENTION)
 
 
 @pytest.mark.parametrize("patients", [3, 12])
@@ -230,7 +242,7 @@ def test_dashboard_query_count_does_not_grow_with_patients(
 def week_of(html: str, patient) -> str:
     """The "Last 7 days" cell of the patient's row, in words."""
     row = re.search(rf'id="patient-{patient.pk}".*?data-label="Last 28 days"', html, re.S)
-    return text(row.group(0)).split("Last 7 days")[-1]
+    return page_text(row.group(0)).split("Last 7 days")[-1]
 
 
 @pytest.mark.parametrize(
@@ -273,7 +285,7 @@ def test_an_edited_pain_report_redraws_the_sparkline(therapist_client, patient):
 
 
 def test_a_new_day_moves_the_windows_on(therapist_client, therapist, patient):
-    from prescriptions.dashboard import load_dashboard
+    from monitoring.dashboard import load_dashboard
 
     with_program(patient, 7)
     now = timezone.now()
@@ -306,11 +318,18 @@ def test_a_renamed_program_shows_on_the_next_visit(therapist_client, patient):
     assert "Shoulder plan" in therapist_client.get(DASHBOARD).content.decode()
 
 
-def test_a_new_suggestion_shows_on_the_next_visit(therapist_client, patient, program, bridge):
+def test_a_new_suggestion_shows_on_the_next_visit(
+    therapist_client, patient, logged_program, logged_bridge
+):
     html = therapist_client.get(DASHBOARD).content.decode()
     assert "suggestion<" not in html
     ProgressionSuggestion.objects.create(
-        prescription=program, item=bridge, field="reps", from_value=10, to_value=12, reason="r"
+        prescription=logged_program,
+        item=logged_bridge,
+        field="reps",
+        from_value=10,
+        to_value=12,
+        reason="r",
     )
     assert "1 suggestion<" in therapist_client.get(DASHBOARD).content.decode()
 

@@ -12,15 +12,15 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 
 from exercises.models import Side
-from prescriptions.export import HEADER, defuse
+from monitoring.export import HEADER, defuse
 from tests.factories import CompletionFactory, PainReportFactory
-from tests.monitoring.conftest import days_ago
+from tests.helpers import days_ago
 
 pytestmark = pytest.mark.django_db
 
 
 def export_url(patient) -> str:
-    return reverse("clinic:patient_export", args=[patient.pk])
+    return reverse("monitoring:patient_export", args=[patient.pk])
 
 
 def read_csv(response) -> list[list[str]]:
@@ -41,27 +41,30 @@ def test_the_export_is_a_csv_download_named_after_the_patient(therapist_client, 
 
 
 def test_completions_and_reports_come_in_order_with_dose_pain_symptoms_and_note(
-    therapist_client, patient, program, bridge, today
+    therapist_client, patient, logged_program, logged_bridge, today
 ):
-    bridge.side = Side.EACH
-    bridge.save()
+    logged_bridge.side = Side.EACH
+    logged_bridge.save()
     earlier = days_ago(today, 2)
     done_at = datetime.datetime.combine(earlier, datetime.time(17, 5), tzinfo=datetime.UTC)
     CompletionFactory(
-        item=bridge, date=earlier, side=Side.EACH, rest_seconds=30, completed_at=done_at
+        item=logged_bridge, date=earlier, side=Side.EACH, rest_seconds=30, completed_at=done_at
     )
     PainReportFactory(
         patient=patient,
-        prescription=program,
+        prescription=logged_program,
         date=earlier,
         pain=6,
-        pain_lasted_over_15_min=True,
+        pain_lasting="yes",
         numbness=True,
         pain_down_leg=True,
+        chest=True,
+        unwell=True,
         difficulty="too_hard",
         note="Worse after stairs",
     )
-    PainReportFactory(patient=patient, date=days_ago(today, 5), pain=2)
+    # A report from before the 15-minute question had three answers.
+    PainReportFactory(patient=patient, date=days_ago(today, 5), pain=2, pain_lasting="")
     rows = read_csv(therapist_client.get(export_url(patient)))
     assert [row[:3] for row in rows[1:]] == [
         ["pain report", days_ago(today, 5).isoformat(), "1"],
@@ -83,10 +86,16 @@ def test_completions_and_reports_come_in_order_with_dose_pain_symptoms_and_note(
     )
     # In the patient's time zone (Europe/Berlin).
     assert completion["Recorded at"] == done_at.astimezone(patient.zone).isoformat()
+    old = dict(zip(HEADER, rows[1], strict=True))
+    assert old["Pain still there 15 minutes after stopping"] == "not asked"
+    assert old["Symptoms"] == ""
     report = dict(zip(HEADER, rows[3], strict=True))
     assert report["Pain 0-10 (NRS, LOINC 72514-3)"] == "6"
-    assert report["Pain lasted over 15 minutes"] == "yes"
-    assert report["Symptoms"] == "numbness; pain spreading down a leg"
+    assert report["Pain still there 15 minutes after stopping"] == "Yes"
+    assert report["Symptoms"] == (
+        "chest pain, sudden breathlessness or fainting; numbness; pain spreading down a leg; "
+        "fever or feeling unwell"
+    )
     assert report["Difficulty"] == "Too hard"
     assert report["Note"] == "Worse after stairs"
 
@@ -142,13 +151,20 @@ def test_only_the_care_team_may_export(
 
 @pytest.mark.parametrize("days", [3, 40])
 def test_a_long_history_streams_in_a_fixed_number_of_queries(
-    therapist_client, patient, program, bridge, stretch, today, days, django_assert_num_queries
+    therapist_client,
+    patient,
+    logged_program,
+    logged_bridge,
+    stretch,
+    today,
+    days,
+    django_assert_num_queries,
 ):
     for count in range(days):
         day = days_ago(today, count)
-        CompletionFactory(item=bridge, date=day)
+        CompletionFactory(item=logged_bridge, date=day)
         CompletionFactory(item=stretch, date=day)
-        PainReportFactory(patient=patient, prescription=program, date=day, pain=count % 10)
+        PainReportFactory(patient=patient, prescription=logged_program, date=day, pain=count % 10)
     therapist_client.get(export_url(patient))  # the session records its first activity once
     # 1 session, 2 user with their patient profile (patients.backends),
     # 3 therapist group (role check),

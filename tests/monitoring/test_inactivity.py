@@ -13,8 +13,9 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from exercises.models import Kind
-from patients.models import Alert, AlertKind, Severity
-from prescriptions.inactivity import raise_inactivity_alerts
+from monitoring.inactivity import raise_inactivity_alerts
+from patients.models import Alert, AlertKind, SafetyPause, Severity
+from patients.services import end_safety_pause, submit_pain_report
 from prescriptions.models import Status
 from tests.factories import (
     CompletionFactory,
@@ -23,6 +24,7 @@ from tests.factories import (
     PrescriptionFactory,
     PrescriptionItemFactory,
 )
+from tests.helpers import service_report_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +67,7 @@ def test_three_missed_days_raise_one_alert_however_often_the_check_runs(patient,
     assert (alert.patient, alert.kind, alert.severity) == (
         patient,
         AlertKind.INACTIVITY,
-        Severity.WARNING,
+        Severity.ATTENTION,
     )
     assert alert.message == (
         "No exercises logged on the last 3 scheduled days (Mon 9 Mar, Tue 10 Mar, Wed 11 Mar)."
@@ -199,3 +201,27 @@ def test_many_patients_are_checked_in_batches(therapist):
 def test_a_bad_now_is_refused_plainly():
     with pytest.raises(CommandError, match="not an ISO date and time"):
         call_command("check_inactivity", "--now=yesterday")
+
+
+def test_days_under_a_safety_pause_are_not_missed(patient, therapist, daily):
+    done_on(daily, *range(1, 9))  # 1–8 March done
+    # On the evening of 8 March a report of pain 8 stops the exercises: the programs pause.
+    submit_pain_report(
+        patient=patient,
+        day=march(8),
+        session=1,
+        pain=8,
+        now=datetime.datetime(2026, 3, 8, 20, 0, tzinfo=BERLIN),
+        **service_report_answers(),
+    )
+    daily.prescription.refresh_from_db()
+    assert daily.prescription.status == Status.PAUSED
+    check()  # 9, 10 and 11 March passed under the pause
+    assert not Alert.objects.filter(kind=AlertKind.INACTIVITY).exists()
+
+    # The therapist ends it this morning: the paused days still are not missed ones.
+    end_safety_pause(pause=SafetyPause.objects.get(), by=therapist, resume=True, now=NOW)
+    daily.prescription.refresh_from_db()
+    assert daily.prescription.status == Status.ACTIVE
+    check()
+    assert not Alert.objects.filter(kind=AlertKind.INACTIVITY).exists()

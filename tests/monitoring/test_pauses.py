@@ -16,7 +16,7 @@ from patients.models import Alert
 from prescriptions.models import Status
 from prescriptions.services import set_status
 from tests.factories import CompletionFactory, PrescriptionFactory, PrescriptionItemFactory
-from tests.monitoring.conftest import days_ago
+from tests.helpers import days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_paused_days_do_not_lower_adherence_on_the_dashboard(therapist_client, p
         CompletionFactory(item=item, date=days_ago(today, count))
     set_status(prescription=program, status=Status.PAUSED, today=days_ago(today, 7))
     set_status(prescription=program, status=Status.ACTIVE, today=days_ago(today, 3))
-    html = therapist_client.get(reverse("clinic:dashboard")).content.decode()
+    html = therapist_client.get(reverse("monitoring:dashboard")).content.decode()
     week = re.search(r'data-label="Last 7 days">\s*<span class="mon-percent [^"]+">(\d+)%', html)
     assert week.group(1) == "100"  # 3 of 3: the four paused days are not due
     assert "3 of 3" in html

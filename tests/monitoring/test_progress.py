@@ -21,17 +21,13 @@ from tests.factories import (
     PrescriptionFactory,
     PrescriptionItemFactory,
 )
-from tests.monitoring.conftest import days_ago
+from tests.helpers import days_ago, page_text
 
 pytestmark = pytest.mark.django_db
 
 
 def progress_url(patient: Patient) -> str:
-    return reverse("clinic:patient_progress", args=[patient.pk])
-
-
-def text(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    return reverse("monitoring:patient_progress", args=[patient.pk])
 
 
 def cell(html: str, day) -> str:
@@ -41,7 +37,7 @@ def cell(html: str, day) -> str:
 
 
 def test_pain_over_the_program_is_a_chart_with_the_threshold_drawn(
-    therapist_client, patient, program, bridge, today, report
+    therapist_client, patient, logged_program, logged_bridge, today, report
 ):
     report(patient, days_ago(today, 6), 3)
     report(patient, days_ago(today, 3), 7)
@@ -60,10 +56,10 @@ def test_pain_over_the_program_is_a_chart_with_the_threshold_drawn(
 
 
 def test_the_calendar_shows_each_day_done_partly_or_missed_with_pain(
-    therapist_client, patient, program, bridge, stretch, today, log_days, report
+    therapist_client, patient, logged_program, logged_bridge, stretch, today, log_days, report
 ):
-    log_days([bridge, stretch], [days_ago(today, 1)])
-    log_days([bridge], [days_ago(today, 2)])
+    log_days([logged_bridge, stretch], [days_ago(today, 1)])
+    log_days([logged_bridge], [days_ago(today, 2)])
     report(patient, days_ago(today, 2), 6)
     html = therapist_client.get(progress_url(patient)).content.decode()
     assert cell(html, days_ago(today, 1)).endswith(": all done")
@@ -74,19 +70,19 @@ def test_the_calendar_shows_each_day_done_partly_or_missed_with_pain(
 
 
 def test_completion_rate_per_exercise_counts_sessions_done_of_those_due(
-    therapist_client, patient, program, bridge, stretch, today, log_days
+    therapist_client, patient, logged_program, logged_bridge, stretch, today, log_days
 ):
     # The program started 40 days ago: 40 days due up to yesterday.
-    log_days([bridge], [days_ago(today, n) for n in range(1, 31)])
+    log_days([logged_bridge], [days_ago(today, n) for n in range(1, 31)])
     log_days([stretch], [days_ago(today, n) for n in range(1, 11)])
-    html = text(therapist_client.get(progress_url(patient)).content.decode())
+    html = page_text(therapist_client.get(progress_url(patient)).content.decode())
     assert "Bridge 2 sets of 10, hold 5 seconds 30 of 40 75%" in html
     assert "Hamstring stretch 3 repetitions, hold 20 seconds 10 of 40 25%" in html
     assert "Adherence over the program 50% 40 of 80 exercises done" in html
 
 
 def test_the_patients_notes_are_shown_newest_first(
-    therapist_client, patient, other_patient, program, bridge, today, report
+    therapist_client, patient, other_patient, logged_program, logged_bridge, today, report
 ):
     report(patient, days_ago(today, 5), 2, note="Stiff in the morning.")
     report(patient, days_ago(today, 2), 5, note="Knee clicked.", difficulty="too_hard")
@@ -98,32 +94,32 @@ def test_the_patients_notes_are_shown_newest_first(
 
 
 def test_the_programs_change_history_says_who_changed_what(
-    therapist_client, therapist, patient, program, bridge
+    therapist_client, therapist, patient, logged_program, logged_bridge
 ):
     with set_actor(therapist):
-        bridge.reps = 12
-        bridge.save()
-        program.pain_threshold = 4
-        program.save()
-    html = text(therapist_client.get(progress_url(patient)).content.decode())
+        logged_bridge.reps = 12
+        logged_bridge.save()
+        logged_program.pain_threshold = 4
+        logged_program.save()
+    html = page_text(therapist_client.get(progress_url(patient)).content.decode())
     name = therapist.get_full_name()
     assert f"{name} Changed the program “Knee program” Pain threshold: 5 → 4" in html
     assert f"{name} Changed the exercise “Bridge” in “Knee program” Repetitions: 10 → 12" in html
 
 
 def test_days_with_data_count_distinct_days_in_the_last_30(
-    therapist_client, patient, program, bridge, today, log_days, report
+    therapist_client, patient, logged_program, logged_bridge, today, log_days, report
 ):
-    log_days([bridge], [today, days_ago(today, 3), days_ago(today, 29)])
+    log_days([logged_bridge], [today, days_ago(today, 3), days_ago(today, 29)])
     report(patient, days_ago(today, 3), 2)  # the same day as a completion: counted once
     report(patient, days_ago(today, 10), 2)
-    log_days([bridge], [days_ago(today, 30)])  # 31 days back: outside the window
-    html = text(therapist_client.get(progress_url(patient)).content.decode())
+    log_days([logged_bridge], [days_ago(today, 30)])  # 31 days back: outside the window
+    html = page_text(therapist_client.get(progress_url(patient)).content.decode())
     assert "Days with data, last 30 days 4 of 30 days" in html
 
 
 def test_the_therapist_can_look_at_an_earlier_program(
-    therapist_client, patient, program, other_patient, today
+    therapist_client, patient, logged_program, other_patient, today
 ):
     earlier = PrescriptionFactory(
         patient=patient,
@@ -143,7 +139,7 @@ def test_the_therapist_can_look_at_an_earlier_program(
 def test_a_patient_without_a_program_gets_a_plain_page(therapist_client, patient):
     html = therapist_client.get(progress_url(patient)).content.decode()
     assert "No program yet." in html
-    assert "0 of 30 days" in text(html)
+    assert "0 of 30 days" in page_text(html)
 
 
 def test_opening_the_progress_page_is_recorded_in_the_audit_trail(

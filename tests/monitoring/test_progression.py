@@ -12,20 +12,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exercises.models import Kind
+from monitoring.progression import next_step
 from prescriptions.models import (
     PrescriptionItem,
     ProgressionSuggestion,
     SuggestionStatus,
 )
-from prescriptions.progression import next_step
 from tests.factories import (
     ExerciseFactory,
     PainReportFactory,
     PrescriptionFactory,
     PrescriptionItemFactory,
 )
-from tests.monitoring.conftest import days_ago
-from tests.prescriptions.htmlform import read_form
+from tests.helpers import days_ago, read_form, report_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -44,10 +43,14 @@ def easy_reports(patient, program, today, pains=(1, 0), difficulty="too_easy", s
         )
 
 
-def send(client, day, pain=2, difficulty="too_easy"):
-    return client.post(
-        REPORT, {"date": day.isoformat(), "session": 1, "pain": pain, "difficulty": difficulty}
+def send(client, day, pain=2, difficulty="too_easy", **answers):
+    """Post the report form, every safety question answered "no" unless ``answers`` say."""
+    data = report_form_data(
+        date=day.isoformat(), session=1, pain=pain, difficulty=difficulty, **answers
     )
+    response = client.post(REPORT, data)
+    assert response.status_code == 200, response.content.decode()
+    return response
 
 
 def suggestions():
@@ -58,24 +61,24 @@ def suggestions():
 
 
 def test_three_easy_sessions_in_a_row_suggest_a_step_for_each_exercise(
-    patient_client, patient, program, bridge, stretch, today
+    patient_client, patient, logged_program, logged_bridge, stretch, today
 ):
     walk = PrescriptionItemFactory(
-        prescription=program,
+        prescription=logged_program,
         exercise=ExerciseFactory(name="Walking", kind=Kind.AEROBIC),
         reps=None,
         hold_seconds=None,
         duration_seconds=900,
     )
-    easy_reports(patient, program, today, start=2)
+    easy_reports(patient, logged_program, today, start=2)
     send(patient_client, today)
     assert suggestions() == {
         ("Bridge", "reps", 10, 12),  # strengthening: two more repetitions
         ("Hamstring stretch", "hold_seconds", 20, 25),  # stretch: five more seconds
     }
     assert not walk.suggestions.exists()
-    suggestion = ProgressionSuggestion.objects.get(item=bridge)
-    assert suggestion.prescription == program
+    suggestion = ProgressionSuggestion.objects.get(item=logged_bridge)
+    assert suggestion.prescription == logged_program
     assert "Too easy in the last 3 reports, pain 1, 0, 2" in suggestion.reason
 
 
@@ -90,19 +93,29 @@ def test_three_easy_sessions_in_a_row_suggest_a_step_for_each_exercise(
     ids=["pain-3", "about-right-before", "about-right-now", "two-reports"],
 )
 def test_no_suggestion_unless_the_whole_run_qualifies(
-    patient_client, patient, program, bridge, today, pains, difficulty, last_pain, last_difficulty
+    patient_client,
+    patient,
+    logged_program,
+    logged_bridge,
+    today,
+    pains,
+    difficulty,
+    last_pain,
+    last_difficulty,
 ):
-    easy_reports(patient, program, today, pains=pains, difficulty=difficulty, start=len(pains))
+    easy_reports(
+        patient, logged_program, today, pains=pains, difficulty=difficulty, start=len(pains)
+    )
     send(patient_client, today, pain=last_pain, difficulty=last_difficulty)
     assert not ProgressionSuggestion.objects.exists()
 
 
 def test_reports_for_another_program_neither_join_nor_break_the_run(
-    patient_client, patient, program, bridge, today
+    patient_client, patient, logged_program, logged_bridge, today
 ):
     other = PrescriptionFactory(patient=patient, start_date=days_ago(today, 40), pain_threshold=6)
     other_item = PrescriptionItemFactory(prescription=other, reps=8)
-    easy_reports(patient, program, today, pains=(1, 2), start=4)
+    easy_reports(patient, logged_program, today, pains=(1, 2), start=4)
     easy_reports(patient, other, today, pains=(5,), difficulty="about_right", start=2)
     send(patient_client, today)  # for the program with the lower threshold: ``program``
     assert suggestions() == {("Bridge", "reps", 10, 12)}
@@ -131,21 +144,21 @@ def test_the_step_stays_within_safe_limits(kind, reps, hold, expected):
 
 
 def test_one_suggestion_per_exercise_waits_at_a_time(
-    patient_client, patient, program, bridge, today
+    patient_client, patient, logged_program, logged_bridge, today
 ):
-    easy_reports(patient, program, today, pains=(1, 1, 1), start=4)
+    easy_reports(patient, logged_program, today, pains=(1, 1, 1), start=4)
     send(patient_client, days_ago(today, 1))
     send(patient_client, today)
-    assert ProgressionSuggestion.objects.filter(item=bridge).count() == 1
+    assert ProgressionSuggestion.objects.filter(item=logged_bridge).count() == 1
 
 
 def test_after_a_decision_a_new_suggestion_needs_three_new_easy_reports(
-    patient_client, therapist_client, patient, program, bridge, today
+    patient_client, therapist_client, patient, logged_program, logged_bridge, today
 ):
-    easy_reports(patient, program, today, pains=(1, 1), start=3)
+    easy_reports(patient, logged_program, today, pains=(1, 1), start=3)
     send(patient_client, days_ago(today, 1))
     first = ProgressionSuggestion.objects.get()
-    therapist_client.post(reverse("clinic:suggestion_dismiss", args=[first.pk]))
+    therapist_client.post(reverse("monitoring:suggestion_dismiss", args=[first.pk]))
     send(patient_client, today)  # the run now holds two reports from before the decision
     assert ProgressionSuggestion.objects.count() == 1
     ProgressionSuggestion.objects.filter(pk=first.pk).update(
@@ -156,16 +169,16 @@ def test_after_a_decision_a_new_suggestion_needs_three_new_easy_reports(
 
 
 @pytest.fixture
-def waiting(patient_client, patient, program, bridge, today):
-    easy_reports(patient, program, today, start=2)
+def waiting(patient_client, patient, logged_program, logged_bridge, today):
+    easy_reports(patient, logged_program, today, start=2)
     send(patient_client, today)
-    return ProgressionSuggestion.objects.get(item=bridge)
+    return ProgressionSuggestion.objects.get(item=logged_bridge)
 
 
 def test_applying_changes_the_dose_and_the_programs_history_keeps_it(
-    therapist_client, therapist, patient, bridge, waiting
+    therapist_client, therapist, patient, logged_bridge, waiting
 ):
-    progress = reverse("clinic:patient_progress", args=[patient.pk])
+    progress = reverse("monitoring:patient_progress", args=[patient.pk])
     page = therapist_client.get(progress)
     html = page.content.decode()
     assert "Bridge</strong>: 10 → 12 repetitions" in html
@@ -173,13 +186,13 @@ def test_applying_changes_the_dose_and_the_programs_history_keeps_it(
         therapist_client, value="", name="", follow=True
     )
     assert response.redirect_chain == [(progress, 302)]
-    bridge.refresh_from_db()
-    assert bridge.reps == 12
+    logged_bridge.refresh_from_db()
+    assert logged_bridge.reps == 12
     waiting.refresh_from_db()
     assert (waiting.status, waiting.decided_by) == (SuggestionStatus.APPLIED, therapist)
     entry = LogEntry.objects.get(
         content_type=ContentType.objects.get_for_model(PrescriptionItem),
-        object_id=bridge.pk,
+        object_id=logged_bridge.pk,
         action=LogEntry.Action.UPDATE,
     )
     assert entry.actor == therapist
@@ -190,60 +203,60 @@ def test_applying_changes_the_dose_and_the_programs_history_keeps_it(
     assert f'id="apply-{waiting.pk}"' not in html
 
 
-def test_dismissing_leaves_the_dose_as_it_was(therapist_client, therapist, bridge, waiting):
+def test_dismissing_leaves_the_dose_as_it_was(therapist_client, therapist, logged_bridge, waiting):
     response = therapist_client.post(
-        reverse("clinic:suggestion_dismiss", args=[waiting.pk]), follow=True
+        reverse("monitoring:suggestion_dismiss", args=[waiting.pk]), follow=True
     )
     assert "Dismissed. Bridge keeps its dose." in response.content.decode()
-    bridge.refresh_from_db()
-    assert bridge.reps == 10
+    logged_bridge.refresh_from_db()
+    assert logged_bridge.reps == 10
     waiting.refresh_from_db()
     assert (waiting.status, waiting.decided_by) == (SuggestionStatus.DISMISSED, therapist)
 
 
-def test_a_suggestion_is_decided_once(therapist_client, bridge, waiting):
-    therapist_client.post(reverse("clinic:suggestion_apply", args=[waiting.pk]))
+def test_a_suggestion_is_decided_once(therapist_client, logged_bridge, waiting):
+    therapist_client.post(reverse("monitoring:suggestion_apply", args=[waiting.pk]))
     response = therapist_client.post(
-        reverse("clinic:suggestion_apply", args=[waiting.pk]), follow=True
+        reverse("monitoring:suggestion_apply", args=[waiting.pk]), follow=True
     )
     assert "This suggestion was already applied." in response.content.decode()
-    bridge.refresh_from_db()
-    assert bridge.reps == 12
+    logged_bridge.refresh_from_db()
+    assert logged_bridge.reps == 12
 
 
-def test_a_dose_changed_since_is_not_overwritten(therapist_client, bridge, waiting):
-    bridge.reps = 15
-    bridge.save()
+def test_a_dose_changed_since_is_not_overwritten(therapist_client, logged_bridge, waiting):
+    logged_bridge.reps = 15
+    logged_bridge.save()
     response = therapist_client.post(
-        reverse("clinic:suggestion_apply", args=[waiting.pk]), follow=True
+        reverse("monitoring:suggestion_apply", args=[waiting.pk]), follow=True
     )
     assert "The dose of Bridge changed since this was suggested" in response.content.decode()
-    bridge.refresh_from_db()
-    assert bridge.reps == 15
+    logged_bridge.refresh_from_db()
+    assert logged_bridge.reps == 15
     waiting.refresh_from_db()
     assert waiting.is_pending
 
 
-def test_an_exercise_taken_out_is_not_changed(therapist_client, bridge, waiting, today):
-    bridge.removed_on = today
-    bridge.save()
+def test_an_exercise_taken_out_is_not_changed(therapist_client, logged_bridge, waiting, today):
+    logged_bridge.removed_on = today
+    logged_bridge.save()
     response = therapist_client.post(
-        reverse("clinic:suggestion_apply", args=[waiting.pk]), follow=True
+        reverse("monitoring:suggestion_apply", args=[waiting.pk]), follow=True
     )
     assert "Bridge was taken out of the program." in response.content.decode()
 
 
-def test_another_therapist_cannot_decide(other_therapist, bridge, waiting, client):
+def test_another_therapist_cannot_decide(other_therapist, logged_bridge, waiting, client):
     client.force_login(other_therapist)
-    for name in ("suggestion_apply", "suggestion_dismiss"):
-        assert client.post(reverse(f"clinic:{name}", args=[waiting.pk])).status_code == 404
+    for name in ("monitoring:suggestion_apply", "monitoring:suggestion_dismiss"):
+        assert client.post(reverse(name, args=[waiting.pk])).status_code == 404
     waiting.refresh_from_db()
     assert waiting.is_pending
 
 
 def test_the_patient_cannot_decide(patient_client, waiting):
-    for name in ("suggestion_apply", "suggestion_dismiss"):
-        assert patient_client.post(reverse(f"clinic:{name}", args=[waiting.pk])).status_code == 404
+    for name in ("monitoring:suggestion_apply", "monitoring:suggestion_dismiss"):
+        assert patient_client.post(reverse(name, args=[waiting.pk])).status_code == 404
 
 
 def test_admins_can_read_suggestions_but_not_change_them(client, admin_user, waiting):
@@ -255,3 +268,19 @@ def test_admins_can_read_suggestions_but_not_change_them(client, admin_user, wai
     client.post(change, {"status": "applied"})
     waiting.refresh_from_db()
     assert waiting.is_pending
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"legs": ["weakness"], "leg_change": "new"},  # stop: the programs pause
+        {"legs": ["tingling"], "leg_change": "usual"},  # a symptom, even a usual one
+    ],
+    ids=["new-weakness", "usual-tingling"],
+)
+def test_no_step_up_when_the_latest_easy_report_has_a_symptom(
+    patient_client, patient, logged_program, logged_bridge, today, answers
+):
+    easy_reports(patient, logged_program, today, start=2)
+    send(patient_client, today, **answers)
+    assert not ProgressionSuggestion.objects.exists()

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
-ONE_DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture

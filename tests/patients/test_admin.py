@@ -11,12 +11,6 @@ from tests.factories import CompletionFactory, PainReportFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 @pytest.mark.parametrize(
     ("make", "name"),
     [(CompletionFactory, "patients_completion"), (PainReportFactory, "patients_painreport")],

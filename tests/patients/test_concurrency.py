@@ -14,9 +14,11 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from patients.models import Alert, AlertKind, Completion, PainReport
+from patients.models import Alert, AlertKind, Completion, PainReport, SafetyPause, Severity
 from patients.services import record_completion, submit_pain_report
+from prescriptions.models import Prescription, Status
 from tests.factories import PrescriptionItemFactory
+from tests.helpers import service_report_answers
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -79,19 +81,30 @@ def tick(index: int, **arguments: Any) -> Any:
 
 
 def report(index: int, **arguments: Any) -> Any:
-    """Each thread sends a different pain score, all with a red-flag symptom."""
-    return submit_pain_report(pain=6 + index % 5, numbness=True, **arguments)
+    """Each thread sends a different pain score, all with new numbness in a leg (a stop)."""
+    return submit_pain_report(
+        pain=6 + index % 5, **arguments, **service_report_answers(numbness=True)
+    )
 
 
-def test_simultaneous_pain_reports_leave_one_report_and_one_alert(patient, program, today):
+def test_simultaneous_pain_reports_leave_one_report_one_alert_and_one_pause(
+    patient, program, today
+):
     for round_number in range(ROUNDS):
         PainReport.objects.all().delete()
         Alert.objects.all().delete()
+        SafetyPause.objects.all().delete()
+        Prescription.objects.filter(pk=program.pk).update(status=Status.ACTIVE)
         results, errors = all_at_once(partial(report, patient=patient, day=today, session=1))
         assert errors == [], round_number
         saved = PainReport.objects.get()
         assert {sent.pk for sent, _ in results} == {saved.pk}
         assert saved.pain in range(6, 11)
         assert all(guidance.level == "stop" for _, guidance in results)
-        assert Alert.objects.filter(kind=AlertKind.RED_FLAG).count() == 1
-        assert Alert.objects.filter(kind=AlertKind.PAIN_ABOVE_THRESHOLD).count() == 1
+        alert = Alert.objects.get()
+        assert (alert.kind, alert.severity) == (AlertKind.REPORT, Severity.URGENT)
+        assert list(alert.reports.all()) == [saved]
+        pause = SafetyPause.objects.get()
+        assert (pause.patient, pause.ended_at) == (patient, None)
+        assert list(pause.programs.all()) == [program]
+        assert Prescription.objects.get(pk=program.pk).status == Status.PAUSED

@@ -1,134 +1,258 @@
-"""Safety guidance after a pain report (DESIGN §5), as a pure function: every answer checked."""
+"""The decision table of DESIGN §5, row by row and at its boundaries, as a pure function."""
 
 from __future__ import annotations
-
-import itertools
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from patients.guidance import EASE_OFF, OK, STOP, guidance_for
+from patients.guidance import (
+    AlertLevel,
+    Answers,
+    Lasting,
+    LegSymptom,
+    Level,
+    Row,
+    Sign,
+    decide,
+    guidance_for,
+)
 
 PHONE = "+1 555 0100"
-PAINS = range(11)
-THRESHOLDS = range(11)
-SEVERITY = {OK: 0, EASE_OFF: 1, STOP: 2}
+LEGS = frozenset({LegSymptom.TINGLING})
 
 
-def expected_level(pain: int, lasted: bool, red_flag: bool, threshold: int) -> str:
-    """The rules as written in the design guide, one line each."""
-    if red_flag:
-        return STOP
-    if pain > threshold and lasted:
-        return STOP
-    if pain > threshold:
-        return EASE_OFF
-    return OK
+def answers(**fields: object) -> Answers:
+    base: dict[str, object] = {"pain": 2, "threshold": 5, "lasting": Lasting.NO}
+    return Answers(**{**base, **fields})  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("phone", ["", PHONE])
-def test_every_answer_gets_the_guidance_the_rules_call_for(phone):
-    for pain, lasted, red_flag, threshold in itertools.product(
-        PAINS, [False, True], [False, True], THRESHOLDS
-    ):
-        guidance = guidance_for(
-            pain=pain,
-            lasted_over_15_min=lasted,
-            red_flag=red_flag,
-            threshold=threshold,
-            clinic_phone=phone,
+TABLE = [
+    # (the answers, level shown, rows met, alert)
+    *[
+        pytest.param(
+            answers(signs=frozenset({sign})),
+            Level.EMERGENCY,
+            [Row.EMERGENCY_SIGN],
+            AlertLevel.CRITICAL,
+            id=f"row1-{sign.value}",
         )
-        level = expected_level(pain, lasted, red_flag, threshold)
-        assert guidance.level == level, (pain, lasted, red_flag, threshold)
-        assert guidance.show_phone == (level == STOP and bool(phone))
-        if level == STOP:
-            assert guidance.title == "Stop and contact your therapist"
-            assert "therapist" in guidance.message
-        elif level == EASE_OFF:
-            assert "fewer repetitions" in guidance.message
-            assert "more slowly" in guidance.message
-        else:
-            assert "Well done" in guidance.message or "well done" in guidance.message
+        for sign in Sign
+    ],
+    *[
+        pytest.param(
+            answers(leg_symptoms=frozenset({symptom}), leg_symptoms_usual=usual),
+            Level.STOP,
+            [Row.LEG_SYMPTOMS_NEW],
+            AlertLevel.URGENT,
+            id=f"row2-{symptom.value}-{'unanswered' if usual is None else 'new'}",
+        )
+        for symptom in LegSymptom
+        for usual in (None, False)
+    ],
+    pytest.param(
+        answers(unwell=True), Level.STOP, [Row.UNWELL_OR_FALL], AlertLevel.URGENT, id="row3-unwell"
+    ),
+    pytest.param(
+        answers(fall_or_injury=True),
+        Level.STOP,
+        [Row.UNWELL_OR_FALL],
+        AlertLevel.URGENT,
+        id="row3-fall",
+    ),
+    pytest.param(
+        answers(pain=7, threshold=6),
+        Level.STOP,
+        [Row.SEVERE_PAIN, Row.ABOVE_THRESHOLD],
+        AlertLevel.URGENT,
+        id="row4-pain-7",
+    ),
+    pytest.param(
+        answers(pain=10, threshold=6, lasting=Lasting.NO),
+        Level.STOP,
+        [Row.SEVERE_PAIN, Row.ABOVE_THRESHOLD],
+        AlertLevel.URGENT,
+        id="row4-pain-10",
+    ),
+    pytest.param(
+        answers(pain=10, threshold=6, lasting=Lasting.YES),
+        Level.STOP,
+        [Row.SEVERE_PAIN, Row.LASTING_PAIN, Row.ABOVE_THRESHOLD],
+        AlertLevel.URGENT,
+        id="row4-pain-10-lasting",
+    ),
+    pytest.param(
+        answers(pain=6, threshold=6, lasting=Lasting.YES),
+        Level.STOP,
+        [Row.LASTING_PAIN],
+        AlertLevel.URGENT,
+        id="row5-pain-6-over-5",
+    ),
+    pytest.param(
+        answers(pain=3, threshold=2, lasting=Lasting.YES),
+        Level.STOP,
+        [Row.LASTING_PAIN, Row.ABOVE_THRESHOLD],
+        AlertLevel.URGENT,
+        id="row5-above-threshold",
+    ),
+    pytest.param(
+        answers(pain=5, threshold=5, lasting=Lasting.YES),
+        Level.OK,
+        [],
+        None,
+        id="row5-not-met-at-5",
+    ),
+    pytest.param(
+        answers(pain=6, threshold=6, lasting=Lasting.NOT_SURE),
+        Level.OK,
+        [],
+        None,
+        id="row5-not-sure-yet",
+    ),
+    pytest.param(
+        answers(pain=6, threshold=5),
+        Level.EASE_OFF,
+        [Row.ABOVE_THRESHOLD],
+        AlertLevel.ATTENTION,
+        id="row6-6-over-5",
+    ),
+    pytest.param(
+        answers(pain=1, threshold=0),
+        Level.EASE_OFF,
+        [Row.ABOVE_THRESHOLD],
+        AlertLevel.ATTENTION,
+        id="row6-threshold-0",
+    ),
+    pytest.param(
+        answers(pain=6, threshold=5, lasting=Lasting.NOT_SURE),
+        Level.EASE_OFF,
+        [Row.ABOVE_THRESHOLD],
+        AlertLevel.ATTENTION,
+        id="row6-not-sure",
+    ),
+    pytest.param(
+        answers(leg_symptoms=LEGS, leg_symptoms_usual=True),
+        Level.EASE_OFF,
+        [Row.LEG_SYMPTOMS_USUAL],
+        AlertLevel.ATTENTION,
+        id="row7-usual",
+    ),
+    pytest.param(answers(pain=5, threshold=5), Level.OK, [], None, id="row8-at-threshold"),
+    pytest.param(answers(pain=6, threshold=6), Level.OK, [], None, id="row8-6-at-6"),
+    pytest.param(answers(pain=0, threshold=0), Level.OK, [], None, id="row8-threshold-0"),
+    pytest.param(answers(pain=0, lasting=None), Level.OK, [], None, id="row8-unanswered"),
+]
 
 
-def test_a_red_flag_says_stop_and_gives_the_clinic_phone_as_a_link():
-    guidance = guidance_for(
-        pain=0, lasted_over_15_min=False, red_flag=True, threshold=5, clinic_phone=PHONE
+@pytest.mark.parametrize(("given_answers", "level", "rows", "alert"), TABLE)
+def test_each_row_of_the_decision_table(given_answers, level, rows, alert):
+    decision = decide(given_answers)
+    assert decision.level == level
+    assert list(decision.rows) == rows
+    assert decision.alert == alert
+    assert decision.pauses == (level in (Level.STOP, Level.EMERGENCY))
+
+
+def test_the_first_row_met_wins_for_the_patient_and_the_worst_for_the_alert():
+    decision = decide(
+        answers(
+            pain=9,
+            lasting=Lasting.YES,
+            signs=frozenset({Sign.CHEST}),
+            unwell=True,
+            leg_symptoms=LEGS,
+        )
     )
-    assert guidance.level == STOP
-    assert guidance.is_stop
-    assert "Stop these exercises" in guidance.message
+    assert decision.level == Level.EMERGENCY
+    assert decision.rows[0] == Row.EMERGENCY_SIGN
+    assert set(decision.rows) >= {Row.LEG_SYMPTOMS_NEW, Row.UNWELL_OR_FALL, Row.SEVERE_PAIN}
+    assert decision.alert == AlertLevel.CRITICAL
+
+
+def test_an_emergency_says_call_the_emergency_number_now_with_a_call_link():
+    guidance = guidance_for(
+        answers(signs=frozenset({Sign.BLADDER_BOWEL})), clinic_phone=PHONE, emergency_number="112"
+    )
+    assert guidance.title == "Call 112 now"
+    assert "call 112 now" in guidance.message
+    assert guidance.emergency_href == "tel:112"
+
+
+def test_without_an_emergency_number_it_says_your_local_emergency_number():
+    guidance = guidance_for(answers(signs=frozenset({Sign.SADDLE_NUMBNESS})))
+    assert "your local emergency number" in guidance.message
+    assert guidance.emergency_href == ""
+
+
+def test_a_stop_screen_gives_the_clinic_phone_and_says_the_exercises_are_paused():
+    guidance = guidance_for(answers(pain=10, threshold=6), clinic_phone=PHONE)
+    assert guidance.level == Level.STOP
+    assert guidance.show_phone
     assert PHONE in guidance.message
     assert guidance.phone_href == "tel:+15550100"
+    assert "paused" in guidance.message
+    assert "within what your therapist expects" not in guidance.message
 
 
-def test_without_a_clinic_phone_the_patient_is_told_to_contact_the_clinic():
-    guidance = guidance_for(pain=9, lasted_over_15_min=True, red_flag=False, threshold=5)
-    assert guidance.level == STOP
-    assert not guidance.show_phone
-    assert guidance.phone_href == ""
-    assert "Contact your therapist or clinic" in guidance.message
+def test_pain_10_with_threshold_6_never_reassures():
+    for lasting in (Lasting.YES, Lasting.NO, Lasting.NOT_SURE, None):
+        guidance = guidance_for(answers(pain=10, threshold=6, lasting=lasting))
+        assert guidance.level == Level.STOP
+        assert "Well done" not in guidance.message
 
 
-def test_pain_at_the_threshold_is_still_all_right():
-    guidance = guidance_for(pain=5, lasted_over_15_min=True, red_flag=False, threshold=5)
-    assert guidance.level == OK
+def test_ok_says_mild_discomfort_up_to_the_threshold_is_expected():
+    guidance = guidance_for(answers(pain=4, threshold=5))
+    assert guidance.level == Level.OK
+    assert "Mild discomfort up to 5 out of 10 is expected" in guidance.message
 
 
-def test_pain_just_above_the_threshold_says_ease_off_in_plain_words():
-    guidance = guidance_for(pain=6, lasted_over_15_min=False, red_flag=False, threshold=5)
-    assert guidance.level == EASE_OFF
-    assert guidance.title == "Ease off a little"
-    assert "6 out of 10" in guidance.message
-
-
-def test_no_pain_gets_encouragement():
-    guidance = guidance_for(pain=0, lasted_over_15_min=False, red_flag=False, threshold=5)
-    assert guidance.level == OK
-    assert "No pain" in guidance.message
-
-
-answers = st.fixed_dictionaries(
-    {
-        "pain": st.integers(0, 10),
-        "lasted_over_15_min": st.booleans(),
-        "red_flag": st.booleans(),
-        "threshold": st.integers(0, 10),
-        "clinic_phone": st.sampled_from(["", PHONE, "  030 1234 567 "]),
-    }
+all_answers = st.builds(
+    Answers,
+    pain=st.integers(0, 10),
+    threshold=st.integers(0, 6),
+    lasting=st.sampled_from([Lasting.NO, Lasting.NOT_SURE, Lasting.YES, None]),
+    leg_symptoms=st.frozensets(st.sampled_from(list(LegSymptom))),
+    leg_symptoms_usual=st.sampled_from([True, False, None]),
+    signs=st.frozensets(st.sampled_from(list(Sign))),
+    unwell=st.booleans(),
+    fall_or_injury=st.booleans(),
 )
 
 
-@given(answer=answers, more=st.integers(0, 10))
-def test_more_pain_never_gets_milder_guidance(answer, more):
-    worse = {**answer, "pain": min(answer["pain"] + more, 10)}
-    assert SEVERITY[guidance_for(**worse).level] >= SEVERITY[guidance_for(**answer).level]
+def _rank(a: Answers) -> int:
+    return decide(a).level.rank
 
 
-@given(answer=answers)
-def test_a_red_flag_always_means_stop(answer):
-    assert guidance_for(**{**answer, "red_flag": True}).level == STOP
+@given(a=all_answers, more=st.integers(0, 10))
+def test_more_pain_never_lowers_the_level(a, more):
+    worse = Answers(**{**a.__dict__, "pain": min(a.pain + more, 10)})
+    assert _rank(worse) >= _rank(a)
 
 
-@given(answer=answers)
-def test_a_lower_threshold_is_never_less_cautious(answer):
-    lower = {**answer, "threshold": max(answer["threshold"] - 1, 0)}
-    assert SEVERITY[guidance_for(**lower).level] >= SEVERITY[guidance_for(**answer).level]
+@given(a=all_answers, sign=st.sampled_from(list(Sign)), symptom=st.sampled_from(list(LegSymptom)))
+def test_a_symptom_or_sign_added_never_lowers_the_level(a, sign, symptom):
+    assert _rank(Answers(**{**a.__dict__, "signs": a.signs | {sign}})) >= _rank(a)
+    assert _rank(Answers(**{**a.__dict__, "leg_symptoms": a.leg_symptoms | {symptom}})) >= _rank(a)
+    assert _rank(Answers(**{**a.__dict__, "unwell": True})) >= _rank(a)
+    assert _rank(Answers(**{**a.__dict__, "fall_or_injury": True})) >= _rank(a)
 
 
-@given(answer=answers)
-def test_lasting_mild_pain_alone_changes_nothing(answer):
-    mild = {**answer, "red_flag": False, "pain": min(answer["pain"], answer["threshold"])}
-    assert guidance_for(**{**mild, "lasted_over_15_min": True}) == guidance_for(
-        **{**mild, "lasted_over_15_min": False}
-    )
+@given(a=all_answers)
+def test_lasting_instead_of_not_never_lowers_the_level(a):
+    assert _rank(Answers(**{**a.__dict__, "lasting": Lasting.YES})) >= _rank(a)
 
 
-@given(answer=answers)
-def test_the_phone_is_offered_only_with_stop_and_only_when_known(answer):
-    guidance = guidance_for(**answer)
-    assert guidance.show_phone == (guidance.level == STOP and bool(answer["clinic_phone"].strip()))
-    if guidance.show_phone:
-        assert guidance.phone_href.startswith("tel:")
-        assert " " not in guidance.phone_href
+@given(a=all_answers)
+def test_new_leg_symptoms_are_never_milder_than_usual_ones(a):
+    usual = Answers(**{**a.__dict__, "leg_symptoms_usual": True})
+    assert _rank(Answers(**{**a.__dict__, "leg_symptoms_usual": False})) >= _rank(usual)
+    assert _rank(Answers(**{**a.__dict__, "leg_symptoms_usual": None})) >= _rank(usual)
+
+
+@given(a=all_answers)
+def test_every_stop_or_emergency_tells_the_patient_to_call(a):
+    guidance = guidance_for(a, clinic_phone=PHONE, emergency_number="112")
+    if guidance.is_stop:
+        assert "call" in guidance.message.lower()
+        assert "Well done" not in guidance.message

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import re
 
 import pytest
@@ -16,15 +15,11 @@ from tests.factories import (
     PrescriptionFactory,
     PrescriptionItemFactory,
 )
-from tests.patients.conftest import ONE_DAY
+from tests.helpers import ONE_DAY, days_ago
 
 pytestmark = pytest.mark.django_db
 
 HISTORY = reverse("patients:history")
-
-
-def days_ago(today: datetime.date, n: int) -> datetime.date:
-    return today - datetime.timedelta(days=n)
 
 
 def tick(item, day, session=1):

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from patients.models import Completion
-from tests.patients.conftest import HTMX, ONE_DAY
+from tests.helpers import HTMX, ONE_DAY
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exercises.models import Side
-from patients.models import Alert, AlertKind, ReminderEmail, ReminderStatus, Severity
+from patients.models import (
+    Alert,
+    AlertKind,
+    ReminderEmail,
+    ReminderStatus,
+    SafetyPause,
+    Severity,
+)
 from patients.reminder_times import format_time, local_moment, parse_time
 from patients.reminders import (
     CLAIM_LEASE,
@@ -32,6 +39,7 @@ from patients.reminders import (
     send_due_reminders,
     unsubscribe_token,
 )
+from patients.services import end_safety_pause, submit_pain_report
 from prescriptions.models import ALL_DAYS, Status
 from tests.factories import (
     CompletionFactory,
@@ -41,6 +49,7 @@ from tests.factories import (
     PrescriptionFactory,
     PrescriptionItemFactory,
 )
+from tests.helpers import service_report_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -354,11 +363,27 @@ def test_the_therapists_default_applies_until_the_patient_chooses():
     assert len(mail.outbox) == 1
 
 
-def test_no_reminder_on_a_day_the_patient_was_told_to_stop():
+def test_no_reminder_while_a_safety_pause_is_in_force_and_again_once_it_ends():
     case = setup("Europe/Berlin", times_per_day=2)
-    PainReportFactory(patient=case.patient, date=datetime.date(2026, 1, 14), pain=3, numbness=True)
+    _, guidance = submit_pain_report(
+        patient=case.patient,
+        day=datetime.date(2026, 1, 14),
+        session=1,
+        pain=3,
+        now=utc("2026-01-14 09:00"),
+        **service_report_answers(numbness=True),
+    )
+    assert guidance.level == "stop"
+    pause = SafetyPause.objects.open().get(patient=case.patient)
+    mail.outbox.clear()  # only reminders count here
     send_due_reminders(now=utc("2026-01-14 17:05"))
+    send_due_reminders(now=utc("2026-01-15 07:05"))
     assert mail.outbox == []
+    end_safety_pause(
+        pause=pause, by=case.program.prescribed_by, resume=True, now=utc("2026-01-15 10:00")
+    )
+    send_due_reminders(now=utc("2026-01-15 17:05"))
+    assert len(mail.outbox) == 1
 
 
 def test_a_mild_pain_report_does_not_stop_reminders():

@@ -8,17 +8,19 @@ import logging
 import pytest
 from django.utils import timezone
 
-from patients.alerts import raise_alerts_for
-from patients.models import Alert, AlertKind, Completion, PainReport, Severity
+from monitoring.alerts import raise_alerts_for
+from patients.guidance import decide
+from patients.models import Alert, AlertKind, Completion, PainReport, SafetyPause, Severity
 from patients.services import (
     NotAllowed,
+    end_safety_pause,
     record_completion,
     submit_pain_report,
     undo_completion,
 )
 from prescriptions.models import Status
 from tests.factories import PrescriptionFactory, PrescriptionItemFactory
-from tests.patients.conftest import ONE_DAY
+from tests.helpers import ONE_DAY
 
 pytestmark = pytest.mark.django_db
 
@@ -163,82 +165,155 @@ def test_undo_cannot_touch_old_days_or_other_patients(patient, bridge, other_ite
 
 
 def test_a_second_report_for_the_same_session_edits_the_first(patient, program, today):
-    first, _ = submit_pain_report(patient=patient, day=today, session=1, pain=7, note="Sore")
-    second, guidance = submit_pain_report(patient=patient, day=today, session=1, pain=2)
+    first, _ = submit_pain_report(
+        patient=patient, day=today, session=1, pain=7, note="Sore", pain_lasting="no"
+    )
+    second, guidance = submit_pain_report(
+        patient=patient, day=today, session=1, pain=2, pain_lasting="no"
+    )
     assert second.pk == first.pk
     assert PainReport.objects.count() == 1
     second.refresh_from_db()
     assert (second.pain, second.note, second.prescription) == (2, "", program)
     assert guidance.level == "ok"
+    assert Alert.objects.get().reports.get() == second  # the stop of the first answer stays
 
 
 def test_the_programs_own_threshold_decides_the_guidance(patient, program, today):
     program.pain_threshold = 3
     program.save()
-    _, guidance = submit_pain_report(patient=patient, day=today, session=1, pain=4)
+    _, guidance = submit_pain_report(
+        patient=patient, day=today, session=1, pain=4, pain_lasting="no"
+    )
     assert guidance.level == "ease_off"
     assert Alert.objects.get().message.startswith("Pain 4/10, above the program's threshold of 3")
 
 
 def test_a_report_on_a_day_without_a_program_uses_the_usual_threshold(patient, today):
-    report, guidance = submit_pain_report(patient=patient, day=today, session=1, pain=5)
+    report, guidance = submit_pain_report(
+        patient=patient, day=today, session=1, pain=5, pain_lasting="no"
+    )
     assert report.prescription is None
     assert guidance.level == "ok"
-    _, guidance = submit_pain_report(patient=patient, day=today, session=1, pain=6)
+    _, guidance = submit_pain_report(
+        patient=patient, day=today, session=1, pain=6, pain_lasting="no"
+    )
     assert guidance.level == "ease_off"
 
 
 @pytest.mark.parametrize("pain", [-1, 11, True])
 def test_pain_outside_zero_to_ten_is_refused(patient, program, today, pain):
     with pytest.raises(NotAllowed, match="from 0 to 10"):
-        submit_pain_report(patient=patient, day=today, session=1, pain=pain)
+        submit_pain_report(patient=patient, day=today, session=1, pain=pain, pain_lasting="no")
 
 
 def test_reports_for_the_future_or_long_ago_are_refused(patient, program, today):
     for day in (today + ONE_DAY, today - datetime.timedelta(days=3)):
         with pytest.raises(NotAllowed):
-            submit_pain_report(patient=patient, day=day, session=1, pain=3)
+            submit_pain_report(patient=patient, day=day, session=1, pain=3, pain_lasting="no")
     assert not PainReport.objects.exists()
 
 
 def test_a_report_for_a_session_the_day_does_not_have_is_refused(patient, program, today):
     with pytest.raises(NotAllowed, match="no session 2"):
-        submit_pain_report(patient=patient, day=today, session=2, pain=3)
+        submit_pain_report(patient=patient, day=today, session=2, pain=3, pain_lasting="no")
 
 
-def test_red_flag_raises_one_urgent_alert_even_when_sent_twice(patient, program, today):
+def test_new_leg_symptoms_raise_one_urgent_alert_even_when_sent_twice(patient, program, today):
     for _ in range(2):
-        submit_pain_report(patient=patient, day=today, session=1, pain=2, tingling=True)
+        submit_pain_report(
+            patient=patient, day=today, session=1, pain=2, tingling=True, pain_lasting="no"
+        )
     alert = Alert.objects.get()
-    assert (alert.kind, alert.severity) == (AlertKind.RED_FLAG, Severity.URGENT)
+    assert (alert.kind, alert.severity) == (AlertKind.REPORT, Severity.URGENT)
     assert "tingling" in alert.message
     assert alert.report.patient == patient
+    assert list(alert.reports.all()) == [alert.report]
 
 
-def test_lasting_pain_above_the_threshold_raises_both_alerts(patient, program, today):
-    submit_pain_report(patient=patient, day=today, session=1, pain=8, pain_lasted_over_15_min=True)
-    assert set(Alert.objects.values_list("kind", flat=True)) == {
-        AlertKind.PAIN_ABOVE_THRESHOLD,
-        AlertKind.LASTING_PAIN,
-    }
+def test_one_report_meeting_several_rows_raises_one_alert_listing_every_reason(
+    patient, program, today
+):
+    submit_pain_report(patient=patient, day=today, session=1, pain=8, pain_lasting="yes")
+    alert = Alert.objects.get()
+    assert (alert.kind, alert.severity) == (AlertKind.REPORT, Severity.URGENT)
+    assert "Pain 8/10 (7 or more)" in alert.message
+    assert "still there 15 minutes after stopping" in alert.message
+    assert "above the program's threshold of 5" in alert.message
+
+
+def test_a_stop_answer_pauses_the_programs_until_a_therapist_ends_the_pause(
+    patient, program, therapist, today
+):
+    submit_pain_report(patient=patient, day=today, session=1, pain=8, pain_lasting="no")
+    program.refresh_from_db()
+    pause = SafetyPause.objects.open().get(patient=patient)
+    assert (program.status, pause.level, list(pause.programs.all())) == (
+        "paused",
+        "stop",
+        [program],
+    )
+    end_safety_pause(pause=pause, by=therapist, resume=True, note="Called, all settled")
+    program.refresh_from_db()
+    pause.refresh_from_db()
+    assert program.status == "active"
+    assert (pause.ended_by, pause.resumed, pause.end_note) == (
+        therapist,
+        True,
+        "Called, all settled",
+    )
+
+
+def test_ending_the_pause_without_resuming_keeps_the_programs_paused(
+    patient, program, therapist, today
+):
+    submit_pain_report(
+        patient=patient, day=today, session=1, pain=2, unwell=True, pain_lasting="no"
+    )
+    pause = SafetyPause.objects.open().get(patient=patient)
+    end_safety_pause(pause=pause, by=therapist, resume=False)
+    program.refresh_from_db()
+    assert program.status == "paused"
+    assert not SafetyPause.objects.open().exists()
+
+
+def test_a_report_during_a_pause_still_uses_the_paused_programs_threshold(patient, program, today):
+    program.pain_threshold = 2
+    program.save()
+    submit_pain_report(patient=patient, day=today, session=1, pain=9, pain_lasting="no")
+    report, guidance = submit_pain_report(
+        patient=patient, day=today, session=1, pain=3, pain_lasting="no"
+    )
+    assert report.prescription == program
+    assert guidance.level == "ease_off"
+
+
+def test_a_missing_lasting_answer_is_refused_not_taken_as_no(patient, program, today):
+    with pytest.raises(NotAllowed, match="15 minutes"):
+        submit_pain_report(patient=patient, day=today, session=1, pain=3)
+    assert not PainReport.objects.exists()
 
 
 def test_mild_pain_raises_no_alert_even_when_it_lasted(patient, program, today):
-    submit_pain_report(patient=patient, day=today, session=1, pain=5, pain_lasted_over_15_min=True)
+    submit_pain_report(patient=patient, day=today, session=1, pain=5, pain_lasting="yes")
     assert not Alert.objects.exists()
 
 
 def test_an_acknowledged_alert_does_not_hide_a_new_one(patient, program, today):
-    submit_pain_report(patient=patient, day=today, session=1, pain=2, weakness=True)
+    submit_pain_report(
+        patient=patient, day=today, session=1, pain=2, weakness=True, pain_lasting="no"
+    )
     Alert.objects.update(acknowledged_at=timezone.now())
-    submit_pain_report(patient=patient, day=today - ONE_DAY, session=1, pain=2, numbness=True)
-    assert Alert.objects.filter(kind=AlertKind.RED_FLAG).count() == 2
+    submit_pain_report(
+        patient=patient, day=today - ONE_DAY, session=1, pain=2, numbness=True, pain_lasting="no"
+    )
+    assert Alert.objects.filter(kind=AlertKind.REPORT).count() == 2
     assert Alert.objects.open().count() == 1
 
 
 def test_an_open_alert_is_reused_when_raised_again_directly(patient, program, today):
-    report, _ = submit_pain_report(patient=patient, day=today, session=1, pain=9)
-    again = raise_alerts_for(report, threshold=5)
+    report, _ = submit_pain_report(patient=patient, day=today, session=1, pain=9, pain_lasting="no")
+    again = raise_alerts_for(report, decision=decide(report.answers(5)), threshold=5)
     assert [alert.pk for alert in again] == list(Alert.objects.values_list("pk", flat=True))
 
 
@@ -251,6 +326,7 @@ def test_health_data_is_never_logged(patient, program, today, caplog):
         pain=9,
         numbness=True,
         note="My secret note about my back",
+        pain_lasting="no",
     )
     logged = " ".join(record.getMessage() for record in caplog.records)
     assert "secret note" not in logged
@@ -262,6 +338,8 @@ def test_a_second_program_with_a_lower_threshold_is_the_one_that_counts(patient,
         patient=patient, start_date=program.start_date, pain_threshold=2, title="Neck"
     )
     PrescriptionItemFactory(prescription=cautious)
-    report, guidance = submit_pain_report(patient=patient, day=today, session=1, pain=3)
+    report, guidance = submit_pain_report(
+        patient=patient, day=today, session=1, pain=3, pain_lasting="no"
+    )
     assert report.prescription == cautious
     assert guidance.level == "ease_off"

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from patients.models import Completion
 from tests.factories import ExerciseFactory, PrescriptionItemFactory
-from tests.patients.conftest import HTMX
+from tests.helpers import HTMX, report_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -231,9 +231,10 @@ def add_items(program, count):
 #  1. the session    2. the user with their patient profile (patients.backends)
 #  3. programs active today  4. their items joined with exercises
 #  5. today's completions     6. today's pain reports
+#  7. the open safety pause (with its report), for the banner that stops the exercises
 # Steps and equipment come from the catalogue cache, filled by the first visit; the navigation
 # needs no query (a patient is never also a therapist).
-TODAY_QUERIES = 6
+TODAY_QUERIES = 7
 
 
 @pytest.mark.parametrize("items", [2, 8])
@@ -254,8 +255,8 @@ def test_today_page_queries_do_not_grow_with_items(
 #  3. the item with its program and exercise
 #  4. savepoint (the service's transaction)  5. is it already ticked?  6. savepoint (insert)
 #  7. the insert  8. release  9. release
-#  10-13. the day's plan as on Today (programs, items, completions, reports)
-TICK_QUERIES = 13
+#  10-14. the day's plan as on Today (programs, items, completions, reports, open safety pause)
+TICK_QUERIES = 14
 
 
 @pytest.mark.parametrize("items", [2, 8])
@@ -270,29 +271,40 @@ def test_a_tick_with_htmx_does_not_grow_with_items(
     assert response.status_code == 200
 
 
-def test_after_a_red_flag_today_keeps_saying_stop_and_contact_the_therapist(
+def test_after_new_leg_symptoms_today_keeps_saying_the_exercises_are_paused(
     patient, patient_client, program, bridge, today
 ):
     patient.clinic_phone = "0301234567"
     patient.save()
-    assert "Stop and contact your therapist" not in page(patient_client)
+    html = page(patient_client)
+    assert "Your exercises are paused for your safety" not in html
+    assert "data-check-off" in html
     patient_client.post(
         reverse("patients:report"),
-        {"date": today.isoformat(), "session": 1, "pain": 3, "weakness": "on"},
+        {
+            "date": today.isoformat(),
+            "session": 1,
+            **report_form_data(pain=3, legs=["weakness"]),
+        },
     )
     html = page(patient_client)
-    assert "Stop and contact your therapist" in html
-    assert "You told us about weakness" in html
+    assert "data-safety-pause" in html
+    assert "Your exercises are paused for your safety" in html
+    assert "needs your therapist's advice first" in html
     assert 'href="tel:0301234567"' in html
+    assert "data-check-off" not in html
 
 
 def test_mild_pain_today_brings_no_warning(patient_client, program, bridge, today):
     patient_client.post(
-        reverse("patients:report"), {"date": today.isoformat(), "session": 1, "pain": 4}
+        reverse("patients:report"),
+        {"date": today.isoformat(), "session": 1, **report_form_data(pain=4)},
     )
     html = page(patient_client)
-    assert "Stop and contact" not in html
+    assert "data-safety-pause" not in html
+    assert "paused for your safety" not in html
     assert "Pain after exercising: <strong>4 out of 10</strong>" in html
+    assert "data-check-off" in html  # the exercises go on
 
 
 def test_an_edited_step_shows_at_once_despite_the_catalogue_cache(patient_client, bridge):

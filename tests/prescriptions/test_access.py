@@ -19,57 +19,59 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 PATIENT_URLS = [
-    "patient_detail",
-    "patient_edit",
-    "patient_invitation",
-    "program_start",
-    "program_create",
-    "patient_progress",
-    "patient_export",
-    "patient_audit",
-    "patient_archive",
-    "patient_restore",
+    "clinic:patient_detail",
+    "clinic:patient_edit",
+    "clinic:patient_invitation",
+    "clinic:program_start",
+    "clinic:program_create",
+    "monitoring:patient_progress",
+    "monitoring:patient_export",
+    "monitoring:safety_pause_end",
+    "clinic:patient_audit",
+    "clinic:patient_archive",
+    "clinic:patient_restore",
 ]
 PROGRAM_URLS = [
-    "program_detail",
-    "program_edit",
-    "program_status",
-    "program_end",
-    "program_duplicate",
-    "program_save_as_template",
-    "program_handout",
+    "clinic:program_detail",
+    "clinic:program_edit",
+    "clinic:program_status",
+    "clinic:program_end",
+    "clinic:program_duplicate",
+    "clinic:program_save_as_template",
+    "clinic:program_handout",
 ]
-TEMPLATE_URLS = ["template_detail", "template_edit", "template_delete"]
-EXERCISE_URLS = ["exercise_detail", "exercise_edit", "exercise_delete"]
-ALERT_URLS = ["alert_acknowledge"]
-SUGGESTION_URLS = ["suggestion_apply", "suggestion_dismiss"]
+TEMPLATE_URLS = ["clinic:template_detail", "clinic:template_edit", "clinic:template_delete"]
+EXERCISE_URLS = ["clinic:exercise_detail", "clinic:exercise_edit", "clinic:exercise_delete"]
+ALERT_URLS = ["monitoring:alert_acknowledge"]
+SUGGESTION_URLS = ["monitoring:suggestion_apply", "monitoring:suggestion_dismiss"]
 PLAIN_URLS = [
-    "caseload",
-    "dashboard",
-    "archived_patients",
-    "patient_create",
-    "template_list",
-    "template_create",
-    "exercise_list",
-    "exercise_create",
+    "clinic:caseload",
+    "monitoring:dashboard",
+    "clinic:archived_patients",
+    "clinic:patient_create",
+    "clinic:template_list",
+    "clinic:template_create",
+    "clinic:exercise_list",
+    "clinic:exercise_create",
 ]
 POST_ONLY = {
-    "program_status",
-    "patient_restore",
-    "alert_acknowledge",
-    "suggestion_apply",
-    "suggestion_dismiss",
+    "clinic:program_status",
+    "clinic:patient_restore",
+    "monitoring:alert_acknowledge",
+    "monitoring:suggestion_apply",
+    "monitoring:suggestion_dismiss",
+    "monitoring:safety_pause_end",
 }
 GET_ONLY = {
-    "patient_detail",
-    "patient_progress",
-    "patient_export",
-    "patient_audit",
-    "program_start",
-    "program_detail",
-    "program_end",
-    "template_detail",
-    "exercise_detail",
+    "clinic:patient_detail",
+    "monitoring:patient_progress",
+    "monitoring:patient_export",
+    "clinic:patient_audit",
+    "clinic:program_start",
+    "clinic:program_detail",
+    "clinic:program_end",
+    "clinic:template_detail",
+    "clinic:exercise_detail",
 }
 
 
@@ -112,11 +114,16 @@ def cases(theirs):
         (SUGGESTION_URLS, "suggestion"),
     ):
         for name in names:
-            yield name, reverse(f"clinic:{name}", args=[theirs[key].pk])
+            yield name, reverse(name, args=[theirs[key].pk])
 
 
 def test_every_workspace_url_is_covered_here():
-    from prescriptions.urls import urlpatterns
+    from monitoring.urls import urlpatterns as watching
+    from prescriptions.urls import urlpatterns as workspace
+
+    namespaced = [f"clinic:{p.name}" for p in workspace] + [
+        f"monitoring:{p.name}" for p in watching
+    ]
 
     covered = set(
         PATIENT_URLS
@@ -127,7 +134,7 @@ def test_every_workspace_url_is_covered_here():
         + SUGGESTION_URLS
         + PLAIN_URLS
     )
-    assert {pattern.name for pattern in urlpatterns} == covered
+    assert set(namespaced) == covered
 
 
 def test_therapist_cannot_open_another_therapists_things(therapist_client, theirs):
@@ -170,7 +177,7 @@ def test_unknown_ids_answer_404(therapist_client):
         PATIENT_URLS + PROGRAM_URLS + TEMPLATE_URLS + EXERCISE_URLS + ALERT_URLS + SUGGESTION_URLS
     ):
         method = therapist_client.post if name in POST_ONLY else therapist_client.get
-        assert method(reverse(f"clinic:{name}", args=[999999])).status_code == 404, name
+        assert method(reverse(name, args=[999999])).status_code == 404, name
 
 
 def test_a_colleague_on_the_care_team_reaches_the_shared_patient(
@@ -202,14 +209,14 @@ def test_patients_do_not_reach_the_workspace(patient_client, patient, prescripti
     }
     for name, url in [
         *cases(own),
-        *((name, reverse(f"clinic:{name}")) for name in PLAIN_URLS),
+        *((name, reverse(name)) for name in PLAIN_URLS),
     ]:
         method = patient_client.post if name in POST_ONLY else patient_client.get
         assert method(url).status_code == 404, name
 
 
 def test_visitors_are_asked_to_log_in(client, theirs):
-    for name, url in [*cases(theirs), *((n, reverse(f"clinic:{n}")) for n in PLAIN_URLS)]:
+    for name, url in [*cases(theirs), *((n, reverse(n)) for n in PLAIN_URLS)]:
         method = client.post if name in POST_ONLY else client.get
         response = method(url)
         assert response.status_code == 302, name

@@ -19,7 +19,7 @@ from tests.factories import (
     ProgramTemplateFactory,
     ProgramTemplateItemFactory,
 )
-from tests.prescriptions.htmlform import read_form
+from tests.helpers import read_form
 
 pytestmark = pytest.mark.django_db
 
@@ -256,7 +256,7 @@ def built_form(client, patient, catalogue):
         ({"items-0-duration_seconds": "a while"}, "Write a number of seconds, or minutes"),
         ({"end_date": "2020-01-01"}, "The end cannot be before the start."),
         ({"title": ""}, "This field is required."),
-        ({"pain_threshold": "11"}, "Pain threshold: from 0 to 10."),
+        ({"pain_threshold": "7"}, "Pain threshold: from 0 to 6."),
     ],
     ids=[
         "no-reps-or-duration",

@@ -11,7 +11,7 @@ from exercises.models import Precaution
 from patients.models import Invitation, Patient, hash_token
 from prescriptions.models import Status
 from tests.factories import PatientFactory, PrescriptionFactory, UserFactory
-from tests.prescriptions.htmlform import read_form
+from tests.helpers import read_form
 
 pytestmark = pytest.mark.django_db
 

@@ -18,13 +18,13 @@ from tests.factories import (
     PrescriptionFactory,
     PrescriptionItemFactory,
 )
-from tests.prescriptions.htmlform import read_form
+from tests.helpers import read_form
 
 pytestmark = pytest.mark.django_db
 
 
 def url(name: str, program: Prescription) -> str:
-    return reverse(f"clinic:{name}", args=[program.pk])
+    return reverse(name, args=[program.pk])
 
 
 def test_program_page_shows_items_warnings_and_retired_history(therapist_client, therapist):
@@ -37,7 +37,7 @@ def test_program_page_shows_items_warnings_and_retired_history(therapist_client,
         exercise=ExerciseFactory(name="Old stretch"),
         removed_on=datetime.date(2026, 2, 1),
     )
-    html = therapist_client.get(url("program_detail", program)).content.decode()
+    html = therapist_client.get(url("clinic:program_detail", program)).content.decode()
     assert "3 sets of 8, hold 5 seconds" in html
     assert "Knee problems." in html
     assert "Old stretch" in html
@@ -45,7 +45,9 @@ def test_program_page_shows_items_warnings_and_retired_history(therapist_client,
 
 
 def test_pause_and_resume(therapist_client, prescription):
-    response = therapist_client.post(url("program_status", prescription), {"status": "paused"})
+    response = therapist_client.post(
+        url("clinic:program_status", prescription), {"status": "paused"}
+    )
     assert response.status_code == 302
     prescription.refresh_from_db()
     assert prescription.status == Status.PAUSED
@@ -53,7 +55,7 @@ def test_pause_and_resume(therapist_client, prescription):
     assert "Paused." in page
     assert 'value="active"' in page  # the Resume button
 
-    therapist_client.post(url("program_status", prescription), {"status": "active"})
+    therapist_client.post(url("clinic:program_status", prescription), {"status": "active"})
     prescription.refresh_from_db()
     assert prescription.status == Status.ACTIVE
 
@@ -61,12 +63,12 @@ def test_pause_and_resume(therapist_client, prescription):
 def test_ending_asks_first_and_keeps_history(therapist_client, prescription):
     item = PrescriptionItemFactory(prescription=prescription)
     CompletionFactory(item=item)
-    confirm = therapist_client.get(url("program_end", prescription)).content.decode()
+    confirm = therapist_client.get(url("clinic:program_end", prescription)).content.decode()
     assert "cannot be resumed" in confirm
     prescription.refresh_from_db()
     assert prescription.status == Status.ACTIVE
 
-    therapist_client.post(url("program_status", prescription), {"status": "ended"})
+    therapist_client.post(url("clinic:program_status", prescription), {"status": "ended"})
     prescription.refresh_from_db()
     assert prescription.status == Status.ENDED
     assert prescription.end_date == prescription.patient.local_today()
@@ -77,7 +79,7 @@ def test_an_ended_program_cannot_be_resumed(therapist_client, prescription):
     prescription.status = Status.ENDED
     prescription.save()
     response = therapist_client.post(
-        url("program_status", prescription), {"status": "active"}, follow=True
+        url("clinic:program_status", prescription), {"status": "active"}, follow=True
     )
     assert "This program is ended, so it cannot be resumed." in response.content.decode()
     prescription.refresh_from_db()
@@ -85,7 +87,7 @@ def test_an_ended_program_cannot_be_resumed(therapist_client, prescription):
 
 
 def test_status_changes_only_by_post(therapist_client, prescription):
-    assert therapist_client.get(url("program_status", prescription)).status_code == 405
+    assert therapist_client.get(url("clinic:program_status", prescription)).status_code == 405
 
 
 def test_duplicate_for_another_patient_opens_the_copy_in_the_builder(
@@ -93,33 +95,37 @@ def test_duplicate_for_another_patient_opens_the_copy_in_the_builder(
 ):
     PrescriptionItemFactory(prescription=prescription)
     other = PatientFactory(therapist=therapist)
-    page = therapist_client.get(url("program_duplicate", prescription))
+    page = therapist_client.get(url("clinic:program_duplicate", prescription))
     form = read_form(page, "duplicate-form")
     assert form.value("patient") == str(prescription.patient.pk)
     form.set("patient", other.pk)
     form.set("title", "Copy for Sam")
-    response = therapist_client.post(url("program_duplicate", prescription), form.data())
+    response = therapist_client.post(url("clinic:program_duplicate", prescription), form.data())
     copy = Prescription.objects.get(patient=other)
-    assert response["Location"] == url("program_edit", copy)
+    assert response["Location"] == url("clinic:program_edit", copy)
     assert copy.title == "Copy for Sam"
     assert copy.items.count() == 1
 
 
 def test_duplicate_offers_only_my_patients(therapist_client, prescription, other_patient):
-    form = read_form(therapist_client.get(url("program_duplicate", prescription)), "duplicate-form")
+    form = read_form(
+        therapist_client.get(url("clinic:program_duplicate", prescription)), "duplicate-form"
+    )
     assert str(other_patient.pk) not in form.options["patient"]
     data = form.data()
     data["patient"] = [str(other_patient.pk)]
-    response = therapist_client.post(url("program_duplicate", prescription), data)
+    response = therapist_client.post(url("clinic:program_duplicate", prescription), data)
     assert response.status_code == 200
     assert not Prescription.objects.filter(patient=other_patient).exists()
 
 
 def test_duplicate_can_end_the_original(therapist_client, prescription):
-    form = read_form(therapist_client.get(url("program_duplicate", prescription)), "duplicate-form")
+    form = read_form(
+        therapist_client.get(url("clinic:program_duplicate", prescription)), "duplicate-form"
+    )
     form.set("end_original", "on")
     form.set("title", "Phase 2")
-    therapist_client.post(url("program_duplicate", prescription), form.data())
+    therapist_client.post(url("clinic:program_duplicate", prescription), form.data())
     prescription.refresh_from_db()
     assert prescription.status == Status.ENDED
     assert Prescription.objects.get(title="Phase 2").status == Status.ACTIVE
@@ -127,10 +133,12 @@ def test_duplicate_can_end_the_original(therapist_client, prescription):
 
 def test_save_program_as_my_template(therapist_client, therapist, prescription):
     PrescriptionItemFactory(prescription=prescription, reps=9)
-    page = therapist_client.get(url("program_save_as_template", prescription))
+    page = therapist_client.get(url("clinic:program_save_as_template", prescription))
     form = read_form(page, "template-form")
     form.set("name", "My low back basics")
-    response = therapist_client.post(url("program_save_as_template", prescription), form.data())
+    response = therapist_client.post(
+        url("clinic:program_save_as_template", prescription), form.data()
+    )
     template = ProgramTemplate.objects.get(name="My low back basics")
     assert template.owner == therapist
     assert response["Location"] == reverse("clinic:template_detail", args=[template.pk])
@@ -164,7 +172,7 @@ def handout_program(therapist, *, has_password: bool) -> Prescription:
 
 def test_handout_holds_exercises_steps_dose_schedule_and_safety(therapist_client, therapist):
     program = handout_program(therapist, has_password=True)
-    html = therapist_client.get(url("program_handout", program)).content.decode()
+    html = therapist_client.get(url("clinic:program_handout", program)).content.decode()
     assert "Bridge" in html
     assert "Retired one" not in html
     assert "Lie on your back." in html
@@ -186,7 +194,7 @@ def test_handout_shows_the_login_link_when_the_patient_has_a_password(
 ):
     settings.SITE_URL = "https://clinic.example.org"
     program = handout_program(therapist, has_password=True)
-    html = therapist_client.get(url("program_handout", program)).content.decode()
+    html = therapist_client.get(url("clinic:program_handout", program)).content.decode()
     assert "https://clinic.example.org/login/" in html
     assert program.patient.user.username in html
     assert 'class="qr-code"' in html
@@ -199,13 +207,13 @@ def test_handout_offers_a_new_invitation_when_the_patient_has_no_password(
 ):
     settings.SITE_URL = "https://clinic.example.org"
     program = handout_program(therapist, has_password=False)
-    page = therapist_client.get(url("program_handout", program)).content.decode()
+    page = therapist_client.get(url("clinic:program_handout", program)).content.decode()
     assert "Print handout with a new invitation link" in page
     assert "withdraws any earlier unused link" in page
     assert "clinic.example.org/invite/" not in page
     assert not Invitation.objects.exists()
 
-    html = therapist_client.post(url("program_handout", program)).content.decode()
+    html = therapist_client.post(url("clinic:program_handout", program)).content.decode()
     invitation = Invitation.objects.get(patient=program.patient)
     prefix = "https://clinic.example.org/invite/"
     start = html.index(prefix) + len(prefix)
@@ -218,10 +226,10 @@ def test_handout_offers_a_new_invitation_when_the_patient_has_no_password(
 
 def test_a_second_handout_withdraws_the_first_invitation(therapist_client, therapist):
     program = handout_program(therapist, has_password=False)
-    therapist_client.post(url("program_handout", program))
+    therapist_client.post(url("clinic:program_handout", program))
     first = Invitation.objects.get()
-    page = therapist_client.get(url("program_handout", program)).content.decode()
+    page = therapist_client.get(url("clinic:program_handout", program)).content.decode()
     assert "withdraws the earlier one" in page
-    therapist_client.post(url("program_handout", program))
+    therapist_client.post(url("clinic:program_handout", program))
     assert not Invitation.objects.filter(pk=first.pk).exists()
     assert Invitation.objects.count() == 1

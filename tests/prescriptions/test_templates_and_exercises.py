@@ -14,7 +14,7 @@ from tests.factories import (
     ProgramTemplateFactory,
     ProgramTemplateItemFactory,
 )
-from tests.prescriptions.htmlform import read_form
+from tests.helpers import read_form
 
 pytestmark = pytest.mark.django_db
 
@@ -98,11 +98,9 @@ def test_therapist_edits_and_deletes_their_template(therapist_client, therapist)
 
 def test_starter_templates_cannot_be_edited_or_deleted(therapist_client):
     starter = ProgramTemplateFactory()
-    for name in ("template_edit", "template_delete"):
-        assert therapist_client.get(reverse(f"clinic:{name}", args=[starter.pk])).status_code == 404
-        assert (
-            therapist_client.post(reverse(f"clinic:{name}", args=[starter.pk])).status_code == 404
-        )
+    for name in ("clinic:template_edit", "clinic:template_delete"):
+        assert therapist_client.get(reverse(name, args=[starter.pk])).status_code == 404
+        assert therapist_client.post(reverse(name, args=[starter.pk])).status_code == 404
     assert ProgramTemplate.objects.filter(pk=starter.pk).exists()
 
 
@@ -178,9 +176,9 @@ def test_therapist_edits_their_exercise(therapist_client, therapist):
 
 def test_shared_catalogue_exercises_cannot_be_edited_or_deleted(therapist_client):
     shared = ExerciseFactory()
-    for name in ("exercise_edit", "exercise_delete"):
-        assert therapist_client.get(reverse(f"clinic:{name}", args=[shared.pk])).status_code == 404
-        assert therapist_client.post(reverse(f"clinic:{name}", args=[shared.pk])).status_code == 404
+    for name in ("clinic:exercise_edit", "clinic:exercise_delete"):
+        assert therapist_client.get(reverse(name, args=[shared.pk])).status_code == 404
+        assert therapist_client.post(reverse(name, args=[shared.pk])).status_code == 404
 
 
 def test_an_exercise_in_a_program_is_kept(therapist_client, therapist):

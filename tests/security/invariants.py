@@ -8,7 +8,12 @@ from django.db.models import F, Q
 from exercises.models import MAX_HOLD_SECONDS, MAX_REPS, MAX_SETS, Exercise, ExerciseStep
 from patients.models import PAIN_MAX, Completion, PainReport, Patient
 from patients.services import NOTE_MAX_LENGTH
-from prescriptions.models import MAX_TIMES_PER_DAY, Prescription, PrescriptionItem
+from prescriptions.models import (
+    MAX_TIMES_PER_DAY,
+    PAIN_THRESHOLD_MAX,
+    Prescription,
+    PrescriptionItem,
+)
 
 OK_STATUSES = {200, 204, 301, 302, 400, 404, 405, 410}
 
@@ -33,6 +38,8 @@ def stored_data_is_valid() -> None:
     assert not PainReport.objects.filter(
         Q(session__lt=1) | Q(session__gt=MAX_TIMES_PER_DAY)
     ).exists()
+    # Every report stored through the app answered the 15-minute question ("" is for old rows).
+    assert not PainReport.objects.exclude(pain_lasting__in=["yes", "no", "not_sure"]).exists()
     for note in PainReport.objects.values_list("note", flat=True):
         assert len(note) <= NOTE_MAX_LENGTH
         assert nul_free(note)
@@ -53,7 +60,7 @@ def stored_data_is_valid() -> None:
     for program in Prescription.objects.values("title", "goal", "notes", "pain_threshold"):
         assert nul_free(program["title"], program["goal"], program["notes"])
         assert program["title"].strip()
-        assert 0 <= program["pain_threshold"] <= 10
+        assert 0 <= program["pain_threshold"] <= PAIN_THRESHOLD_MAX
     assert not Prescription.objects.filter(end_date__lt=F("start_date")).exists()
     for exercise in Exercise.objects.values("name", "summary", "precautions"):
         assert nul_free(*exercise.values())

@@ -26,6 +26,7 @@ from patients.models import (
     Patient,
     ReminderEmail,
     ReminderStatus,
+    SafetyPause,
 )
 from prescriptions.models import (
     MAX_TIMES_PER_DAY,
@@ -169,7 +170,7 @@ def test_database_refuses_reopening_an_alert_while_one_of_its_kind_is_open():
 
 def test_bulk_created_duplicate_open_alerts_are_refused_but_closed_ones_pile_up():
     patient = PatientFactory()
-    kind = AlertKind.LASTING_PAIN
+    kind = AlertKind.REPORT
     assert refused(
         lambda: Alert.objects.bulk_create(
             [Alert(patient=patient, kind=kind, message=str(n)) for n in range(2)]
@@ -184,6 +185,51 @@ def test_bulk_created_duplicate_open_alerts_are_refused_but_closed_ones_pile_up(
             + [Alert(patient=patient, kind=kind, message="open")]
         )
     )
+
+
+@pytest.mark.parametrize("severity", ["warning", "", "CRITICAL"])
+def test_database_refuses_an_unknown_alert_severity(severity):
+    alert = Alert.objects.create(patient=PatientFactory(), kind=AlertKind.REPORT, message="m")
+    assert refused(lambda: Alert.objects.filter(pk=alert.pk).update(severity=severity))
+
+
+# --- Pain reports' answers and safety pauses ---------------------------------------------------
+
+
+@pytest.mark.parametrize("lasting", ["maybe", "YES", "\x00"])
+def test_database_refuses_an_unknown_answer_to_the_15_minute_question(lasting):
+    report = PainReportFactory(pain_lasting="no")
+    assert refused(lambda: PainReport.objects.filter(pk=report.pk).update(pain_lasting=lasting))
+    for known in ("yes", "no", "not_sure", ""):  # "" only on reports from before the question
+        assert accepted(
+            lambda k=known: PainReport.objects.filter(pk=report.pk).update(pain_lasting=k)
+        )
+
+
+def test_database_refuses_a_second_open_safety_pause_but_keeps_ended_ones():
+    patient = PatientFactory()
+    SafetyPause.objects.create(patient=patient, level="stop", started_at=NOW)
+    assert refused(
+        lambda: SafetyPause.objects.create(patient=patient, level="emergency", started_at=NOW)
+    )
+    ended = [
+        SafetyPause(patient=patient, level="stop", started_at=NOW, ended_at=NOW) for _ in range(2)
+    ]
+    assert accepted(lambda: SafetyPause.objects.bulk_create(ended))
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"level": "ease_off"},
+        {"level": "ok"},
+        {"level": ""},
+        {"ended_at": NOW - datetime.timedelta(seconds=1)},
+    ],
+)
+def test_database_refuses_a_safety_pause_of_an_unknown_level_or_ending_before_it_starts(values):
+    pause = SafetyPause.objects.create(patient=PatientFactory(), level="stop", started_at=NOW)
+    assert refused(lambda: SafetyPause.objects.filter(pk=pause.pk).update(**values))
 
 
 # --- Invitations ---------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from patients.models import PAIN_MAX, Completion, PainReport, Patient
 from prescriptions.models import Prescription
 from tests.factories import PASSWORD, ExerciseFactory
+from tests.helpers import api_report_body
 from tests.security.invariants import stored_data_is_valid
 from tests.security.strategies import (
     fuzz,
@@ -49,6 +50,9 @@ def any_value(strategy):
     return st.one_of(strategy, json_value())
 
 
+LASTING = {"yes", "no", "not_sure"}
+
+
 def is_clearly_not_a_pain_score(value: object) -> bool:
     """Out of 0–10, or no number at all (DRF reads "7", 7.0 and " 7 " as 7, and so may we)."""
     if isinstance(value, bool) or value is None or isinstance(value, list | dict):
@@ -69,12 +73,15 @@ def test_pain_report_api_answers_400_with_field_errors_for_hostile_values(
     patient_api, today, bridge, data
 ):
     pain = data.draw(any_value(hostile_number(-3, 13, json=True)), label="pain")
-    body = {"pain": pain}
+    body = api_report_body(pain=pain)  # complete, so that a valid pain is stored
+    body |= maybe(data, "pain_lasting", any_value(st.sampled_from(["yes", "maybe", "", "\x00"])))
+    body |= maybe(data, "leg_symptoms_usual", json_value())
     body |= maybe(data, "date", any_value(hostile_date(today)))
     body |= maybe(data, "session", any_value(hostile_number(-1, 4, json=True)))
     body |= maybe(data, "note", any_value(hostile_text))
     body |= maybe(data, "difficulty", any_value(st.sampled_from(["", "too_easy", "\x00"])))
     body |= maybe(data, "numbness", json_value())
+    body |= maybe(data, "chest", json_value())
     before = PainReport.objects.count()
 
     response = patient_api.post(f"{API}/me/pain-reports/", body, format="json")
@@ -83,6 +90,10 @@ def test_pain_report_api_answers_400_with_field_errors_for_hostile_values(
     if is_clearly_not_a_pain_score(pain):
         assert response.status_code == 400
         assert "pain" in response.json()
+        assert PainReport.objects.count() == before
+    if not (isinstance(body["pain_lasting"], str) and body["pain_lasting"] in LASTING):
+        assert response.status_code == 400
+        assert "pain_lasting" in response.json()
         assert PainReport.objects.count() == before
     stored_data_is_valid()
 
@@ -300,7 +311,11 @@ def test_escaped_nul_and_lone_surrogates_in_otherwise_valid_bodies_are_refused_o
 ):
     """JSON can smuggle what UTF-8 cannot carry: a NUL byte, or half a surrogate pair."""
     for client, path, body in (
-        (patient_api, "me/pain-reports/", f'{{"pain": 3, "note": "{text}"}}'),
+        (
+            patient_api,
+            "me/pain-reports/",
+            json.dumps(api_report_body())[:-1] + f', "note": "{text}"}}',
+        ),
         (therapist_api, "patients/", f'{{"first_name": "{text}", "last_name": "Diaz"}}'),
         (
             therapist_api,

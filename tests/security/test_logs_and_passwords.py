@@ -44,7 +44,15 @@ def quarter_hour_before(moment: datetime.datetime) -> str:
 
 
 def test_logs_carry_no_pain_score_note_or_password(
-    caplog, client, patient, patient_client, therapist, bridge, today, settings
+    caplog,
+    client,
+    patient,
+    patient_client,
+    therapist,
+    bridge,
+    today,
+    settings,
+    django_capture_on_commit_callbacks,
 ):
     settings.AXES_ENABLED = True  # the lockout's own logging runs too
     caplog.set_level(logging.DEBUG)  # the root logger: every logger that propagates
@@ -56,15 +64,24 @@ def test_logs_carry_no_pain_score_note_or_password(
     bridge.prescription.save()
     call_command("send_reminders", stdout=StringIO())  # before anything is ticked off
 
-    report = {"pain": PAIN, "pain_lasted_over_15_min": "yes", "note": NOTE, "numbness": "on"}
-    refused = patient_client.post(reverse("patients:report"), {**report, "pain": 11})
-    assert refused.status_code == 400  # logged as a bad request, with the note in the form
-    saved = patient_client.post(reverse("patients:report"), report)
-    assert saved.status_code == 302
     ticked = patient_client.post(
         reverse("patients:check_off", args=[today, bridge.pk, 1]),
     )
-    assert ticked.status_code == 302
+    assert ticked.status_code == 302  # before the report, which pauses the program
+    report = {
+        "pain": PAIN,
+        "pain_lasting": "yes",
+        "note": NOTE,
+        "emergency": "none",
+        "legs": "numbness",
+        "other": "none",
+    }
+    refused = patient_client.post(reverse("patients:report"), {**report, "pain": 11})
+    assert refused.status_code == 400  # logged as a bad request, with the note in the form
+    with django_capture_on_commit_callbacks(execute=True):  # the care team's alert email
+        saved = patient_client.post(reverse("patients:report"), report)
+    assert saved.status_code == 200  # the stop guidance, in the same response
+    assert "Stop your exercises for now" in saved.content.decode()
     failed_login = client.post(
         reverse("login"), {"username": therapist.username, "password": LOGIN_PASSWORD}
     )
@@ -78,7 +95,7 @@ def test_logs_carry_no_pain_score_note_or_password(
 
     assert PainReport.objects.get(patient=patient).note == NOTE
     assert Completion.objects.filter(item=bridge).exists()
-    assert mail.outbox  # the reminder went out, so its logging ran
+    assert len(mail.outbox) == 2  # the reminder and the alert email went out: their logging ran
     assert caplog.records  # the failed login and the bad request were logged
     for record in caplog.records:
         for text in record_texts(record):

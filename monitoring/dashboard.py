@@ -34,7 +34,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db.models import (
     Aggregate,
@@ -52,9 +52,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from patients.models import Alert, Completion, PainReport, Patient, Severity
+from monitoring.charts import SPARKLINE_DAYS, PainChart, sparkline, sparkline_svg
+from patients.models import Alert, Completion, PainReport, Patient
 from prescriptions.adherence import Adherence, DoneByDay, adherence_windows, done_by_day
-from prescriptions.charts import SPARKLINE_DAYS, PainChart, sparkline, sparkline_svg
 from prescriptions.models import (
     Prescription,
     PrescriptionItem,
@@ -135,7 +135,8 @@ class DashboardRow:
 
     @property
     def urgent(self) -> bool:
-        return any(alert.severity == Severity.URGENT for alert in self.alerts)
+        """A critical or urgent alert is open."""
+        return self.need <= 1
 
     @property
     def threshold(self) -> int:
@@ -143,18 +144,18 @@ class DashboardRow:
 
     @property
     def need(self) -> int:
-        """0: an urgent alert is open; 1: another alert is open; 2: nothing open."""
-        if self.urgent:
-            return 0
-        return 1 if self.alerts else 2
+        """0: a critical alert is open; 1: urgent; 2: attention; 3: nothing open."""
+        return 3 - max((alert.severity_rank for alert in self.alerts), default=0)
 
-    def sort_key(self) -> tuple[int, int, int, str, int]:
-        """Urgent first, then other open alerts, then the lowest adherence (7 days, then 28);
-        patients with nothing due last."""
+    def sort_key(self) -> tuple[int, float, int, int, str, int]:
+        """By the worst open alert, then its recency (a report joining an alert moves it up),
+        then the lowest adherence (7 days, then 28); patients with nothing due last."""
         week = self.figures.week.percent
         month = self.figures.month.percent
+        latest = max((alert.updated_at.timestamp() for alert in self.alerts), default=0.0)
         return (
             self.need,
+            -latest,
             101 if week is None else week,
             101 if month is None else month,
             self.patient.display_name.lower(),
@@ -179,7 +180,7 @@ class Dashboard:
         return sum(row.pending_suggestions for row in self.rows)
 
 
-def caseload_with_activity(therapist: AbstractBaseUser) -> QuerySet[Patient]:
+def caseload_with_activity(therapist: User) -> QuerySet[Patient]:
     """The therapist's current patients with what the dashboard shows of each (one query)."""
     latest_report = PainReport.objects.filter(patient=OuterRef("pk")).order_by("-date", "-session")
     pending = (
@@ -329,7 +330,7 @@ def _count_figures(
     return figures
 
 
-def load_dashboard(therapist: AbstractBaseUser, now: datetime.datetime | None = None) -> Dashboard:
+def load_dashboard(therapist: User, now: datetime.datetime | None = None) -> Dashboard:
     """Every current patient of the therapist, ordered by need (see ``DashboardRow.sort_key``)."""
     now = now or timezone.now()
     patients = list(caseload_with_activity(therapist))
@@ -377,11 +378,11 @@ def load_dashboard(therapist: AbstractBaseUser, now: datetime.datetime | None = 
 
     by_pk = {patient.pk: patient for patient in patients}
     alerts: dict[int, list[Alert]] = defaultdict(list)
-    for alert in Alert.objects.open().filter(patient__in=scoped).order_by("-created_at", "-pk"):
+    for alert in Alert.objects.open().filter(patient__in=scoped).order_by("-updated_at", "-pk"):
         alert.patient = by_pk[alert.patient_id]
         alerts[alert.patient_id].append(alert)
     for patient_alerts in alerts.values():
-        patient_alerts.sort(key=lambda alert: alert.severity != Severity.URGENT)
+        patient_alerts.sort(key=lambda alert: -alert.severity_rank)
 
     rows = [
         DashboardRow(
@@ -398,7 +399,7 @@ def load_dashboard(therapist: AbstractBaseUser, now: datetime.datetime | None = 
     return Dashboard(rows=rows)
 
 
-CELLS_TEMPLATE = "prescriptions/dashboard.html#row-cells"
+CELLS_TEMPLATE = "monitoring/dashboard.html#row-cells"
 
 
 def _cells_key(row: DashboardRow) -> str:

@@ -10,7 +10,7 @@ local today:
 - ``MISSED_DAYS`` missed days in a row (within ``LOOKBACK_DAYS``) open an inactivity alert.
 
 At most one inactivity alert per patient is open (the partial unique constraint and
-``patients.alerts.open_alert``), so running the check again changes nothing. Once the
+``monitoring.alerts.open_alert``), so running the check again changes nothing. Once the
 therapist acknowledges it, only days from the day that alert was raised count towards the
 next one: the same missed days never alert twice.
 """
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import dateformat, timezone
 
-from patients.alerts import Finding, open_alert
+from monitoring.alerts import Finding, open_alert
 from patients.models import Alert, AlertKind, Completion, Patient, Severity
 from prescriptions.adherence import DoneByDay, done_by_day, missed_run
 from prescriptions.models import Prescription, Status
@@ -108,7 +108,7 @@ def _check_batch(patients: list[Patient], now: datetime.datetime) -> list[Alert]
         run = missed_run(programs[patient.pk], done[patient.pk], today=today, since=since)
         if len(run) < MISSED_DAYS:
             continue
-        finding = Finding(AlertKind.INACTIVITY, Severity.WARNING, inactivity_message(run))
+        finding = Finding(AlertKind.INACTIVITY, Severity.ATTENTION, inactivity_message(run))
         alert, created = open_alert(patient=patient, finding=finding, now=now)
         if created:
             raised.append(alert)

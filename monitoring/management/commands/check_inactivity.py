@@ -2,7 +2,7 @@
 
 Safe to run any number of times (for example hourly from cron): a patient has at most one
 open inactivity alert, and the same missed days never alert twice. See
-``prescriptions.inactivity`` for the rule.
+``monitoring.inactivity`` for the rule.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from prescriptions.inactivity import raise_inactivity_alerts
+from monitoring.inactivity import raise_inactivity_alerts
 
 
 def _moment(value: str) -> datetime.datetime:

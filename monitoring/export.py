@@ -39,7 +39,7 @@ HEADER = [
     "Side",
     "Dose done",
     "Pain 0-10 (NRS, LOINC 72514-3)",
-    "Pain lasted over 15 minutes",
+    "Pain still there 15 minutes after stopping",
     "Symptoms",
     "Difficulty",
     "Note",
@@ -102,7 +102,7 @@ def report_row(report: PainReport, patient: Patient) -> list[Any]:
         "",
         "",
         report.pain,
-        "yes" if report.pain_lasted_over_15_min else "no",
+        report.get_pain_lasting_display() if report.pain_lasting else "not asked",
         "; ".join(report.symptom_labels()),
         report.get_difficulty_display() if report.difficulty else "",
         report.note,
@@ -123,13 +123,14 @@ def rows(patient: Patient) -> Iterator[list[Any]]:
         .order_by("date", "session", "pk")
         .iterator(chunk_size=CHUNK_SIZE)
     )
-    keyed = heapq.merge(
+    # (date, session, completions first, id, record): the order of the rows.
+    keyed: Iterator[tuple[datetime.date, int, int, int, Completion | PainReport]] = heapq.merge(
         ((c.date, c.session, 0, c.pk, c) for c in completions),
         ((r.date, r.session, 1, r.pk, r) for r in reports),
         key=lambda entry: entry[:4],
     )
-    for _day, _session, kind, _pk, record in keyed:
-        if kind == 0:
+    for *_key, record in keyed:
+        if isinstance(record, Completion):
             yield completion_row(record, patient)
         else:
             yield report_row(record, patient)

@@ -1,15 +1,66 @@
-"""Read a <form> out of a page the way a browser without JavaScript would, and submit it.
+"""Helpers the tests share: import them from here (a conftest holds fixtures only).
 
-Tests fill in and post the real HTML the server rendered, so a field the template forgets,
-a wrong name or a disabled button shows up as a failing test.
+- Dates and requests: ``ONE_DAY``, ``days_ago``, ``HTMX``, ``page_text``.
+- API clients that log in by token: ``token_header``, ``token_client``.
+- HTML forms read out of a page and submitted as a browser without JavaScript would:
+  ``read_form``. Tests fill in and post the real HTML the server rendered, so a field the
+  template forgets, a wrong name or a disabled button shows up as a failing test.
+- The browser tests' chromium, screenshots and accessibility check.
 """
 
 from __future__ import annotations
 
+import datetime
+import json
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.test import Client
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories import PASSWORD
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from playwright.sync_api import Page
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# --- Dates and requests -----------------------------------------------------------------------
+
+ONE_DAY = datetime.timedelta(days=1)
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def days_ago(today: datetime.date, count: int) -> datetime.date:
+    return today - datetime.timedelta(days=count)
+
+
+def page_text(html: str) -> str:
+    """The page's words, without tags, spaces collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+# --- API clients ------------------------------------------------------------------------------
+
+
+def token_header(user: User) -> dict[str, str]:
+    token, _ = Token.objects.get_or_create(user=user)
+    return {"Authorization": f"Token {token.key}"}
+
+
+def token_client(user: User) -> APIClient:
+    """A client that authenticates as a mobile app does: ``Authorization: Token …``."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=token_header(user)["Authorization"])
+    return client
+
+
+# --- HTML forms -------------------------------------------------------------------------------
 
 
 @dataclass
@@ -164,3 +215,94 @@ def read_form(response_or_html, form_id: str | None = None) -> HtmlForm:
     if not parser.form.action and not isinstance(response_or_html, str):
         parser.form.action = response_or_html.wsgi_request.path
     return parser.form
+
+
+# --- Browser tests --------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package: the tests never download a browser
+SCREENSHOTS = ROOT / "screenshots"
+AXE = Path(__file__).resolve().parent / "browser" / "vendor" / "axe.min.js"
+PHONE = {"width": 390, "height": 844}
+
+
+def screenshot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def log_in(page: Page, base_url: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base_url}/login/")
+    page.get_by_label("Username or email").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+
+def serious_accessibility_violations(page: Page) -> list[dict[str, Any]]:
+    """Run axe-core in the page; return serious and critical violations."""
+    # evaluate() runs outside the page's Content-Security-Policy, which stays in force.
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => await axe.run(document)")
+    return [
+        {
+            "id": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "nodes": [node["target"] for node in violation["nodes"]][:5],
+        }
+        for violation in result["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+
+
+def assert_accessible(page: Page) -> None:
+    violations = serious_accessibility_violations(page)
+    assert not violations, json.dumps(violations, indent=2)
+
+
+# --- Pain reports over the API ----------------------------------------------------------------
+
+#: Every yes/no question of an API pain report, answered "no" (the API requires each one).
+REPORT_BOOLEANS = (
+    "numbness",
+    "tingling",
+    "weakness",
+    "pain_down_leg",
+    "bladder_bowel",
+    "saddle_numbness",
+    "both_legs",
+    "chest",
+    "unwell",
+    "fall_or_injury",
+)
+
+
+def api_report_body(**answers: object) -> dict[str, object]:
+    """A complete API pain report: pain 2, settled within 15 minutes, every symptom "no";
+    ``answers`` override any of them."""
+    return {"pain": 2, "pain_lasting": "no", **dict.fromkeys(REPORT_BOOLEANS, False), **answers}
+
+
+# --- Pain reports through the HTML form and the service ----------------------------------------
+
+# The form's required questions answered "no": settled within 15 minutes, no sign ticked.
+REPORT_FORM_ALL_NO: dict[str, str] = {
+    "pain_lasting": "no",
+    "emergency": "none",
+    "legs": "none",
+    "other": "none",
+}
+
+
+def report_form_data(**answers: object) -> dict[str, object]:
+    """A complete POST of the pain report form, every safety question "no" (a group of
+    checkboxes takes a list); ``answers`` override any of them."""
+    return {**REPORT_FORM_ALL_NO, **answers}
+
+
+def service_report_answers(**answers: object) -> dict[str, object]:
+    """``submit_pain_report``'s answers with every symptom "no", settled within 15 minutes;
+    ``answers`` override any of them."""
+    return {"pain_lasting": "no", **dict.fromkeys(REPORT_BOOLEANS, False), **answers}

@@ -1,8 +1,8 @@
 """Progression suggestions (DESIGN §5): "too easy" with low pain, several sessions running.
 
 The rule: when the program's last ``RUN_LENGTH`` pain reports (ordered by date and session)
-all say "too easy" with pain at most ``MAX_PAIN``, each current item of the program gets one
-suggested step up:
+all say "too easy" with pain at most ``MAX_PAIN`` and no symptom ticked, each current item of
+the program gets one suggested step up:
 
 - two more repetitions, up to ``REPS_CAP``; or
 - five more seconds of hold, up to ``HOLD_CAP``;
@@ -73,9 +73,13 @@ def next_step(item: PrescriptionItem) -> Step | None:
 
 
 def qualifies(reports: list[PainReport]) -> bool:
-    """A full run of reports, each "too easy" with pain at most ``MAX_PAIN``."""
+    """A full run of reports, each "too easy" with pain at most ``MAX_PAIN`` and no symptom
+    ticked (DESIGN §5: "every report ... with no symptom")."""
     return len(reports) == RUN_LENGTH and all(
-        report.difficulty == Difficulty.TOO_EASY and report.pain <= MAX_PAIN for report in reports
+        report.difficulty == Difficulty.TOO_EASY
+        and report.pain <= MAX_PAIN
+        and not report.symptom_labels()
+        for report in reports
     )
 
 

@@ -23,7 +23,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from patients.models import Alert, Completion, PainReport, Patient, Severity
+from monitoring.charts import PainChart, highest_pain_by_day, pain_chart
+from patients.models import Alert, Completion, PainReport, Patient
 from prescriptions.adherence import (
     NOTHING_DONE,
     ONE_DAY,
@@ -36,7 +37,6 @@ from prescriptions.adherence import (
     tally,
 )
 from prescriptions.audit import TrailEntry, describe_all, program_trail
-from prescriptions.charts import PainChart, highest_pain_by_day, pain_chart
 from prescriptions.models import (
     Prescription,
     PrescriptionItem,
@@ -254,9 +254,7 @@ def load_progress(
     )
     for alert in alerts:
         alert.patient = patient
-    progress.open_alerts = sorted(
-        (a for a in alerts if a.is_open), key=lambda a: a.severity != Severity.URGENT
-    )
+    progress.open_alerts = sorted((a for a in alerts if a.is_open), key=lambda a: -a.severity_rank)
     progress.acknowledged_alerts = [a for a in alerts if not a.is_open][:ACKNOWLEDGED_SHOWN]
     if program is None:
         return progress

@@ -1,0 +1,47 @@
+"""Alerts as the API shows them, and the acknowledgement note it takes."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from rest_framework import serializers
+
+from patients.models import Alert, PainReport
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    patient_name = serializers.CharField(source="patient.display_name", read_only=True)
+    report: serializers.PrimaryKeyRelatedField[PainReport] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The pain report that raised it."
+    )
+    acknowledged_by: serializers.PrimaryKeyRelatedField[User] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )
+    is_open = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id",
+            "patient",
+            "patient_name",
+            "kind",
+            "severity",
+            "message",
+            "report",
+            "created_at",
+            "is_open",
+            "acknowledged_at",
+            "acknowledged_by",
+            "acknowledgement_note",
+        ]
+        read_only_fields = fields
+
+
+class AcknowledgeSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        max_length=Alert._meta.get_field("acknowledgement_note").max_length,
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text="Optional.",
+    )
