@@ -42,7 +42,7 @@ def openings(patient: Patient) -> list[LogEntry]:
 def test_opening_a_patients_record_writes_an_access_entry_with_the_therapist(
     therapist_client, therapist, patient, prescription, page
 ):
-    target = prescription if page.startswith("program") else patient
+    target = prescription if page.startswith("clinic:program") else patient
     response = therapist_client.get(reverse(page, args=[target.pk]))
     assert response.status_code == 200
     (entry,) = openings(patient)
