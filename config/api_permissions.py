@@ -18,6 +18,7 @@ from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated, No
 from patients.roles import is_patient, is_therapist
 
 if TYPE_CHECKING:  # DRF imports this module while its views module loads
+    from rest_framework.authtoken.models import Token
     from rest_framework.request import Request
     from rest_framework.views import APIView
 
@@ -51,13 +52,13 @@ def _record_audit_actor(user: User) -> None:
         context["actor"] = user
 
 
-def token_expires_at(token: Any) -> datetime.datetime:
+def token_expires_at(token: Token) -> datetime.datetime:
     """A token lasts as long as the longest browser session (``REHABIT_SESSION_MAX_SECONDS``);
     then its owner logs in again."""
     return token.created + datetime.timedelta(seconds=settings.REHABIT_SESSION_MAX_SECONDS)
 
 
-def token_has_expired(token: Any, now: datetime.datetime | None = None) -> bool:
+def token_has_expired(token: Token, now: datetime.datetime | None = None) -> bool:
     return (now or timezone.now()) >= token_expires_at(token)
 
 
@@ -65,13 +66,13 @@ class TokenAuthentication(authentication.TokenAuthentication):
     """``Authorization: Token <key>``: refused once expired, and the token's user recorded in
     the audit trail."""
 
-    def authenticate(self, request: Request) -> tuple[User, Any] | None:
+    def authenticate(self, request: Request) -> tuple[User, Token] | None:
         result = super().authenticate(request)
         if result is not None:
             _record_audit_actor(result[0])
         return result
 
-    def authenticate_credentials(self, key: str) -> tuple[User, Any]:
+    def authenticate_credentials(self, key: str) -> tuple[User, Token]:
         user, token = super().authenticate_credentials(key)
         if token_has_expired(token):
             token.delete()

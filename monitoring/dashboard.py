@@ -33,6 +33,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.auth.models import User
 from django.core.cache import cache
@@ -64,6 +65,9 @@ from prescriptions.models import (
 )
 from prescriptions.schedule import Schedule
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 WINDOWS = (7, 28)
 FIGURES_CACHE_SECONDS = 15 * 60
 ROWS_CACHE_VERSION = 1  # raise when the way rows are counted, drawn or rendered changes
@@ -83,9 +87,19 @@ class Figures:
     spark: PainChart
 
 
+class Activity(TypedDict):
+    """What ``caseload_with_activity`` reads with each patient."""
+
+    latest_pain: int | None
+    latest_pain_date: datetime.date | None
+    last_report_at: datetime.datetime | None
+    last_completion_at: datetime.datetime | None
+    pending_suggestions: int | None
+
+
 @dataclass
 class DashboardRow:
-    patient: Patient
+    patient: WithAnnotations[Patient, Activity]
     today: datetime.date
     programs: list[Prescription]
     figures: Figures
@@ -104,23 +118,23 @@ class DashboardRow:
 
     @property
     def pending_suggestions(self) -> int:
-        return self.patient.pending_suggestions or 0  # type: ignore[attr-defined]
+        return self.patient.pending_suggestions or 0
 
     @property
     def latest_pain(self) -> int | None:
-        return self.patient.latest_pain  # type: ignore[attr-defined]
+        return self.patient.latest_pain
 
     @property
     def latest_pain_date(self) -> datetime.date | None:
-        return self.patient.latest_pain_date  # type: ignore[attr-defined]
+        return self.patient.latest_pain_date
 
     @property
     def last_activity(self) -> datetime.datetime | None:
         moments = [
             moment
             for moment in (
-                self.patient.last_completion_at,  # type: ignore[attr-defined]
-                self.patient.last_report_at,  # type: ignore[attr-defined]
+                self.patient.last_completion_at,
+                self.patient.last_report_at,
             )
             if moment is not None
         ]
@@ -180,7 +194,7 @@ class Dashboard:
         return sum(row.pending_suggestions for row in self.rows)
 
 
-def caseload_with_activity(therapist: User) -> QuerySet[Patient]:
+def caseload_with_activity(therapist: User) -> QuerySet[WithAnnotations[Patient, Activity]]:
     """The therapist's current patients with what the dashboard shows of each (one query)."""
     latest_report = PainReport.objects.filter(patient=OuterRef("pk")).order_by("-date", "-session")
     pending = (
@@ -418,8 +432,8 @@ def _cells_key(row: DashboardRow) -> str:
             row.pending_suggestions,
             row.latest_pain,
             row.latest_pain_date,
-            patient.last_completion_at,  # type: ignore[attr-defined]
-            patient.last_report_at,  # type: ignore[attr-defined]
+            patient.last_completion_at,
+            patient.last_report_at,
         ),
     )
 

@@ -17,6 +17,7 @@ import datetime
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -27,9 +28,12 @@ from django.utils.crypto import salted_hmac
 from exercises.models import Side
 from patients.models import Patient
 from patients.reminder_times import local_moment
-from patients.reminders import programs_for_reminders, session_count
+from patients.reminders import RemindedPrograms, programs_for_reminders, session_count
 from prescriptions.models import Prescription, PrescriptionItem
 from prescriptions.schedule import plan_for_day
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 PAST_DAYS = 7
 HORIZON_DAYS = 56
@@ -107,7 +111,9 @@ def calendar_token(patient: Patient) -> str | None:
     return _signer().sign(patient.calendar_key)
 
 
-def feed_patient(token: str, *, now: datetime.datetime) -> Patient | None:
+def feed_patient(
+    token: str, *, now: datetime.datetime
+) -> WithAnnotations[Patient, RemindedPrograms] | None:
     """The current patient whose calendar link has this token, with the programs the feed
     shows (``reminder_programs``): three queries. None for a bad signature (no query) or a key
     that was reset or removed."""

@@ -46,13 +46,14 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -69,6 +70,9 @@ from patients.models import (
 from patients.reminder_times import format_time, local_moment, time_in_words
 from prescriptions.models import Prescription, PrescriptionItem, Status
 from prescriptions.schedule import DueProgram, plan_for_day
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +94,15 @@ UNSUBSCRIBE_SALT = "patients.reminders.unsubscribe"
 # --- Which sessions, at what time ----------------------------------------------------------------
 
 
-def programs_for_reminders(today: datetime.date) -> Prefetch:
+class RemindedPrograms(TypedDict):
+    """What ``programs_for_reminders`` puts on each patient."""
+
+    reminder_programs: list[Prescription]
+
+
+def programs_for_reminders(
+    today: datetime.date,
+) -> Prefetch[Literal["prescriptions"], QuerySet[Prescription], Literal["reminder_programs"]]:
     """Active programs not ended before ``today``, with their items and exercises."""
     return Prefetch(
         "prescriptions",
@@ -228,7 +240,9 @@ class SendResult:
     errors: list[str] = field(default_factory=list)
 
 
-def _recipients(now: datetime.datetime) -> Iterator[list[Patient]]:
+def _recipients(
+    now: datetime.datetime,
+) -> Iterator[list[WithAnnotations[Patient, RemindedPrograms]]]:
     """Patients to consider, in batches, with their programs prefetched."""
     # Every patient's local date lies within a day of the UTC date.
     earliest = (now - datetime.timedelta(days=1)).date()
@@ -414,7 +428,7 @@ def send_due_reminders(
                     continue
                 due = reminders_due(
                     patient=patient,
-                    programs=patient.reminder_programs,  # type: ignore[attr-defined]
+                    programs=patient.reminder_programs,
                     done=state.done.get(patient.pk, set()),
                     now=now,
                 )

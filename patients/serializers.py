@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ErrorDetail, Throttled
 from rest_framework.settings import api_settings
 
@@ -282,7 +283,7 @@ class TokenSerializer(serializers.Serializer):
     )
 
     @extend_schema_field(serializers.DateTimeField())
-    def get_expires_at(self, token: Any) -> str:
+    def get_expires_at(self, token: Token) -> str:
         return serializers.DateTimeField().to_representation(token_expires_at(token))
 
 

@@ -422,7 +422,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("No such calendar.")
     events = feed_events(
         patient,
-        patient.reminder_programs,  # type: ignore[attr-defined]
+        patient.reminder_programs,
         today=patient.local_today(now),
     )
     response = HttpResponse(

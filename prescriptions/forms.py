@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Field as ModelField
-from django.db.models import Model, Q
+from django.db.models import Model, Q, QuerySet
 
 from exercises.models import (
     DOSE_FIELDS,
@@ -397,7 +397,7 @@ class CatalogueSearchForm(forms.Form):
     )
     source = forms.ChoiceField(label="Source", required=False, choices=Source.CHOICES)
 
-    def filter(self, exercises: Any, user: User) -> Any:
+    def filter(self, exercises: QuerySet[Exercise], user: User) -> QuerySet[Exercise]:
         """Narrow an exercise queryset by the valid criteria (invalid ones are ignored)."""
         data = self.cleaned_data if self.is_valid() else {}
         for term in (data.get("q") or "").split():

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -103,7 +104,7 @@ def _current_items(program: Prescription) -> list[PrescriptionItem]:
     )
 
 
-def _raw_initial(form: Any) -> dict[str, Any]:
+def _raw_initial(form: forms.BaseForm) -> dict[str, Any]:
     """A bound form's values as typed, to show them again without error messages."""
     return {name: form[name].value() for name in form.fields}
 
