@@ -16,7 +16,7 @@ from django.utils import dateformat, timezone
 
 from monitoring.notify import email_care_team_on_commit
 from monitoring.progression import review_progress
-from patients.guidance import AlertLevel, Decision, LegSymptom, Row, Sign, alert_rank
+from patients.guidance import OTHER_REASONS, Decision, LegSymptom, Row, Sign, alert_rank
 from patients.models import EMAILED_SEVERITIES, Alert, AlertKind, PainReport, Patient, Severity
 
 
@@ -42,11 +42,6 @@ REASON_WORDS: dict[Row, str] = {
     Row.ABOVE_THRESHOLD: "Pain {pain}/10, above the program's threshold of {threshold}",
     Row.LEG_SYMPTOMS_USUAL: "Leg symptoms the patient calls usual: {legs}",
 }
-SEVERITY_OF: dict[AlertLevel, Severity] = {
-    AlertLevel.CRITICAL: Severity.CRITICAL,
-    AlertLevel.URGENT: Severity.URGENT,
-    AlertLevel.ATTENTION: Severity.ATTENTION,
-}
 
 
 def reasons(report: PainReport, decision: Decision, *, threshold: int) -> list[str]:
@@ -54,7 +49,7 @@ def reasons(report: PainReport, decision: Decision, *, threshold: int) -> list[s
     labels = {
         "signs": ", ".join(_labels(report, [sign.value for sign in Sign])),
         "legs": ", ".join(_labels(report, [symptom.value for symptom in LegSymptom])),
-        "other": ", ".join(_labels(report, ["unwell", "fall_or_injury"])),
+        "other": ", ".join(_labels(report, list(OTHER_REASONS))),
         "pain": report.pain,
         "threshold": threshold,
     }
@@ -87,50 +82,33 @@ def record_report_alert(
 ) -> AlertChange | None:
     """Raise the report's alert, or add the report to the patient's open report alert.
 
-    The open alert's message follows the latest report and its severity only rises. Safe
-    under concurrency: the open alert is locked, and a lost race to create it joins the
-    winner's.
+    The open alert's message follows the latest report and its severity only rises. The
+    joined alert is locked while it changes; one acknowledged meanwhile is left as it is and
+    the report opens a new one.
     """
-    level = decision.alert
-    if level is None:
+    if decision.alert is None:
         return None
-    severity = SEVERITY_OF[level]
-    message = report_message(report, decision, threshold=threshold)
-    alert = _locked_open_report_alert(report.patient)
-    created = False
-    if alert is None:
-        try:
-            with transaction.atomic():
-                alert = Alert.objects.create(
-                    patient=report.patient,
-                    kind=AlertKind.REPORT,
-                    severity=severity,
-                    message=message,
-                    report=report,
-                    created_at=now,
-                    updated_at=now,
-                )
-            created = True
-        except IntegrityError:
-            alert = _locked_open_report_alert(report.patient)
-            if alert is None:
-                raise
+    finding = Finding(
+        AlertKind.REPORT,
+        Severity(decision.alert.value),
+        report_message(report, decision, threshold=threshold),
+    )
+    alert, created = open_alert(patient=report.patient, finding=finding, report=report, now=now)
     escalated = False
     if not created:
-        escalated = alert_rank(severity) > alert.severity_rank
-        alert.severity = severity if escalated else alert.severity
-        alert.message, alert.report, alert.updated_at = message, report, now
+        alert = Alert.objects.select_for_update().get(pk=alert.pk)
+        if not alert.is_open:
+            alert, created = open_alert(
+                patient=report.patient, finding=finding, report=report, now=now
+            )
+    if not created:
+        escalated = alert_rank(finding.severity) > alert.severity_rank
+        if escalated:
+            alert.severity = finding.severity
+        alert.message, alert.report, alert.updated_at = finding.message, report, now
         alert.save(update_fields=["severity", "message", "report", "updated_at"])
     alert.reports.add(report)
     return AlertChange(alert=alert, created=created, escalated=escalated)
-
-
-def _locked_open_report_alert(patient: Patient) -> Alert | None:
-    return (
-        Alert.objects.select_for_update()
-        .filter(patient=patient, kind=AlertKind.REPORT, acknowledged_at__isnull=True)
-        .first()
-    )
 
 
 # Pain rising (DESIGN §5): a report whose pain is at least PAIN_RISE_POINTS above the
@@ -197,6 +175,7 @@ def open_alert(
     existing = open_alerts.first()
     if existing is not None:
         return existing, False
+    now = now or timezone.now()
     try:
         with transaction.atomic():
             alert = Alert.objects.create(
@@ -205,7 +184,8 @@ def open_alert(
                 severity=finding.severity,
                 message=finding.message,
                 report=report,
-                created_at=now or timezone.now(),
+                created_at=now,
+                updated_at=now,
             )
     except IntegrityError:
         existing = open_alerts.first()

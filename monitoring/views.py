@@ -17,16 +17,15 @@ from django.views.decorators.http import require_GET, require_POST
 from config.http import AuthenticatedHttpRequest, id_param, next_url
 from monitoring.dashboard import load_dashboard, render_cells
 from monitoring.export import csv_lines, filename
-from monitoring.forms import AcknowledgeForm, EndSafetyPauseForm
+from monitoring.forms import AcknowledgeForm
 from monitoring.progress import load_progress
 from monitoring.services import acknowledge_alert, apply_suggestion, dismiss_suggestion
-from patients.models import Alert, SafetyPause
+from patients.forms import EndSafetyPauseForm
+from patients.models import PATIENTS_PER_PAGE, Alert, SafetyPause
 from patients.roles import patient_on_caseload, therapist_required
 from patients.services import end_safety_pause
 from prescriptions.audit import record_access
 from prescriptions.models import WEEKDAY_NAMES, ProgressionSuggestion
-
-PATIENTS_PER_PAGE = 50
 
 
 @require_GET

@@ -13,8 +13,8 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 
 from exercises.models import Precaution
-from patients.guidance import LegSymptom, Sign
-from patients.models import PAIN_MAX, Difficulty, LastingChoice, PainReport, Patient
+from patients.guidance import OTHER_REASONS, LegSymptom, Sign
+from patients.models import PAIN_MAX, Difficulty, LastingChoice, PainReport, Patient, SafetyPause
 from patients.reminder_times import format_time, parse_time, time_choices, time_in_words
 from patients.services import NOTE_MAX_LENGTH
 from prescriptions.forms import form_helper
@@ -155,7 +155,7 @@ class PainReportForm(forms.Form):
     def initial_from(cls, report: PainReport) -> dict[str, object]:
         """Answers of a saved report, to edit it."""
         legs = [symptom.value for symptom in report.leg_symptoms()]
-        other = [name for name in ("unwell", "fall_or_injury") if getattr(report, name)]
+        other = [name for name in OTHER_REASONS if getattr(report, name)]
         usual = report.leg_symptoms_usual
         return {
             "pain": str(report.pain),
@@ -179,8 +179,7 @@ class PainReportForm(forms.Form):
             **{sign.value: sign.value in signs for sign in Sign},
             **{symptom.value: symptom.value in legs for symptom in LegSymptom},
             "leg_symptoms_usual": (change == "usual") if legs and change else None,
-            "unwell": "unwell" in other,
-            "fall_or_injury": "fall_or_injury" in other,
+            **{name: name in other for name in OTHER_REASONS},
             "difficulty": data["difficulty"],
             "note": data["note"],
         }
@@ -427,6 +426,28 @@ class PatientForm(forms.Form):
             "conditions": data["conditions"],
             "clinic_phone": data["clinic_phone"].strip(),
         }
+
+
+class EndSafetyPauseForm(forms.Form):
+    """A therapist ends a patient's safety pause, having spoken with them."""
+
+    resume = forms.TypedChoiceField(
+        label="Their programs",
+        choices=[
+            ("yes", "Start their paused programs again as they are"),
+            ("no", "Keep them paused: I will change them first"),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether their programs start again now."},
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=SafetyPause._meta.get_field("end_note").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: spoke on the phone, symptoms settled, seen by their doctor.",
+    )
 
 
 class ArchiveForm(forms.Form):

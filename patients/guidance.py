@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 class Level(enum.StrEnum):
@@ -30,9 +29,6 @@ class Level(enum.StrEnum):
 
 
 _LEVEL_RANK = {Level.OK: 0, Level.EASE_OFF: 1, Level.STOP: 2, Level.EMERGENCY: 3}
-
-# Kept for callers that name a level by its value.
-EMERGENCY, STOP, EASE_OFF, OK = Level.EMERGENCY, Level.STOP, Level.EASE_OFF, Level.OK
 
 
 class AlertLevel(enum.StrEnum):
@@ -67,6 +63,10 @@ class LegSymptom(enum.StrEnum):
     TINGLING = "tingling"
     WEAKNESS = "weakness"
     PAIN_DOWN_LEG = "pain_down_leg"
+
+
+# The other reasons to stop (row 3), each a yes/no answer of the report.
+OTHER_REASONS = ("unwell", "fall_or_injury")
 
 
 class Row(enum.IntEnum):
@@ -151,7 +151,7 @@ def rows_met(answers: Answers) -> list[Row]:
 
 @dataclass(frozen=True)
 class Decision:
-    rows: tuple[Row, ...] = field(default_factory=tuple)
+    rows: tuple[Row, ...]
 
     @property
     def level(self) -> Level:
@@ -161,17 +161,12 @@ class Decision:
     @property
     def alert(self) -> AlertLevel | None:
         """The care team's alert: at the worst row met; None when no row is met."""
-        return worst_alert(row.alert for row in self.rows)
+        return max((row.alert for row in self.rows), key=_ALERT_RANK.__getitem__, default=None)
 
     @property
     def pauses(self) -> bool:
         """``stop`` and ``emergency`` start a safety pause."""
         return self.level.rank >= Level.STOP.rank
-
-
-def worst_alert(levels: Iterable[AlertLevel | None]) -> AlertLevel | None:
-    known = [level for level in levels if level is not None]
-    return max(known, key=_ALERT_RANK.__getitem__, default=None)
 
 
 def alert_rank(level: str | None) -> int:
@@ -203,7 +198,6 @@ class Guidance:
     message: str
     phone: str = ""
     emergency_number: str = ""
-    rows: tuple[Row, ...] = ()
 
     @property
     def phone_href(self) -> str:
@@ -256,6 +250,22 @@ def _clinic_call(phone: str, emergency: str) -> str:
     )
 
 
+def _paused(phone: str, emergency: str) -> str:
+    """What every stop screen says after its reason: stop, call, paused, and when to call 112."""
+    return (
+        f"Stop these exercises and rest. {_clinic_call(phone, emergency)} Your exercises are "
+        "paused until your therapist has spoken with you. We have told your care team too. If "
+        f"it gets much worse quickly, call {emergency}."
+    )
+
+
+def paused_guidance(*, level: Level, clinic_phone: str, emergency_number: str) -> Guidance:
+    """Today's words during a safety pause whose report is no longer there to quote."""
+    phone, number = clinic_phone.strip(), emergency_number.strip()
+    message = _paused(phone, emergency_words(number))
+    return Guidance(level, "Your exercises are paused", message, phone, number)
+
+
 def guidance_for(
     answers: Answers, *, clinic_phone: str = "", emergency_number: str = ""
 ) -> Guidance:
@@ -265,7 +275,7 @@ def guidance_for(
     number = emergency_number.strip()
 
     def said(level: Level, title: str, message: str) -> Guidance:
-        return Guidance(level, title, message, phone, number, decision.rows)
+        return Guidance(level, title, message, phone, number)
 
     pain = answers.pain
     if decision.level == Level.EMERGENCY:
@@ -275,7 +285,8 @@ def guidance_for(
             (
                 "What you told us can be a sign of something that needs a doctor straight "
                 f"away. Stop your exercises and call {emergency} now. Do not wait to hear "
-                "from your therapist. We have told your care team too."
+                "from your therapist. We have told your care team too. Your exercises are "
+                "paused until your therapist has spoken with you."
             ),
         )
     if decision.level == Level.STOP:
@@ -283,11 +294,7 @@ def guidance_for(
         return said(
             Level.STOP,
             "Stop your exercises for now",
-            (
-                f"{reason} Stop these exercises and rest. {_clinic_call(phone, emergency)} "
-                "Your exercises are paused until your therapist has spoken with you. We have "
-                f"told your care team too. If it gets much worse quickly, call {emergency}."
-            ),
+            f"{reason} {_paused(phone, emergency)}",
         )
     if decision.level == Level.EASE_OFF:
         if decision.rows[0] == Row.ABOVE_THRESHOLD:

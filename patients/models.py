@@ -16,7 +16,16 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from exercises.models import Dose, Precaution, Side
-from patients.guidance import AlertLevel, Answers, Lasting, LegSymptom, Level, Sign, alert_rank
+from patients.guidance import (
+    OTHER_REASONS,
+    AlertLevel,
+    Answers,
+    Lasting,
+    LegSymptom,
+    Level,
+    Sign,
+    alert_rank,
+)
 from patients.reminder_times import resolve_times, validate_reminder_times
 from prescriptions.models import MAX_TIMES_PER_DAY
 
@@ -24,6 +33,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
 INVITATION_DAYS = 14
+# How many patients a list of them shows per page (caseload, archived, dashboard).
+PATIENTS_PER_PAGE = 50
 PAIN_MAX = 10
 
 
@@ -371,9 +382,7 @@ class PainReport(models.Model):
 
     def symptom_labels(self) -> list[str]:
         """Everything of concern the patient ticked, in plain words (no pain score)."""
-        names = (
-            [s.value for s in Sign] + [s.value for s in LegSymptom] + ["unwell", "fall_or_injury"]
-        )
+        names = [*(s.value for s in Sign), *(s.value for s in LegSymptom), *OTHER_REASONS]
         return [self.label(name) for name in names if getattr(self, name)]
 
     @classmethod
@@ -401,10 +410,6 @@ class Severity(models.TextChoices):
     CRITICAL = AlertLevel.CRITICAL.value, "Critical"
     URGENT = AlertLevel.URGENT.value, "Urgent"
     ATTENTION = AlertLevel.ATTENTION.value, "Attention"
-
-    @property
-    def rank(self) -> int:
-        return alert_rank(self.value)
 
 
 # The emails a critical or urgent alert sends to the care team (once per alert and severity).

@@ -13,9 +13,15 @@ from django.db.models import Prefetch
 
 from exercises.details import ExerciseDetails, details_for
 from exercises.models import Side
-from patients.guidance import Guidance, Level
+from patients.guidance import Guidance, Level, paused_guidance
 from patients.models import Completion, PainReport, Patient, SafetyPause
-from patients.services import can_log_on, clinic_phone_for, guidance_for_report, report_sessions
+from patients.services import (
+    can_log_on,
+    clinic_phone_for,
+    guidance_for_report,
+    paused_for_safety,
+    report_sessions,
+)
 from prescriptions.models import Prescription, PrescriptionItem
 from prescriptions.schedule import DueProgram, plan_for_day
 
@@ -196,9 +202,12 @@ def programs_for_day(patient: Patient, day: datetime.date) -> list[Prescription]
 
 
 def load_day_plan(patient: Patient, day: datetime.date, today: datetime.date) -> DayPlan:
-    """Everything the day page shows, in four queries (two in ``programs_for_day``), plus
-    two more for exercises whose steps are not in the catalogue cache yet."""
-    programs = programs_for_day(patient, day)
+    """Everything the day page shows, in five queries (the safety pause, two in
+    ``programs_for_day``, completions, reports), plus two more for exercises whose steps are
+    not in the catalogue cache yet; a day under a safety pause reads no programs."""
+    pause = paused_for_safety(patient, day)
+    # During a safety pause nothing is due, even on a program started or resumed meanwhile.
+    programs = [] if pause is not None else programs_for_day(patient, day)
     details = details_for(item.exercise for program in programs for item in program.items.all())
     completions = {
         (c.item_id, c.session): c
@@ -235,7 +244,6 @@ def load_day_plan(patient: Patient, day: datetime.date, today: datetime.date) ->
                 next_row.current = True
         blocks.append(block)
     other = [c for key, c in completions.items() if key not in shown]
-    pause = open_safety_pause(patient)
     return DayPlan(
         patient=patient,
         day=day,
@@ -249,24 +257,12 @@ def load_day_plan(patient: Patient, day: datetime.date, today: datetime.date) ->
     )
 
 
-def open_safety_pause(patient: Patient) -> SafetyPause | None:
-    """The patient's open safety pause, with the report that started it (one query)."""
-    return (
-        SafetyPause.objects.open()
-        .filter(patient=patient)
-        .select_related("report__prescription", "patient")
-        .first()
-    )
-
-
 def pause_guidance(pause: SafetyPause) -> Guidance:
     """What the patient was told when the pause began; the clinic phone on every stop screen."""
     if pause.report is not None:
         return guidance_for_report(pause.report)
-    return Guidance(
+    return paused_guidance(
         level=Level(pause.level),
-        title="Your exercises are paused",
-        message="Your therapist has paused your exercises for your safety.",
-        phone=clinic_phone_for(pause.patient),
+        clinic_phone=clinic_phone_for(pause.patient),
         emergency_number=settings.REHABIT_EMERGENCY_NUMBER,
     )

@@ -355,8 +355,8 @@ class NewPainReportSerializer(serializers.ModelSerializer):
     session = serializers.IntegerField(min_value=1, max_value=MAX_TIMES_PER_DAY, default=1)
     pain_lasting = serializers.ChoiceField(
         choices=LastingChoice.choices,
-        help_text="Is the pain still there 15 minutes after stopping? `not_sure` brings a "
-        "follow-up question on Today 15 minutes later.",
+        help_text="Is the pain still there 15 minutes after stopping? `not_sure` is not yet "
+        "a yes: send the report again with the answer once it is known.",
     )
     leg_symptoms_usual = serializers.BooleanField(
         allow_null=True,

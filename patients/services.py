@@ -18,7 +18,15 @@ from django.utils.text import slugify
 
 from exercises.models import DOSE_FIELDS
 from monitoring.alerts import raise_alerts_for
-from patients.guidance import Guidance, LegSymptom, Level, Sign, decide, guidance_for
+from patients.guidance import (
+    OTHER_REASONS,
+    Guidance,
+    LegSymptom,
+    Level,
+    Sign,
+    decide,
+    guidance_for,
+)
 from patients.models import (
     INVITATION_DAYS,
     PAIN_MAX,
@@ -289,6 +297,20 @@ def _check_due(item: PrescriptionItem, day: datetime.date, session: int) -> None
         )
 
 
+def paused_for_safety(patient: Patient, day: datetime.date) -> SafetyPause | None:
+    """The patient's open safety pause if it covers ``day`` (from its start, in the patient's
+    time zone), with its report: nothing is due then, whatever the programs' status."""
+    pause = (
+        SafetyPause.objects.open()
+        .filter(patient=patient)
+        .select_related("report__prescription", "patient")
+        .first()
+    )
+    if pause is None or day < pause.started_at.astimezone(patient.zone).date():
+        return None
+    return pause
+
+
 @transaction.atomic
 def record_completion(
     *,
@@ -307,6 +329,11 @@ def record_completion(
     now = now or timezone.now()
     _check_owner(patient, item)
     check_day_open(day, patient.local_today(now))
+    if paused_for_safety(patient, day) is not None:
+        raise NotAllowed(
+            "Your exercises are paused for your safety until your therapist has spoken with you.",
+            code="safety_pause",
+        )
     _check_due(item, day, session)
     return Completion.objects.get_or_create(
         item=item,
@@ -399,11 +426,17 @@ def guidance_for_report(report: PainReport, *, threshold: int | None = None) -> 
 SAFETY_QUESTIONS = (
     *(symptom.value for symptom in LegSymptom),
     *(sign.value for sign in Sign),
-    "unwell",
-    "fall_or_injury",
+    *OTHER_REASONS,
 )
 # The answers of a pain report, as the form and the API pass them on.
 REPORT_ANSWERS = ("pain_lasting", *SAFETY_QUESTIONS, "leg_symptoms_usual", "difficulty", "note")
+# What a report holds for an answer left out (the form and the API require the yes/no ones):
+# a second report for the session replaces every answer of the first, never keeps one.
+UNANSWERED: dict[str, Any] = {
+    **dict.fromkeys(SAFETY_QUESTIONS, False),
+    "leg_symptoms_usual": None,
+    "difficulty": "",
+}
 
 
 def _check_answers(pain: int, answers: dict[str, Any]) -> dict[str, Any]:
@@ -425,7 +458,7 @@ def _check_answers(pain: int, answers: dict[str, Any]) -> dict[str, Any]:
         raise NotAllowed(
             f"Please keep the note under {NOTE_MAX_LENGTH} characters.", code="note_too_long"
         )
-    return {**answers, "note": note}
+    return {**UNANSWERED, **answers, "note": note}
 
 
 @transaction.atomic

@@ -26,9 +26,8 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from config.http import AuthenticatedHttpRequest, id_param
 from exercises.models import Exercise
-from monitoring.forms import EndSafetyPauseForm
-from patients.forms import ArchiveForm, PatientForm
-from patients.models import Patient
+from patients.forms import ArchiveForm, EndSafetyPauseForm, PatientForm
+from patients.models import PATIENTS_PER_PAGE, Patient
 from patients.roles import patient_on_caseload, therapist_required
 from patients.services import (
     archive_patient,
@@ -70,7 +69,6 @@ from prescriptions.services import (
     set_status,
 )
 
-PATIENTS_PER_PAGE = 50
 EXERCISES_PER_PAGE = 30
 TRAIL_PER_PAGE = 50
 GET_AND_POST = require_http_methods(["GET", "POST"])

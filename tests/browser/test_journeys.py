@@ -111,7 +111,7 @@ def patient_follows_the_program(page: Page, link: str) -> None:
     assert_accessible(page)
     page.get_by_role("button", name=re.compile("Send|Save")).click()
     expect(page.locator("body")).to_contain_text("Stop your exercises for now")
-    expect(page.locator("body")).to_contain_text("paused for your safety")
+    expect(page.locator("body")).to_contain_text("paused until your therapist has spoken with you")
     screenshot(page, "15-patient-red-flag")
     assert_accessible(page)
     page.get_by_role("link", name="History").first.click()

@@ -297,7 +297,7 @@ def test_an_emergency_sign_says_call_the_emergency_number_and_pauses_the_program
     assert 'role="alert"' in html
     assert "Call your local emergency number now" in html
     assert "Do not wait to hear from your therapist" in html
-    assert "Your exercises are paused for your safety" in html
+    assert "Your exercises are paused until your therapist has spoken with you" in html
     assert "Call your clinic: +1 555 0100" in html
     report = PainReport.objects.get()
     assert report.bladder_bowel

@@ -166,7 +166,15 @@ def test_undo_cannot_touch_old_days_or_other_patients(patient, bridge, other_ite
 
 def test_a_second_report_for_the_same_session_edits_the_first(patient, program, today):
     first, _ = submit_pain_report(
-        patient=patient, day=today, session=1, pain=7, note="Sore", pain_lasting="no"
+        patient=patient,
+        day=today,
+        session=1,
+        pain=7,
+        note="Sore",
+        pain_lasting="no",
+        tingling=True,
+        leg_symptoms_usual=True,
+        difficulty="too_hard",
     )
     second, guidance = submit_pain_report(
         patient=patient, day=today, session=1, pain=2, pain_lasting="no"
@@ -175,6 +183,8 @@ def test_a_second_report_for_the_same_session_edits_the_first(patient, program, 
     assert PainReport.objects.count() == 1
     second.refresh_from_db()
     assert (second.pain, second.note, second.prescription) == (2, "", program)
+    # Every answer is replaced, none kept from the first report.
+    assert (second.tingling, second.leg_symptoms_usual, second.difficulty) == (False, None, "")
     assert guidance.level == "ok"
     assert Alert.objects.get().reports.get() == second  # the stop of the first answer stays
 

@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 
 from patients.models import Completion
+from prescriptions.models import Status
+from prescriptions.services import set_status
 from tests.factories import ExerciseFactory, PrescriptionItemFactory
 from tests.helpers import HTMX, report_form_data
 
@@ -253,10 +255,10 @@ def test_today_page_queries_do_not_grow_with_items(
 # A tick with htmx, whatever the number of items:
 #  1. the session  2. the user with their patient profile
 #  3. the item with its program and exercise
-#  4. savepoint (the service's transaction)  5. is it already ticked?  6. savepoint (insert)
-#  7. the insert  8. release  9. release
-#  10-14. the day's plan as on Today (programs, items, completions, reports, open safety pause)
-TICK_QUERIES = 14
+#  4. savepoint (the service's transaction)  5. is a safety pause open?
+#  6. is it already ticked?  7. savepoint (insert)  8. the insert  9. release  10. release
+#  11-15. the day's plan as on Today (open safety pause, programs, items, completions, reports)
+TICK_QUERIES = 15
 
 
 @pytest.mark.parametrize("items", [2, 8])
@@ -290,7 +292,7 @@ def test_after_new_leg_symptoms_today_keeps_saying_the_exercises_are_paused(
     html = page(patient_client)
     assert "data-safety-pause" in html
     assert "Your exercises are paused for your safety" in html
-    assert "needs your therapist's advice first" in html
+    assert "that is new or worse than usual needs your therapist" in html  # the table's words
     assert 'href="tel:0301234567"' in html
     assert "data-check-off" not in html
 
@@ -316,3 +318,24 @@ def test_an_edited_step_shows_at_once_despite_the_catalogue_cache(patient_client
     html = page(patient_client)
     assert "Lie down, knees bent, feet flat." in html
     assert "Lie on your back with knees bent." not in html
+
+
+def test_a_program_resumed_during_a_safety_pause_still_shows_nothing_and_cannot_be_ticked(
+    patient, patient_client, program, bridge, today
+):
+    patient_client.post(
+        reverse("patients:report"),
+        {"date": today.isoformat(), "session": 1, **report_form_data(pain=8)},
+    )
+    # The therapist resumes the program without ending the safety pause.
+    program.refresh_from_db()
+    assert program.status == Status.PAUSED
+    set_status(prescription=program, status=Status.ACTIVE, today=today)
+    html = page(patient_client)
+    assert "data-safety-pause" in html
+    assert "data-check-off" not in html
+    assert bridge.exercise.name not in html
+    assert "keep moving gently" not in html  # no rest-day advice while paused
+    response = patient_client.post(done_url(today, bridge), follow=True)
+    assert "Your exercises are paused for your safety until" in response.content.decode()
+    assert not Completion.objects.exists()
