@@ -429,7 +429,7 @@ class PatientViewSet(
     def create(self, request: Request) -> Response:
         serializer = PatientSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        patient = create_patient(therapist=caller(request), **serializer.service_values())
+        patient = create_patient(therapist=caller(request), details=serializer.details())
         return self._answer(patient, status.HTTP_201_CREATED)
 
     def update(self, request: Request, pk: str, partial: bool = False) -> Response:
@@ -438,7 +438,7 @@ class PatientViewSet(
             patient, data=request.data, partial=partial, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        update_patient(patient=patient, **serializer.service_values())
+        update_patient(patient=patient, details=serializer.details())
         return self._answer(patient)
 
     @extend_schema(

@@ -16,7 +16,7 @@ from exercises.models import Precaution
 from patients.guidance import OTHER_REASONS, LegSymptom, Sign
 from patients.models import PAIN_MAX, Difficulty, LastingChoice, PainReport, Patient, SafetyPause
 from patients.reminder_times import format_time, parse_time, time_choices, time_in_words
-from patients.services import NOTE_MAX_LENGTH
+from patients.services import NOTE_MAX_LENGTH, PatientDetails
 from prescriptions.forms import form_helper
 from prescriptions.models import MAX_TIMES_PER_DAY
 
@@ -416,16 +416,16 @@ class PatientForm(forms.Form):
             )
         return email
 
-    def values(self) -> dict[str, Any]:
+    def details(self) -> PatientDetails:
         data = self.cleaned_data
-        return {
-            "first_name": data["first_name"],
-            "last_name": data["last_name"],
-            "email": data["email"],
-            "timezone_name": data["timezone"],
-            "conditions": data["conditions"],
-            "clinic_phone": data["clinic_phone"].strip(),
-        }
+        return PatientDetails(
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            timezone_name=data["timezone"],
+            conditions=data["conditions"],
+            clinic_phone=data["clinic_phone"],
+        )
 
 
 class EndSafetyPauseForm(forms.Form):

@@ -32,6 +32,7 @@ from patients.services import (
     REPORT_ANSWERS,
     SAFETY_QUESTIONS,
     NotAllowed,
+    PatientDetails,
     guidance_for_report,
 )
 from prescriptions.models import MAX_TIMES_PER_DAY, Prescription, PrescriptionItem
@@ -162,9 +163,9 @@ class PatientSerializer(serializers.ModelSerializer):
             )
         return email
 
-    def service_values(self) -> dict[str, Any]:
-        """The keyword arguments of ``create_patient`` and ``update_patient``; on a partial
-        update, what is left out stays as it is."""
+    def details(self) -> PatientDetails:
+        """What ``create_patient`` and ``update_patient`` take; on a partial update, what is
+        left out stays as it is."""
         data = self.validated_data
         user_data = data.get("user", {})
         patient = self.instance
@@ -180,14 +181,14 @@ class PatientSerializer(serializers.ModelSerializer):
                 return data[name]
             return getattr(patient, name) if patient is not None else default
 
-        return {
-            "first_name": user_value("first_name"),
-            "last_name": user_value("last_name"),
-            "email": user_value("email"),
-            "timezone_name": value("timezone", settings.TIME_ZONE),
-            "conditions": list(value("conditions", [])),
-            "clinic_phone": value("clinic_phone", "").strip(),
-        }
+        return PatientDetails(
+            first_name=user_value("first_name"),
+            last_name=user_value("last_name"),
+            email=user_value("email"),
+            timezone_name=value("timezone", settings.TIME_ZONE),
+            conditions=list(value("conditions", [])),
+            clinic_phone=value("clinic_phone", ""),
+        )
 
 
 class InvitationSerializer(serializers.Serializer):

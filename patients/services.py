@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -62,31 +63,42 @@ def _free_username(first_name: str, last_name: str, email: str) -> str:
     return candidate
 
 
+@dataclass(frozen=True)
+class PatientDetails:
+    """What a therapist records of a patient, as the form and the API pass it on."""
+
+    first_name: str
+    last_name: str
+    email: str = ""
+    timezone_name: str = "UTC"
+    conditions: Sequence[str] = ()
+    clinic_phone: str = ""
+
+
+def _apply_details(patient: Patient, details: PatientDetails) -> None:
+    user = patient.user
+    user.first_name, user.last_name, user.email = (
+        details.first_name,
+        details.last_name,
+        details.email,
+    )
+    patient.timezone = details.timezone_name
+    patient.conditions = list(details.conditions)
+    patient.clinic_phone = details.clinic_phone.strip()
+
+
 @transaction.atomic
 def create_patient(
-    *,
-    therapist: User,
-    first_name: str,
-    last_name: str,
-    email: str = "",
-    timezone_name: str = "UTC",
-    conditions: list[str] | None = None,
-    clinic_phone: str = "",
-    username: str | None = None,
+    *, therapist: User, details: PatientDetails, username: str | None = None
 ) -> Patient:
     """A patient login (without a usable password until an invitation is accepted)."""
-    user_model = get_user_model()
-    user = user_model._default_manager.create_user(
-        username=username or _free_username(first_name, last_name, email),
-        email=email,
-        first_name=first_name,
-        last_name=last_name,
+    # No password given: an unusable one, until the patient accepts an invitation.
+    user = get_user_model()._default_manager.create_user(
+        username=username or _free_username(details.first_name, details.last_name, details.email)
     )
-    user.set_unusable_password()
-    user.save(update_fields=["password"])
-    patient = Patient(
-        user=user, timezone=timezone_name, conditions=conditions or [], clinic_phone=clinic_phone
-    )
+    patient = Patient(user=user)
+    _apply_details(patient, details)
+    user.save(update_fields=["first_name", "last_name", "email"])
     patient.full_clean(exclude=["user"])
     patient.save()
     patient.care_team.add(therapist)
@@ -97,25 +109,10 @@ def create_patient(
 
 
 @transaction.atomic
-def update_patient(
-    *,
-    patient: Patient,
-    first_name: str,
-    last_name: str,
-    email: str = "",
-    timezone_name: str = "UTC",
-    conditions: list[str] | None = None,
-    clinic_phone: str = "",
-) -> Patient:
+def update_patient(*, patient: Patient, details: PatientDetails) -> Patient:
     """Change a patient's name, contact and care details (their login stays as it is)."""
-    user = patient.user
-    user.first_name = first_name
-    user.last_name = last_name
-    user.email = email
-    user.save(update_fields=["first_name", "last_name", "email"])
-    patient.timezone = timezone_name
-    patient.conditions = list(conditions or [])
-    patient.clinic_phone = clinic_phone
+    _apply_details(patient, details)
+    patient.user.save(update_fields=["first_name", "last_name", "email"])
     patient.full_clean(exclude=["user"], validate_unique=False, validate_constraints=False)
     patient.save(update_fields=["timezone", "conditions", "clinic_phone"])
     return patient

@@ -149,7 +149,7 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
 def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PatientForm(request.POST or None, initial={"timezone": settings.TIME_ZONE})
     if request.method == "POST" and form.is_valid():
-        patient = create_patient(therapist=request.user, **form.values())
+        patient = create_patient(therapist=request.user, details=form.details())
         messages.success(
             request,
             f"{patient.display_name} is on your caseload. Next: give them their invitation "
@@ -167,7 +167,7 @@ def patient_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request.POST or None, patient=patient, initial=PatientForm.initial_for(patient)
     )
     if request.method == "POST" and form.is_valid():
-        update_patient(patient=patient, **form.values())
+        update_patient(patient=patient, details=form.details())
         messages.success(request, f"{patient.display_name}'s details are saved.")
         return redirect("clinic:patient_detail", pk=patient.pk)
     return render(request, "prescriptions/patient_form.html", {"form": form, "patient": patient})

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients.models import Invitation
-from patients.services import create_invitation, create_patient
+from patients.services import PatientDetails, create_invitation, create_patient
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,9 @@ NEW_PASSWORD = "my knees feel better"
 
 @pytest.fixture
 def invited(therapist):
-    patient = create_patient(therapist=therapist, first_name="Ada", last_name="Stone")
+    patient = create_patient(
+        therapist=therapist, details=PatientDetails(first_name="Ada", last_name="Stone")
+    )
     invitation, token = create_invitation(patient=patient, created_by=therapist)
     return patient, invitation, token
 

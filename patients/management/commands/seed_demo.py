@@ -9,7 +9,7 @@ from django.db import transaction
 
 from patients.models import Patient
 from patients.roles import make_therapist
-from patients.services import create_patient
+from patients.services import PatientDetails, create_patient
 from prescriptions.models import ProgramTemplate
 from prescriptions.services import start_program_from_template
 
@@ -54,12 +54,14 @@ class Command(BaseCommand):
             patient = create_patient(
                 therapist=therapist,
                 username="patient",
-                first_name="Pat",
-                last_name="Lee",
-                email="pat@example.org",
-                timezone_name=settings.TIME_ZONE,
-                conditions=["knee"],
-                clinic_phone="+1 555 0100",
+                details=PatientDetails(
+                    first_name="Pat",
+                    last_name="Lee",
+                    email="pat@example.org",
+                    timezone_name=settings.TIME_ZONE,
+                    conditions=["knee"],
+                    clinic_phone="+1 555 0100",
+                ),
             )
         patient.user.set_password(DEMO_ACCOUNTS["patient"])
         patient.user.save()
