@@ -3,7 +3,16 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from patients.models import Alert, Completion, Invitation, PainReport, Patient, ReminderEmail
+from patients.models import (
+    Alert,
+    AlertEmail,
+    Completion,
+    Invitation,
+    PainReport,
+    Patient,
+    ReminderEmail,
+    SafetyPause,
+)
 
 
 @admin.register(Patient)
@@ -24,18 +33,22 @@ class InvitationAdmin(admin.ModelAdmin):
     raw_id_fields = ["patient"]
 
 
-class PatientRecordAdmin(admin.ModelAdmin):
-    """What a patient logged is theirs: the admin may read or delete it, never add or change it
-    (the patient's history, the alerts and the dashboard's cached rows rely on that)."""
-
-    list_select_related = ["patient__user"]
-    date_hierarchy = "date"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that only the app writes: the admin reads them (and may delete them)."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class PatientRecordAdmin(ReadOnlyAdmin):
+    """What a patient logged is theirs: the admin may read or delete it, never add or change it
+    (the patient's history, the alerts and the dashboard's cached rows rely on that)."""
+
+    list_select_related = ["patient__user"]
+    date_hierarchy = "date"
 
 
 @admin.register(Completion)
@@ -53,7 +66,25 @@ class AlertAdmin(admin.ModelAdmin):
     list_display = ["patient", "kind", "severity", "created_at", "acknowledged_at"]
     list_filter = ["kind", "severity", ("acknowledged_at", admin.EmptyFieldListFilter)]
     list_select_related = ["patient__user"]
-    raw_id_fields = ["patient", "report"]
+    raw_id_fields = ["patient", "report", "reports"]
+
+
+@admin.register(AlertEmail)
+class AlertEmailAdmin(ReadOnlyAdmin):
+    """The urgent-alert emails to the care team: a failed one is listed as failed."""
+
+    list_display = ["alert", "severity", "recipient", "created_at", "sent_at", "failed"]
+    list_filter = ["failed", "severity"]
+    list_select_related = ["alert__patient__user", "recipient"]
+
+
+@admin.register(SafetyPause)
+class SafetyPauseAdmin(ReadOnlyAdmin):
+    """Safety pauses: a therapist on the care team ends them, in the app."""
+
+    list_display = ["patient", "level", "started_at", "ended_at", "ended_by", "resumed"]
+    list_filter = ["level", ("ended_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["patient__user", "ended_by"]
 
 
 @admin.register(ReminderEmail)

@@ -513,11 +513,6 @@ class SafetyPauseQuerySet(models.QuerySet["SafetyPause"]):
     def open(self) -> SafetyPauseQuerySet:
         return self.filter(ended_at__isnull=True)
 
-    def for_user(self, user: User | AnonymousUser) -> SafetyPauseQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(Q(patient__user=user) | Q(patient__care_team=user)).distinct()
-
 
 class SafetyPause(models.Model):
     """After a ``stop`` or ``emergency`` answer: the patient's programs are paused for safety
@@ -568,10 +563,6 @@ class SafetyPause(models.Model):
 
     def __str__(self) -> str:
         return f"Safety pause for {self.patient}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.ended_at is None
 
 
 class ReminderStatus(models.TextChoices):

@@ -1,19 +1,37 @@
-"""The admin shows what patients logged but cannot add or change it."""
+"""The admin shows what patients logged, and what the app recorded about it (safety pauses,
+urgent-alert emails), but cannot add or change it."""
 
 from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from patients.models import Completion, PainReport
-from tests.factories import CompletionFactory, PainReportFactory
+from patients.models import Alert, AlertEmail, Completion, PainReport, SafetyPause
+from tests.factories import CompletionFactory, PainReportFactory, PatientFactory, TherapistFactory
 
 pytestmark = pytest.mark.django_db
 
 
+def a_safety_pause() -> SafetyPause:
+    return SafetyPause.objects.create(patient=PatientFactory(), level="stop")
+
+
+def an_alert_email() -> AlertEmail:
+    alert = Alert.objects.create(patient=PatientFactory(), kind="report", severity="urgent")
+    return AlertEmail.objects.create(
+        alert=alert, severity="urgent", recipient=TherapistFactory(), sent_at=timezone.now()
+    )
+
+
 @pytest.mark.parametrize(
     ("make", "name"),
-    [(CompletionFactory, "patients_completion"), (PainReportFactory, "patients_painreport")],
+    [
+        (CompletionFactory, "patients_completion"),
+        (PainReportFactory, "patients_painreport"),
+        (a_safety_pause, "patients_safetypause"),
+        (an_alert_email, "patients_alertemail"),
+    ],
 )
 def test_admin_reads_a_patients_log_but_cannot_change_or_add_to_it(admin_client, make, name):
     record = make()
