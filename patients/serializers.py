@@ -25,7 +25,7 @@ from config.api_permissions import token_expires_at
 from exercises.models import DOSE_FIELDS, Precaution, Side
 from patients.guidance import Guidance, Level
 from patients.models import Completion, Difficulty, LastingChoice, PainReport, Patient, SafetyPause
-from patients.plan import DayPlan, pause_guidance
+from patients.plan import DayPlan
 from patients.roles import is_patient, is_therapist
 from patients.services import (
     NOTE_MAX_LENGTH,
@@ -495,20 +495,13 @@ class PlanProgramSerializer(serializers.Serializer):
 class SafetyPauseSerializer(serializers.Serializer):
     """Why the patient's programs are paused for safety, until a therapist ends it."""
 
-    since = serializers.DateTimeField(source="started_at")
+    since = serializers.DateTimeField()
     reason = serializers.ChoiceField(
-        source="level",
         choices=[Level.EMERGENCY.value, Level.STOP.value],
         help_text="The guidance that started it.",
     )
-    message = serializers.SerializerMethodField(help_text="What the patient is told.")
-    phone = serializers.SerializerMethodField(help_text="The clinic phone to call.")
-
-    def get_message(self, pause: SafetyPause) -> str:
-        return pause_guidance(pause).message
-
-    def get_phone(self, pause: SafetyPause) -> str:
-        return pause_guidance(pause).phone
+    message = serializers.CharField(help_text="What the patient is told.")
+    phone = serializers.CharField(help_text="The clinic phone to call.")
 
 
 class EndSafetyPauseSerializer(serializers.Serializer):
@@ -542,10 +535,9 @@ class PlanSerializer(serializers.Serializer):
     )
     programs = PlanProgramSerializer(many=True)
     pain_reports = serializers.SerializerMethodField()
-    safety_pause = SafetyPauseSerializer(
-        allow_null=True,
+    safety_pause = serializers.SerializerMethodField(
         help_text="Null, or why the programs are paused for safety (no exercises until a "
-        "therapist ends it).",
+        "therapist ends it)."
     )
     stop = serializers.SerializerMethodField(
         help_text="The advice given when the safety pause began, while it lasts."
@@ -563,6 +555,14 @@ class PlanSerializer(serializers.Serializer):
         for report in reports:
             report.patient = plan.patient
         return [PainReportSerializer(report, context=self.context).data for report in reports]
+
+    @extend_schema_field(SafetyPauseSerializer(allow_null=True))
+    def get_safety_pause(self, plan: DayPlan) -> dict[str, Any] | None:
+        if plan.safety_pause is None or plan.stop is None:
+            return None
+        pause, said = plan.safety_pause, plan.stop
+        shown = {"since": pause.started_at, "reason": pause.level}
+        return SafetyPauseSerializer({**shown, "message": said.message, "phone": said.phone}).data
 
     @extend_schema_field(GuidanceSerializer(allow_null=True))
     def get_stop(self, plan: DayPlan) -> dict[str, Any] | None:
