@@ -265,3 +265,25 @@ def test_an_attention_alert_sends_no_email(
         send_pain(patient_client, today, 6)  # above the threshold of 5
     assert Alert.objects.get().severity == Severity.ATTENTION
     assert mail.outbox == []
+
+
+def test_each_rise_of_the_joined_alert_emails_the_care_team_again(
+    patient_client,
+    therapist,
+    today,
+    logged_program,
+    logged_bridge,
+    django_capture_on_commit_callbacks,
+):
+    yesterday = days_ago(today, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_pain(patient_client, yesterday, 3, legs=["tingling"], leg_change="usual")
+    assert mail.outbox == []  # attention: no email
+    with django_capture_on_commit_callbacks(execute=True):
+        send_pain(patient_client, yesterday, 3, legs=["weakness"], leg_change="new")
+    assert [m.subject for m in mail.outbox] == ["Rehabit: an urgent alert needs you today"]
+    with django_capture_on_commit_callbacks(execute=True):
+        send_pain(patient_client, today, 2, emergency=["saddle_numbness"])
+    assert [m.subject for m in mail.outbox][1:] == ["Rehabit: a critical alert needs you now"]
+    assert Alert.objects.get().severity == Severity.CRITICAL
+    assert [m.to for m in mail.outbox] == [[therapist.email]] * 2
