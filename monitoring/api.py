@@ -46,7 +46,9 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["-created_at", "-pk"]
 
     def get_queryset(self) -> QuerySet[Alert]:
-        return Alert.objects.for_user(self.request.user).select_related("patient__user")
+        return (
+            Alert.objects.for_user(self.request.user).select_related("patient__user").with_reports()
+        )
 
     @extend_schema(
         operation_id="alerts_acknowledge",

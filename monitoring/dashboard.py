@@ -8,7 +8,8 @@ items or days:
 2. their active programs overlapping the last 28 days, and 3. those programs' items;
 4. per patient, the number and id sum of their completions over the last 28 days, and
 5. the same of their pain reports over the last 14 days, with the latest edit;
-6. their open alerts.
+6. their open alerts, and 7. the reports each of those alerts gathers (none when no alert is
+   open).
 
 Adherence is counted in Python exactly as on the patient's own history
 (``prescriptions.adherence``), each patient on their own local today, and the sparkline is
@@ -54,7 +55,8 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from monitoring.charts import SPARKLINE_DAYS, PainChart, sparkline, sparkline_svg
-from patients.models import Alert, Completion, PainReport, Patient
+from patients.guidance import alert_rank
+from patients.models import Alert, Completion, PainReport, Patient, Severity
 from prescriptions.adherence import Adherence, DoneByDay, adherence_windows, done_by_day
 from prescriptions.models import (
     Prescription,
@@ -95,6 +97,7 @@ class Activity(TypedDict):
     last_report_at: datetime.datetime | None
     last_completion_at: datetime.datetime | None
     pending_suggestions: int | None
+    safety_pause_since: datetime.datetime | None
 
 
 @dataclass
@@ -119,6 +122,11 @@ class DashboardRow:
     @property
     def pending_suggestions(self) -> int:
         return self.patient.pending_suggestions or 0
+
+    @property
+    def safety_pause_since(self) -> datetime.datetime | None:
+        """When the patient's open safety pause began (None: not paused)."""
+        return self.patient.safety_pause_since
 
     @property
     def latest_pain(self) -> int | None:
@@ -150,7 +158,7 @@ class DashboardRow:
     @property
     def urgent(self) -> bool:
         """A critical or urgent alert is open."""
-        return self.need <= 1
+        return any(alert.severity_rank >= alert_rank(Severity.URGENT) for alert in self.alerts)
 
     @property
     def threshold(self) -> int:
@@ -158,8 +166,10 @@ class DashboardRow:
 
     @property
     def need(self) -> int:
-        """0: a critical alert is open; 1: urgent; 2: attention; 3: nothing open."""
-        return 3 - max((alert.severity_rank for alert in self.alerts), default=0)
+        """0: a critical alert is open; 1: urgent, or paused for safety (only the therapist
+        ends the pause, even once its alert is acknowledged); 2: attention; 3: nothing open."""
+        need = 3 - max((alert.severity_rank for alert in self.alerts), default=0)
+        return min(need, 1) if self.safety_pause_since else need
 
     def sort_key(self) -> tuple[int, float, int, int, str, int]:
         """By the worst open alert, then its recency (a report joining an alert moves it up),
@@ -184,6 +194,10 @@ class Dashboard:
     @property
     def urgent_count(self) -> int:
         return sum(1 for row in self.rows if row.urgent)
+
+    @property
+    def paused_count(self) -> int:
+        return sum(1 for row in self.rows if row.safety_pause_since)
 
     @property
     def alert_count(self) -> int:
@@ -225,6 +239,7 @@ def caseload_with_activity(therapist: User) -> QuerySet[WithAnnotations[Patient,
             ),
             pending_suggestions=Subquery(pending, output_field=IntegerField()),
         )
+        .with_safety_pause_since()
     )
 
 
@@ -392,7 +407,8 @@ def load_dashboard(therapist: User, now: datetime.datetime | None = None) -> Das
 
     by_pk = {patient.pk: patient for patient in patients}
     alerts: dict[int, list[Alert]] = defaultdict(list)
-    for alert in Alert.objects.open().filter(patient__in=scoped).order_by("-updated_at", "-pk"):
+    open_alerts = Alert.objects.open().filter(patient__in=scoped).with_reports()
+    for alert in open_alerts.order_by("-updated_at", "-pk"):
         alert.patient = by_pk[alert.patient_id]
         alerts[alert.patient_id].append(alert)
     for patient_alerts in alerts.values():
@@ -432,6 +448,7 @@ def _cells_key(row: DashboardRow) -> str:
             row.pending_suggestions,
             row.latest_pain,
             row.latest_pain_date,
+            row.safety_pause_since,
             patient.last_completion_at,
             patient.last_report_at,
         ),

@@ -13,6 +13,9 @@ class AlertSerializer(serializers.ModelSerializer):
     report: serializers.PrimaryKeyRelatedField[PainReport] = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True, help_text="The pain report that raised it."
     )
+    reports: serializers.PrimaryKeyRelatedField[PainReport] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Every pain report it gathers, newest first."
+    )
     acknowledged_by: serializers.PrimaryKeyRelatedField[User] = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True
     )
@@ -28,7 +31,9 @@ class AlertSerializer(serializers.ModelSerializer):
             "severity",
             "message",
             "report",
+            "reports",
             "created_at",
+            "updated_at",
             "is_open",
             "acknowledged_at",
             "acknowledged_by",

@@ -68,6 +68,14 @@ class PatientQuerySet(models.QuerySet["Patient"]):
     def current(self) -> PatientQuerySet:
         return self.filter(archived_at__isnull=True)
 
+    def with_safety_pause_since(self) -> PatientQuerySet:
+        """Each patient with ``safety_pause_since``: when their open safety pause began, or
+        None (a subquery in the same query)."""
+        open_pause = SafetyPause.objects.open().filter(patient=models.OuterRef("pk"))
+        return self.annotate(
+            safety_pause_since=models.Subquery(open_pause.values("started_at")[:1])
+        )
+
 
 class Patient(models.Model):
     user = models.OneToOneField(
@@ -427,6 +435,11 @@ class AlertQuerySet(models.QuerySet["Alert"]):
 
     def open(self) -> AlertQuerySet:
         return self.filter(acknowledged_at__isnull=True)
+
+    def with_reports(self) -> AlertQuerySet:
+        """With the reports each alert gathers, newest first (one more query)."""
+        newest_first = PainReport.objects.order_by("-date", "-session", "-pk")
+        return self.prefetch_related(models.Prefetch("reports", queryset=newest_first))
 
 
 class Alert(models.Model):

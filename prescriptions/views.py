@@ -123,6 +123,7 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     patients = (
         Patient.objects.for_therapist(request.user)
         .current()
+        .with_safety_pause_since()
         .select_related("user")
         .prefetch_related(
             Prefetch(

@@ -83,8 +83,9 @@ def test_alert_list_queries(size, therapist, therapist_api, django_assert_num_qu
     for _ in range(size):
         patient = PatientFactory(therapist=therapist)
         Alert.objects.create(patient=patient, kind=AlertKind.REPORT, message="Tingling")
-    # token + user, therapist role, count, page of alerts with patients and logins
-    with django_assert_num_queries(4):
+    # token + user, therapist role, count, page of alerts with patients and logins,
+    # the reports they gather
+    with django_assert_num_queries(5):
         body = get_ok(therapist_api, "/api/v1/alerts/")
     assert body["count"] == size
 

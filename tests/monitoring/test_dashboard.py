@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
-from patients.models import Alert, AlertKind, Severity
+from patients.models import Alert, AlertKind, SafetyPause, Severity
 from prescriptions.models import ProgressionSuggestion
 from tests.factories import (
     CompletionFactory,
@@ -86,7 +86,9 @@ def test_the_caseload_comes_by_severity_then_recency_then_lowest_adherence(
     ]
     assert html.count('class="mon-row need-0"') == 1
     assert html.count('class="mon-row need-1"') == 1
-    assert "2 patients with an urgent alert 4 open alerts" in page_text(html)
+    assert "2 patients with an urgent alert 0 patients paused for safety 4 open alerts" in (
+        page_text(html)
+    )
 
 
 def test_adherence_is_shown_over_7_and_28_days_up_to_yesterday(therapist_client, patient):
@@ -210,9 +212,13 @@ def _busy_caseload(therapist, count: int) -> None:
                 to_value=12,
                 reason="r",
             )
-        for count_back in range(1, 4):
+        reports = [
             PainReportFactory(patient=patient, date=days_ago(today, count_back), pain=index % 10)
-        alert(patient, Severity.URGENT if index % 2 else Severity.ATTENTION)
+            for count_back in range(1, 4)
+        ]
+        alert(patient, Severity.URGENT if index % 2 else Severity.ATTENTION).reports.add(*reports)
+        if index % 3 == 0:
+            SafetyPause.objects.create(patient=patient, level="stop", report=reports[0])
 
 
 @pytest.mark.parametrize("patients", [3, 12])
@@ -223,15 +229,17 @@ def test_dashboard_query_count_does_not_grow_with_patients(
     therapist_client.get(DASHBOARD)  # the session records its first activity once
     # 1 session, 2 user with their patient profile (patients.backends),
     # 3 therapist group (role check),
-    # 4 the current patients with their users, latest pain, last activity and suggestions,
-    # 5 their active programs, 6 those programs' items,
+    # 4 the current patients with their users, latest pain, last activity, suggestions and
+    # safety pauses, 5 their active programs, 6 those programs' items,
     # 7 their completions of the last 28 days, 8 their pain reports of the last 14 days,
-    # 9 their open alerts.
-    with django_assert_num_queries(9):
+    # 9 their open alerts, 10 the reports those alerts gather.
+    with django_assert_num_queries(10):
         response = therapist_client.get(DASHBOARD)
     html = response.content.decode()
     assert html.count('class="mon-row need-') == patients
     assert html.count('<svg class="spark"') == patients
+    assert html.count("3 reports in this alert, newest first") == patients
+    assert html.count("Paused for safety since") == len(range(0, patients, 3))
 
 
 # The figures of each row (adherence and the sparkline) are cached per patient under a key made
@@ -346,3 +354,35 @@ def test_cached_rows_look_the_same_as_fresh_ones(therapist_client, therapist):
         return re.sub(r'(csrfmiddlewaretoken" value=|"X-CSRFToken": )"[^"]+"', "", html)
 
     assert without_tokens(cached) == without_tokens(fresh)
+
+
+def test_a_patient_paused_for_safety_comes_before_attention_alerts_even_once_acknowledged(
+    therapist_client, therapist
+):
+    attention = named(therapist, "Attention")
+    with_program(attention, 7)
+    alert(attention, Severity.ATTENTION)
+    paused = named(therapist, "Paused")
+    with_program(paused, 7)
+    SafetyPause.objects.create(patient=paused, level="stop")
+    html = therapist_client.get(DASHBOARD).content.decode()
+    assert order_of(html, "Attention Test", "Paused Test") == ["Paused Test", "Attention Test"]
+    text = page_text(html)
+    assert "0 patients with an urgent alert 1 patient paused for safety" in text
+    row = re.search(rf'id="patient-{paused.pk}".*?</div>', html, re.S).group(0)
+    assert "Paused for safety since" in row
+    assert reverse("clinic:patient_detail", args=[paused.pk]) in row
+
+
+def test_an_alert_lists_every_report_it_gathered_newest_first(therapist_client, therapist):
+    patient = named(therapist, "Joined")
+    today = patient.local_today()
+    older = PainReportFactory(patient=patient, date=days_ago(today, 2), pain=3, tingling=True)
+    newer = PainReportFactory(patient=patient, date=days_ago(today, 1), pain=4, weakness=True)
+    alert(patient, Severity.URGENT).reports.add(older, newer)
+    for url in (DASHBOARD, reverse("monitoring:patient_progress", args=[patient.pk])):
+        text = page_text(therapist_client.get(url).content.decode())
+        assert "2 reports in this alert, newest first" in text
+        newest = f"{dateformat.format(newer.date, 'D j M')}, session 1: pain 4/10; weakness"
+        oldest = f"{dateformat.format(older.date, 'D j M')}, session 1: pain 3/10; tingling"
+        assert text.index(newest) < text.index(oldest)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from exercises.models import Precaution
-from patients.models import Invitation, Patient, hash_token
+from patients.models import Invitation, Patient, SafetyPause, hash_token
 from prescriptions.models import Status
 from tests.factories import PatientFactory, PrescriptionFactory, UserFactory
 from tests.helpers import read_form
@@ -26,6 +26,17 @@ def test_caseload_shows_each_patients_active_program_and_start(therapist_client,
     assert dateformat.format(active.start_date, "j M Y") in html
     assert "Ended one" not in html
     assert reverse("clinic:patient_detail", args=[patient.pk]) in html
+
+
+def test_caseload_shows_a_safety_pause_and_offers_to_review_it_not_a_new_program(
+    therapist_client, patient
+):
+    program = PrescriptionFactory(patient=patient, title="Knee rehab", status=Status.PAUSED)
+    SafetyPause.objects.create(patient=patient, level="stop").programs.add(program)
+    html = therapist_client.get(CASELOAD).content.decode()
+    assert "Paused for safety since" in html
+    assert "Review the pause" in html
+    assert reverse("clinic:program_start", args=[patient.pk]) not in html
 
 
 def test_caseload_search_matches_first_and_last_name_together(therapist_client, therapist):
