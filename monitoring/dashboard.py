@@ -56,7 +56,7 @@ from django.utils.safestring import SafeString
 
 from monitoring.charts import SPARKLINE_DAYS, PainChart, sparkline, sparkline_svg
 from patients.guidance import alert_rank
-from patients.models import Alert, Completion, PainReport, Patient, Severity
+from patients.models import Alert, Completion, PainReport, Patient, SafetyPause, Severity
 from prescriptions.adherence import Adherence, DoneByDay, adherence_windows, done_by_day
 from prescriptions.models import (
     Prescription,
@@ -238,8 +238,8 @@ def caseload_with_activity(therapist: User) -> QuerySet[WithAnnotations[Patient,
                 .values("completed_at")[:1]
             ),
             pending_suggestions=Subquery(pending, output_field=IntegerField()),
+            safety_pause_since=SafetyPause.objects.open_since(),
         )
-        .with_safety_pause_since()
     )
 
 

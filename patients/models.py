@@ -68,14 +68,6 @@ class PatientQuerySet(models.QuerySet["Patient"]):
     def current(self) -> PatientQuerySet:
         return self.filter(archived_at__isnull=True)
 
-    def with_safety_pause_since(self) -> PatientQuerySet:
-        """Each patient with ``safety_pause_since``: when their open safety pause began, or
-        None (a subquery in the same query)."""
-        open_pause = SafetyPause.objects.open().filter(patient=models.OuterRef("pk"))
-        return self.annotate(
-            safety_pause_since=models.Subquery(open_pause.values("started_at")[:1])
-        )
-
 
 class Patient(models.Model):
     user = models.OneToOneField(
@@ -525,6 +517,11 @@ class AlertEmail(models.Model):
 class SafetyPauseQuerySet(models.QuerySet["SafetyPause"]):
     def open(self) -> SafetyPauseQuerySet:
         return self.filter(ended_at__isnull=True)
+
+    def open_since(self) -> models.Subquery:
+        """For annotating patients: when their open safety pause began, or None."""
+        open_pause = self.open().filter(patient=models.OuterRef("pk"))
+        return models.Subquery(open_pause.values("started_at")[:1])
 
 
 class SafetyPause(models.Model):

@@ -27,7 +27,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from config.http import AuthenticatedHttpRequest, id_param
 from exercises.models import Exercise
 from patients.forms import ArchiveForm, EndSafetyPauseForm, PatientForm
-from patients.models import PATIENTS_PER_PAGE, Patient
+from patients.models import PATIENTS_PER_PAGE, Patient, SafetyPause
 from patients.roles import patient_on_caseload, therapist_required
 from patients.services import (
     archive_patient,
@@ -123,7 +123,7 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     patients = (
         Patient.objects.for_therapist(request.user)
         .current()
-        .with_safety_pause_since()
+        .annotate(safety_pause_since=SafetyPause.objects.open_since())
         .select_related("user")
         .prefetch_related(
             Prefetch(
