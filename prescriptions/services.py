@@ -180,7 +180,7 @@ class PrecautionsNotConfirmed(ValidationError):
         self.conflicts = list(conflicts)
         names = "; ".join(str(conflict) for conflict in self.conflicts)
         message = ValidationError(
-            f"Some exercises conflict with the patient's conditions: {names}. Confirm that you "
+            f"Some exercises conflict with the patient’s conditions: {names}. Confirm that you "
             "want to prescribe them, then save again.",
             code="precautions",
         )
