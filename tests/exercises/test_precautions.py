@@ -21,7 +21,13 @@ NOT_FOR = re.compile(r"\bnot for\b", re.IGNORECASE)
 MAPPING = [
     (
         Precaution.OSTEOPOROSIS,
-        {"double-knee-to-chest", "partial-crunch", "bicycle", "forward-bend", "seated-spinal-twist"},
+        {
+            "double-knee-to-chest",
+            "partial-crunch",
+            "bicycle",
+            "forward-bend",
+            "seated-spinal-twist",
+        },
     ),
     (Precaution.ACUTE_LOW_BACK_PAIN, {"partial-crunch", "bicycle"}),
     (
