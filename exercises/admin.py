@@ -66,7 +66,7 @@ class ExerciseAdmin(admin.ModelAdmin):
             "Default dose",
             {"fields": list(DOSE_FIELDS)},
         ),
-        ("Precautions", {"fields": ["precautions", "precaution_tags"]}),
+        ("Precautions", {"fields": ["precautions", "precaution_tags", "precaution_tips"]}),
         ("Media", {"fields": ["image", "video_url"], "classes": ["collapse"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]

@@ -19,7 +19,10 @@ from exercises.models import DOSE_FIELDS, EXERCISE_FIELDS, Equipment, Exercise, 
 
 DEFAULT_CATALOGUE = Path(__file__).resolve().parent / "data" / "catalogue.json"
 # An entry's fields besides its slug, steps, equipment and default dose.
-ENTRY_FIELDS = (*EXERCISE_FIELDS, "is_published")
+ENTRY_FIELDS = (*EXERCISE_FIELDS, "precaution_tips", "is_published")
+# The file is the whole truth about an exercise's precautions: an entry without them has none,
+# so a conflict taken out of the file is taken out of the database too.
+PRECAUTION_DEFAULTS: dict[str, Any] = {"precaution_tags": [], "precaution_tips": {}}
 REQUIRED_FIELDS = ("slug", "name", "steps", "body_region", "kind", "position", "default_dose")
 
 
@@ -82,6 +85,8 @@ def _load_exercise(entry: dict[str, Any], equipment: dict[str, Equipment]) -> bo
     for name in ENTRY_FIELDS:
         if name in entry:
             setattr(exercise, name, entry[name])
+        elif name in PRECAUTION_DEFAULTS:
+            setattr(exercise, name, type(PRECAUTION_DEFAULTS[name])())
     for name in DOSE_FIELDS:
         setattr(exercise, name, dose.get(name, 1 if name == "sets" else None))
     exercise.full_clean()

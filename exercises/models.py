@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -73,11 +74,59 @@ class Precaution(models.TextChoices):
     ACUTE_LOW_BACK_PAIN = "acute_low_back_pain", "Acute low back pain"
     WRIST = "wrist", "Wrist problems"
     KNEE = "knee", "Knee problems"
+    SPINAL_STENOSIS = "spinal_stenosis", "Spinal stenosis"
+    SPONDYLOLISTHESIS = "spondylolisthesis", "Spondylolisthesis"
+    HIP_REPLACEMENT = "hip_replacement", "Hip replacement"
+    RECENT_SPINAL_SURGERY = "recent_spinal_surgery", "Recent spinal surgery"
+    FALL_RISK = "fall_risk", "Fall risk"
+
+
+# Conditions that conflict with every exercise, tagged or not, the therapist's own included
+# (DESIGN §5: after recent spinal surgery, everything until the surgeon clears it).
+CONFLICTS_WITH_EVERYTHING = frozenset({Precaution.RECENT_SPINAL_SURGERY})
+
+# What a patient with the condition reads on an exercise that conflicts with it when the
+# exercise has no tip of its own: what to do, in plain words, never "not for you".
+DEFAULT_TIPS = {
+    Precaution.OSTEOPOROSIS: "Move slowly and smoothly, and do not bend or twist further than "
+    "your therapist showed you.",
+    Precaution.PREGNANCY: "Do not stay lying flat on your back or on your front for long, and "
+    "do not push a stretch far.",
+    Precaution.HERNIATED_DISC: "Move gently, and stop if tingling, numbness or pain goes down "
+    "your leg.",
+    Precaution.ACUTE_LOW_BACK_PAIN: "Go gently and keep the movement small while your back "
+    "settles.",
+    Precaution.WRIST: "If your wrists hurt, place your hands a little further forward or rest "
+    "on your fists.",
+    Precaution.KNEE: "If your knees hurt, put a cushion under them.",
+    Precaution.SPINAL_STENOSIS: "Only bend backwards a little, and come back down if your legs "
+    "ache, tingle or feel heavy.",
+    Precaution.SPONDYLOLISTHESIS: "Only bend backwards a little, and come back down if your "
+    "back or legs hurt more.",
+    Precaution.HIP_REPLACEMENT: "Keep your knee in line with your hip: do not bring it past "
+    "your hip height, across your body or turn it inwards.",
+    Precaution.RECENT_SPINAL_SURGERY: "Do only the movements your surgeon and therapist have "
+    "cleared, and move gently.",
+    Precaution.FALL_RISK: "Have something sturdy to hold on to, or someone nearby, while you do "
+    "this.",
+}
 
 
 def validate_precaution_tags(value: object) -> None:
     if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
         raise ValidationError("Precaution tags must be a list of codes.")
+    unknown = sorted(set(value) - set(Precaution.values))
+    if unknown:
+        raise ValidationError(f"Unknown precaution: {', '.join(unknown)}.")
+
+
+def validate_precaution_tips(value: object) -> None:
+    """A tip per condition: ``{"pregnancy": "What to do, in plain words."}``."""
+    if not isinstance(value, dict) or not all(
+        isinstance(code, str) and isinstance(tip, str) and tip.strip()
+        for code, tip in value.items()
+    ):
+        raise ValidationError("Tips must map a precaution code to a sentence.")
     unknown = sorted(set(value) - set(Precaution.values))
     if unknown:
         raise ValidationError(f"Unknown precaution: {', '.join(unknown)}.")
@@ -231,9 +280,23 @@ class Exercise(Dose):
     sided = models.BooleanField(
         default=False, help_text="Done on one side, then the other (left and right)."
     )
-    precautions = models.TextField(blank=True)
+    precautions = models.TextField(
+        blank=True,
+        help_text="How to do it safely, for everyone: what to do, in plain words.",
+    )
     precaution_tags = models.JSONField(
-        default=list, blank=True, validators=[validate_precaution_tags]
+        default=list,
+        blank=True,
+        validators=[validate_precaution_tags],
+        help_text="Conditions it conflicts with: prescribing it to a patient with one of them "
+        "needs the therapist's confirmation.",
+    )
+    precaution_tips = models.JSONField(
+        default=dict,
+        blank=True,
+        validators=[validate_precaution_tips],
+        help_text="How to do it safely with a condition, by condition code; only patients with "
+        "that condition read it.",
     )
     image = models.ImageField(upload_to="exercises/", blank=True)
     video_url = models.URLField(blank=True)
@@ -269,9 +332,27 @@ class Exercise(Dose):
     def precaution_labels(self) -> list[str]:
         return [Precaution(tag).label for tag in self.precaution_tags if tag in Precaution.values]
 
-    def precautions_matching(self, conditions: list[str]) -> list[str]:
-        """Labels of this exercise's precautions that apply to a patient's conditions."""
-        return [Precaution(tag).label for tag in self.precaution_tags if tag in set(conditions)]
+    def precaution_conflicts(self, conditions: Iterable[str]) -> list[str]:
+        """Codes of the patient's conditions this exercise conflicts with, in the order of the
+        Precaution choices: its tags, plus the conditions that conflict with everything."""
+        present = set(conditions)
+        tagged = set(self.precaution_tags) | CONFLICTS_WITH_EVERYTHING
+        return [code for code in Precaution.values if code in present and code in tagged]
+
+    def precautions_matching(self, conditions: Iterable[str]) -> list[str]:
+        """Labels of the patient's conditions this exercise conflicts with (for therapists)."""
+        return [Precaution(code).label for code in self.precaution_conflicts(conditions)]
+
+    def tips_for(self, conditions: Iterable[str]) -> list[str]:
+        """How to do it safely with the patient's own conditions, as the patient reads it:
+        the exercise's tip for each condition it conflicts with, else the condition's default."""
+        tips = self.precaution_tips if isinstance(self.precaution_tips, dict) else {}
+        found: list[str] = []
+        for code in self.precaution_conflicts(conditions):
+            tip = tips.get(code) or DEFAULT_TIPS[Precaution(code)]
+            if tip not in found:
+                found.append(tip)
+        return found
 
 
 # What describes an exercise besides its steps, equipment and default dose: what a therapist

@@ -50,9 +50,10 @@ class ItemRow:
         return f"item-{self.item.pk}-s{self.session}"
 
     @property
-    def cautions(self) -> list[str]:
-        """The exercise's precautions that match the patient's conditions."""
-        return self.item.exercise.precautions_matching(self.patient.conditions)
+    def safety_tips(self) -> list[str]:
+        """How to do it safely with the patient's own conditions, in plain words; nothing
+        about anyone else's conditions, and no condition names."""
+        return self.item.exercise.tips_for(self.patient.conditions)
 
     @property
     def has_timer(self) -> bool:

@@ -438,7 +438,11 @@ class PlanExerciseSerializer(serializers.Serializer):
     steps = serializers.ListField(child=serializers.CharField(), source="details.steps")
     position = serializers.CharField(source="item.exercise.get_position_display")
     equipment = serializers.ListField(child=serializers.CharField(), source="details.equipment")
-    precautions = serializers.CharField(source="item.exercise.precautions")
+    precautions = serializers.CharField(
+        source="item.exercise.precautions",
+        help_text="How to do it safely, for everyone (the tips for the patient's own "
+        "conditions are the item's `safety_tips`).",
+    )
     image = serializers.ImageField(allow_null=True, use_url=True, source="item.exercise.image")
     video_url = serializers.CharField(source="item.exercise.video_url")
 
@@ -463,9 +467,10 @@ class PlanItemSerializer(serializers.Serializer):
     load = serializers.CharField(source="item.load")
     instructions = serializers.CharField(source="item.instructions")
     dose_text = serializers.CharField(source="item.dose_text")
-    cautions = serializers.ListField(
+    safety_tips = serializers.ListField(
         child=serializers.CharField(),
-        help_text="The exercise's precautions that match the patient's conditions.",
+        help_text="How to do it safely with the patient's own conditions, as sentences to show "
+        "as they are (what to do; no condition names).",
     )
     has_timer = serializers.BooleanField()
     timer_sides = serializers.IntegerField(help_text="2 when done on each side in turn.")

@@ -34,6 +34,7 @@ from prescriptions.serializers import (
     TemplateSerializer,
 )
 from prescriptions.services import (
+    CONFIRM_FIELD,
     delete_private_exercise,
     delete_template,
     save_as_template,
@@ -180,6 +181,7 @@ class PrescriptionViewSet(
             details=serializer.details(),
             items=serializer.item_specs(),
             template=serializer.validated_data.get("template"),
+            precautions_acknowledged=serializer.validated_data[CONFIRM_FIELD],
         )
         return self._answer(program, status.HTTP_201_CREATED)
 
@@ -191,13 +193,14 @@ class PrescriptionViewSet(
         serializer.is_valid(raise_exception=True)
         new_status = serializer.validated_data.get("status")
         with transaction.atomic():
-            if not partial or set(serializer.validated_data) - {"status"}:
+            if not partial or set(serializer.validated_data) - {"status", CONFIRM_FIELD}:
                 save_program(
                     patient=program.patient,
                     therapist=caller(request),
                     details=serializer.details(),
                     items=serializer.item_specs(),
                     prescription=program,
+                    precautions_acknowledged=serializer.validated_data.get(CONFIRM_FIELD, False),
                 )
             if new_status is not None:
                 try:
@@ -301,6 +304,7 @@ class TemplateViewSet(
             start_date=data["start_date"],
             end_date=data["end_date"],
             title=data["title"],
+            precautions_acknowledged=data["precautions_acknowledged"],
         )
         fresh = programs_for(request.user).get(pk=program.pk)
         return Response(

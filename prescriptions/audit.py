@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 from django.utils import dateformat, timezone
 from django.utils.text import Truncator, capfirst
 
+from exercises.models import Precaution
 from patients.models import Alert, PainReport, Patient
 from prescriptions.models import Prescription, PrescriptionItem, days_in_words
 
@@ -27,6 +28,8 @@ from prescriptions.models import Prescription, PrescriptionItem, days_in_words
 HIDDEN_VALUES = frozenset({"calendar_token"})
 SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at", "user", "patient", "pauses"})
 TEXT_LIMIT = 140
+# Lists of condition codes, shown by their names.
+PRECAUTION_FIELDS = frozenset({"precautions_acknowledged", "conditions"})
 
 ACTIONS = {
     LogEntry.Action.CREATE: "Created",
@@ -169,6 +172,9 @@ def _value(field: models.Field | None, raw: object) -> str:
             return Truncator(text).chars(TEXT_LIMIT)
         if field.name == "days_of_week" and isinstance(parsed, list):
             return days_in_words(parsed)
+        if field.name in PRECAUTION_FIELDS and isinstance(parsed, list):
+            labels = dict(Precaution.choices)
+            return ", ".join(str(labels.get(code, code)) for code in parsed) or "—"
         if isinstance(parsed, list):
             return ", ".join(str(part) for part in parsed) or "—"
         return Truncator(text).chars(TEXT_LIMIT)

@@ -23,7 +23,7 @@ from django.http import QueryDict
 from exercises.models import Exercise, Side
 from prescriptions.forms import BaseItemFormSet, CatalogueSearchForm, ItemForm
 from prescriptions.models import ItemFields, PrescriptionItem
-from prescriptions.services import MAX_ITEMS, ItemSpec
+from prescriptions.services import CONFIRM_FIELD, MAX_ITEMS, ItemSpec
 
 PREFIX = "items"
 SEARCH_PREFIX = "search"
@@ -101,6 +101,7 @@ class BuilderRow:
     warnings: list[str]
     preview: str
     is_last: bool
+    tips: list[str] = field(default_factory=list)
 
     @property
     def number(self) -> int:
@@ -149,6 +150,8 @@ class Builder:
     result_count: int = 0
     message: str = ""
     errors: list[str] = field(default_factory=list)
+    # Whether the therapist ticked the box confirming exactly the conflicts now shown.
+    precautions_acknowledged: bool = False
 
     @property
     def more_results(self) -> bool:
@@ -157,6 +160,19 @@ class Builder:
     @property
     def rows_calling_for_care(self) -> list[BuilderRow]:
         return [row for row in self.rows if row.warnings]
+
+    @property
+    def conflict_key(self) -> str:
+        """The conflicts shown, as the confirmation box's value: "exercise id:labels" each."""
+        return ";".join(
+            f"{row.exercise.pk}:{'|'.join(row.warnings)}" for row in self.rows_calling_for_care
+        )
+
+    def read_confirmation(self, data: QueryDict) -> None:
+        """The box's value names the conflicts shown, so a box ticked before another
+        conflicting exercise was added confirms nothing."""
+        key = self.conflict_key
+        self.precautions_acknowledged = bool(key) and data.get(CONFIRM_FIELD) == key
 
     @property
     def has_item_errors(self) -> bool:
@@ -249,6 +265,7 @@ class Workbench:
                 warnings=self.warnings_for(exercise),
                 preview=_preview(row),
                 is_last=index == last,
+                tips=exercise.tips_for(self.conditions),
             )
             for index, (form, row) in enumerate(zip(forms_, raw, strict=True))
         ]
@@ -306,6 +323,7 @@ class Workbench:
                     "Some exercises are no longer available and were left out. Check the "
                     "list, then save again."
                 )
+        builder.read_confirmation(data)
         self._search(builder, rows)
         return builder, specs
 

@@ -437,6 +437,12 @@ class DuplicateForm(forms.Form):
         required=False,
         help_text="Only for a copy for the same patient. Their history stays.",
     )
+    precautions_acknowledged = forms.BooleanField(
+        label="I have checked the exercises against the patient’s conditions",
+        required=False,
+        help_text="Needed when an exercise conflicts with the conditions of the patient the "
+        "copy is for.",
+    )
 
     def __init__(
         self, *args: Any, therapist: User, original_patient: Patient, **kwargs: Any
@@ -444,7 +450,9 @@ class DuplicateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.original_patient = original_patient
         self.fields["patient"] = caseload_field(therapist, label="For patient", empty_label=None)
-        self.order_fields(["patient", "title", "start_date", "end_original"])
+        self.order_fields(
+            ["patient", "title", "start_date", "end_original", "precautions_acknowledged"]
+        )
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from exercises.models import DOSE_FIELDS, Dose, Side
+from exercises.models import DOSE_FIELDS, Dose, Side, validate_precaution_tags
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -110,6 +111,12 @@ class TemplateQuerySet(models.QuerySet["ProgramTemplate"]):
 class ProgramTemplate(Schedule):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, blank=True)
+    audience = models.CharField(
+        "who it is for",
+        max_length=300,
+        blank=True,
+        help_text="For the therapist choosing it; patients do not see it.",
+    )
     description = models.TextField(blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -270,12 +277,44 @@ class PrescriptionItem(ItemFields):
         blank=True,
         help_text="Taken out of the program from this day on; kept so past logs stay intact.",
     )
+    # The therapist's confirmation that the exercise suits the patient despite a precaution
+    # (DESIGN §5): which of the patient's conditions it conflicted with, who confirmed, when.
+    precautions_acknowledged = models.JSONField(
+        "precautions confirmed",
+        default=list,
+        blank=True,
+        editable=False,
+        validators=[validate_precaution_tags],
+    )
+    precautions_acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="precautions confirmed by",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    precautions_acknowledged_at = models.DateTimeField(
+        "precautions confirmed on", null=True, blank=True, editable=False
+    )
 
     class Meta(ItemFields.Meta):
-        pass
+        constraints = [
+            *ItemFields.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(precautions_acknowledged_by__isnull=True)
+                | Q(precautions_acknowledged_at__isnull=False),
+                name="item_precautions_confirmed_with_a_date",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.exercise} in {self.prescription}"
+
+    def precautions_covered(self, conflicts: Iterable[str]) -> bool:
+        """Whether every one of these conflicts was confirmed for this item already."""
+        return set(conflicts) <= set(self.precautions_acknowledged or [])
 
     def is_current_on(self, day: datetime.date) -> bool:
         return self.removed_on is None or day < self.removed_on

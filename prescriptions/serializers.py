@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 from django.db.models import Model, Q, QuerySet
 from rest_framework import serializers
 
-from exercises.models import Exercise
+from exercises.models import Exercise, Precaution
 from patients.models import Patient
 from prescriptions.models import (
     ALL_DAYS,
@@ -113,11 +113,26 @@ class ItemSerializer(serializers.ModelSerializer):
     )
     exercise_name = serializers.CharField(source="exercise.name", read_only=True)
     dose_text = serializers.SerializerMethodField(help_text="The dose as the patient reads it.")
+    precautions_acknowledged = serializers.ListField(
+        child=serializers.ChoiceField(choices=Precaution.choices),
+        read_only=True,
+        help_text="The patient's conditions this exercise conflicts with that the therapist "
+        "confirmed (send `precautions_acknowledged: true` with the program to confirm).",
+    )
 
     class Meta:
         model = PrescriptionItem
-        fields = ITEM_FIELDS
-        read_only_fields = ["position"]
+        fields = [
+            *ITEM_FIELDS,
+            "precautions_acknowledged",
+            "precautions_acknowledged_by",
+            "precautions_acknowledged_at",
+        ]
+        read_only_fields = [
+            "position",
+            "precautions_acknowledged_by",
+            "precautions_acknowledged_at",
+        ]
         extra_kwargs = {
             "sets": {"required": False},
             "side": {"required": False},
@@ -151,6 +166,14 @@ class PrescriptionSerializer(serializers.ModelSerializer):
         help_text="Pause, resume or end the program. An ended program stays ended.",
     )
     schedule_text = serializers.CharField(source="schedule_in_words", read_only=True)
+    precautions_acknowledged = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="Confirms prescribing exercises that conflict with the patient's conditions. "
+        "Without it, such a program answers 400 naming the conflicts; with it, each such item "
+        "records what was confirmed, by whom and when.",
+    )
     items = ItemSerializer(  # type: ignore[call-arg]  # stubs miss many=True's min/max_length
         many=True,
         source="current_items",
@@ -178,6 +201,7 @@ class PrescriptionSerializer(serializers.ModelSerializer):
             "prescribed_by",
             "template",
             "items",
+            "precautions_acknowledged",
             "created_at",
             "updated_at",
         ]
@@ -319,6 +343,7 @@ class TemplateSerializer(serializers.ModelSerializer):
             "id",
             "name",
             "slug",
+            "audience",
             "description",
             "days_of_week",
             "times_per_day",
@@ -373,6 +398,12 @@ class StartFromTemplateSerializer(serializers.Serializer):
         allow_blank=True,
         default="",
         help_text="The template's name when left out.",
+    )
+    precautions_acknowledged = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Confirms exercises that conflict with the patient's conditions; without it "
+        "such a template answers 400 naming the conflicts.",
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

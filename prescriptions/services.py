@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from exercises.models import (
@@ -28,6 +29,7 @@ from exercises.models import (
     Equipment,
     Exercise,
     ExerciseStep,
+    Precaution,
     Side,
 )
 from patients.models import Completion, Patient
@@ -42,6 +44,8 @@ from prescriptions.models import (
 )
 
 MAX_ITEMS = 30
+# How a therapist confirms precaution conflicts, in the API and the builder alike.
+CONFIRM_FIELD = "precautions_acknowledged"
 # Fields checked in Python before saving; the database constraints back them up. Foreign
 # keys are left out on purpose: their checks cost a query each and callers pass objects.
 _ITEM_CLEAN_EXCLUDE = ["exercise", "prescription", "template", "position", "removed_on"]
@@ -153,41 +157,112 @@ def _retire_or_delete(items: Iterable[PrescriptionItem], today: datetime.date) -
     return logged
 
 
+@dataclass(frozen=True)
+class PrecautionConflict:
+    """An exercise that conflicts with some of the patient's conditions (DESIGN §5)."""
+
+    exercise: Exercise
+    codes: tuple[str, ...]
+
+    @property
+    def labels(self) -> list[str]:
+        return [Precaution(code).label for code in self.codes]
+
+    def __str__(self) -> str:
+        return f"{self.exercise.name} ({', '.join(self.labels)})"
+
+
+class PrecautionsNotConfirmed(ValidationError):
+    """Exercises conflict with the patient's conditions and the therapist has not confirmed
+    them; nothing was saved."""
+
+    def __init__(self, conflicts: Sequence[PrecautionConflict]) -> None:
+        self.conflicts = list(conflicts)
+        names = "; ".join(str(conflict) for conflict in self.conflicts)
+        message = ValidationError(
+            f"Some exercises conflict with the patient’s conditions: {names}. Confirm that you "
+            "want to prescribe them, then save again.",
+            code="precautions",
+        )
+        # Under the API's field name, so a 400 names the field to send.
+        super().__init__({CONFIRM_FIELD: [message]})
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """Who is prescribing, and whether they confirmed the precaution conflicts shown to them."""
+
+    by: User
+    acknowledged: bool = False
+
+
+def conflicts_with(patient: Patient, exercises: Iterable[Exercise]) -> list[PrecautionConflict]:
+    """The exercises that conflict with the patient's conditions, each once, in order."""
+    found: dict[int, PrecautionConflict] = {}
+    for exercise in exercises:
+        codes = exercise.precaution_conflicts(patient.conditions)
+        if codes and exercise.pk not in found:
+            found[exercise.pk] = PrecautionConflict(exercise=exercise, codes=tuple(codes))
+    return list(found.values())
+
+
 @transaction.atomic
 def replace_items(
     *,
     prescription: Prescription,
     items: Sequence[ItemSpec],
     today: datetime.date | None = None,
+    confirmation: Confirmation | None = None,
 ) -> list[PrescriptionItem]:
     """Make the program's current items exactly ``items``, in that order.
 
     Items named by ``item_id`` (with the same exercise) are updated in place; the others are
     created. Current items left out are retired from ``today`` (the patient's local date by
     default) when the patient has logged them, and deleted otherwise.
+
+    With a ``confirmation`` (a therapist prescribing), an item whose exercise conflicts with
+    the patient's conditions needs the therapist's confirmation unless that item already
+    carries one for the same conflicts: without it :class:`PrecautionsNotConfirmed` is raised;
+    with it, the item records which conflicts were confirmed, by whom and when (so the
+    program's history shows it). Without one (a dose change the therapist already decided),
+    nothing is checked.
     """
     _check_count(len(items))
     today = today or prescription.patient.local_today()
+    conditions = prescription.patient.conditions if confirmation is not None else []
+    now = timezone.now()
     current = {item.pk: item for item in _current_items(prescription)}
     kept: set[int] = set()
     to_save: list[PrescriptionItem] = []
     result: list[PrescriptionItem] = []
+    unconfirmed: list[PrecautionConflict] = []
     for position, spec in enumerate(items):
         item_id = spec.item_id
         item = current.get(item_id) if item_id is not None and item_id not in kept else None
         values = {**spec.values(), "position": position}
         if item is not None and item.exercise_id == spec.exercise.pk:
             kept.add(item.pk)
-            if all(getattr(item, name) == value for name, value in values.items()):
-                result.append(item)
-                continue
         else:
             item = PrescriptionItem(prescription=prescription, exercise=spec.exercise)
+        conflicts = spec.exercise.precaution_conflicts(conditions)
+        if conflicts and not item.precautions_covered(conflicts):
+            assert confirmation is not None  # conflicts are only looked for with one
+            unconfirmed.append(PrecautionConflict(exercise=spec.exercise, codes=tuple(conflicts)))
+            item.precautions_acknowledged = conflicts
+            item.precautions_acknowledged_by = confirmation.by
+            item.precautions_acknowledged_at = now
+        elif item.pk is not None and all(
+            getattr(item, name) == value for name, value in values.items()
+        ):
+            result.append(item)
+            continue
         for name, value in values.items():
             setattr(item, name, value)
         _check_item(item)
         to_save.append(item)
         result.append(item)
+    if unconfirmed and not (confirmation and confirmation.acknowledged):
+        raise PrecautionsNotConfirmed(unconfirmed)
     _retire_or_delete((item for pk, item in current.items() if pk not in kept), today)
     for item in to_save:
         item.save()
@@ -218,9 +293,13 @@ def save_program(
     prescription: Prescription | None = None,
     template: ProgramTemplate | None = None,
     today: datetime.date | None = None,
+    precautions_acknowledged: bool = False,
 ) -> Prescription:
     """Create a program for the patient (when ``prescription`` is None) or update one, with
-    its items replaced as in :func:`replace_items`. A new program is active at once."""
+    its items replaced as in :func:`replace_items`. A new program is active at once.
+
+    An exercise that conflicts with the patient's conditions needs the therapist's explicit
+    confirmation (``precautions_acknowledged``); without it nothing is saved."""
     if not items:
         raise ValidationError("Add at least one exercise to the program.")
     if prescription is None:
@@ -229,7 +308,12 @@ def save_program(
         raise ValueError("The program belongs to another patient.")
     _apply_details(prescription, details)
     prescription.save()
-    replace_items(prescription=prescription, items=items, today=today or patient.local_today())
+    replace_items(
+        prescription=prescription,
+        items=items,
+        today=today or patient.local_today(),
+        confirmation=Confirmation(by=therapist, acknowledged=precautions_acknowledged),
+    )
     return prescription
 
 
@@ -242,8 +326,10 @@ def start_program_from_template(
     start_date: datetime.date,
     end_date: datetime.date | None = None,
     title: str = "",
+    precautions_acknowledged: bool = False,
 ) -> Prescription:
-    """A new active program for the patient, copying the template's schedule and items."""
+    """A new active program for the patient, copying the template's schedule and items.
+    Conflicts with the patient's conditions need confirming, as in :func:`save_program`."""
     prescription = Prescription.objects.create(
         patient=patient,
         prescribed_by=therapist,
@@ -255,13 +341,12 @@ def start_program_from_template(
         times_per_day=template.times_per_day,
         template=template,
     )
-    for index, item in enumerate(template.items.all()):
-        PrescriptionItem.objects.create(prescription=prescription, position=index, **_copy(item))
+    replace_items(
+        prescription=prescription,
+        items=[ItemSpec.from_item(item) for item in template.items.all()],
+        confirmation=Confirmation(by=therapist, acknowledged=precautions_acknowledged),
+    )
     return prescription
-
-
-def _copy(item: ItemFields) -> dict[str, object]:
-    return {"exercise": item.exercise, **ItemSpec.from_item(item).values()}
 
 
 @transaction.atomic
@@ -320,11 +405,14 @@ def duplicate_program(
     title: str = "",
     end_original: bool = False,
     today: datetime.date | None = None,
+    precautions_acknowledged: bool = False,
 ) -> Prescription:
     """A new active copy of the program (its current items), for the same or another patient.
 
     The copy keeps the schedule's shape; an end date keeps the same length from the new
     start. ``end_original`` ends the original program, as when a new phase replaces it.
+    Conflicts with the patient's conditions need confirming again, as in :func:`save_program`:
+    the copy is a new prescription.
     """
     end_date = None
     if prescription.end_date is not None:
@@ -343,8 +431,12 @@ def duplicate_program(
         template=prescription.template,
     )
     current = prescription.items.filter(removed_on__isnull=True).select_related("exercise")
-    for index, item in enumerate(current.order_by("position", "pk")):
-        PrescriptionItem.objects.create(prescription=copy, position=index, **_copy(item))
+    replace_items(
+        prescription=copy,
+        items=[ItemSpec.from_item(item) for item in current.order_by("position", "pk")],
+        today=today,
+        confirmation=Confirmation(by=therapist, acknowledged=precautions_acknowledged),
+    )
     if end_original and prescription.status != Status.ENDED:
         set_status(prescription=prescription, status=Status.ENDED, today=today)
     return copy

@@ -24,6 +24,7 @@ def _load_one(entry: dict[str, Any], exercises: dict[str, Exercise]) -> None:
         slug=entry["slug"], owner=None, defaults={"name": entry["name"]}
     )
     template.name = entry["name"]
+    template.audience = entry.get("audience", "")
     template.description = entry.get("description", "")
     template.days_of_week = entry.get("days_of_week", [0, 1, 2, 3, 4, 5, 6])
     template.times_per_day = entry.get("times_per_day", 1)

@@ -349,8 +349,9 @@ class BuilderPage:
     initial: dict[str, Any]
     rows: list[dict[str, Any]]
     bench: Workbench
-    # Saves the details form and items; returns the message to show and where to go next.
-    save: Callable[[Any, list[ItemSpec]], tuple[str, str]]
+    # Saves the details form and items, with whether the therapist confirmed the precaution
+    # conflicts shown; returns the message to show and where to go next.
+    save: Callable[[Any, list[ItemSpec], bool], tuple[str, str]]
     context: dict[str, Any]
 
 
@@ -368,7 +369,7 @@ def _builder(request: AuthenticatedHttpRequest, page: BuilderPage) -> HttpRespon
             form = page.form_class(initial=_raw_initial(form))
         elif form.is_valid() and items is not None:
             try:
-                text, url = page.save(form, items)
+                text, url = page.save(form, items, builder.precautions_acknowledged)
             except ValidationError as error:
                 form.add_error(None, _validation_messages(error))
             else:
@@ -386,7 +387,7 @@ def _program_page(
 ) -> BuilderPage:
     existing = _current_items(program) if program is not None else []
 
-    def save(form: ProgramForm, items: list[ItemSpec]) -> tuple[str, str]:
+    def save(form: ProgramForm, items: list[ItemSpec], acknowledged: bool) -> tuple[str, str]:
         saved = save_program(
             patient=patient,
             therapist=request.user,
@@ -394,6 +395,7 @@ def _program_page(
             items=items,
             prescription=program,
             template=template,
+            precautions_acknowledged=acknowledged,
         )
         url = reverse("clinic:program_detail", args=[saved.pk])
         return _saved_message(saved, is_new=program is None), url
@@ -476,7 +478,7 @@ def _template_page(
 ) -> BuilderPage:
     existing = list(template.items.all()) if template is not None else []
 
-    def save(form: TemplateForm, items: list[ItemSpec]) -> tuple[str, str]:
+    def save(form: TemplateForm, items: list[ItemSpec], acknowledged: bool) -> tuple[str, str]:
         saved = save_template(
             owner=request.user, details=form.details(), items=items, template=template
         )
@@ -608,19 +610,24 @@ def program_duplicate(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        copy = duplicate_program(
-            prescription=program,
-            therapist=request.user,
-            patient=data["patient"],
-            start_date=data["start_date"],
-            title=data["title"],
-            end_original=data["end_original"],
-        )
-        messages.success(
-            request,
-            f"Copy saved for {copy.patient.display_name}. Adjust it here if needed.",
-        )
-        return redirect("clinic:program_edit", pk=copy.pk)
+        try:
+            copy = duplicate_program(
+                prescription=program,
+                therapist=request.user,
+                patient=data["patient"],
+                start_date=data["start_date"],
+                title=data["title"],
+                end_original=data["end_original"],
+                precautions_acknowledged=data["precautions_acknowledged"],
+            )
+        except ValidationError as error:
+            form.add_error(None, _validation_messages(error))
+        else:
+            messages.success(
+                request,
+                f"Copy saved for {copy.patient.display_name}. Adjust it here if needed.",
+            )
+            return redirect("clinic:program_edit", pk=copy.pk)
     return render(
         request, "prescriptions/program_duplicate.html", {"program": program, "form": form}
     )
@@ -667,7 +674,12 @@ def program_handout(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "program": program,
         "patient": patient,
-        "items": [item for item in program.items.all() if item.removed_on is None],
+        # Each exercise with the tips for this patient's own conditions only.
+        "items": [
+            (item, item.exercise.tips_for(patient.conditions))
+            for item in program.items.all()
+            if item.removed_on is None
+        ],
         "safety": safety_points(program),
         "contact": contact_line(patient),
         "has_password": has_password,

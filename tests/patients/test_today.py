@@ -45,13 +45,16 @@ def test_today_shows_the_local_date_and_each_exercise_in_plain_words(
     assert "0 of 2</strong> done today" in html
 
 
-def test_precautions_matching_the_patients_conditions_are_called_out(
+def test_a_tip_for_the_patients_own_condition_is_shown_as_what_to_do(
     patient, patient_client, bridge
 ):
     assert "Take care:" not in page(patient_client)
     patient.conditions = ["knee"]
     patient.save()
-    assert "needs care with knee problems" in page(patient_client)
+    html = page(patient_client)
+    assert "Take care:</strong> If your knees hurt, put a cushion under them." in html
+    assert "Knee problems" not in html
+    assert "knee problems" not in html
 
 
 def test_a_twice_daily_program_shows_each_session(patient_client, program, bridge, walk):

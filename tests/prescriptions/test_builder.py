@@ -394,6 +394,7 @@ def test_starting_from_a_template_fills_the_builder_without_saving(
     assert item_names(form) == [str(catalogue["wall_sit"].pk), str(catalogue["bridge"].pk)]
     assert "precaution-warning" in response.content.decode()
 
+    form.set("precautions_acknowledged", form.options["precautions_acknowledged"][0])
     assert form.submit(therapist_client, "save").status_code == 302
     program = Prescription.objects.get()
     assert program.template == template

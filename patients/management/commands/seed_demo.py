@@ -75,4 +75,6 @@ class Command(BaseCommand):
                 template=template,
                 therapist=therapist,
                 start_date=patient.local_today(),
+                # The demo therapist has checked the exercises against the demo patient's knee.
+                precautions_acknowledged=True,
             )
