@@ -149,14 +149,20 @@ class Patient(models.Model):
     )
 
     # The intake red-flag screen, and the medical clearance a positive answer calls for.
-    intake_bladder_bowel = models.BooleanField(INTAKE_QUESTIONS["bladder_bowel"], null=True)
-    intake_saddle_numbness = models.BooleanField(INTAKE_QUESTIONS["saddle_numbness"], null=True)
-    intake_both_legs = models.BooleanField(INTAKE_QUESTIONS["both_legs"], null=True)
-    intake_weight_loss = models.BooleanField(INTAKE_QUESTIONS["weight_loss"], null=True)
-    intake_cancer_history = models.BooleanField(INTAKE_QUESTIONS["cancer_history"], null=True)
-    intake_night_pain = models.BooleanField(INTAKE_QUESTIONS["night_pain"], null=True)
-    intake_fever = models.BooleanField(INTAKE_QUESTIONS["fever"], null=True)
-    intake_injury = models.BooleanField(INTAKE_QUESTIONS["injury"], null=True)
+    intake_bladder_bowel = models.BooleanField(
+        INTAKE_QUESTIONS["bladder_bowel"], null=True, blank=True
+    )
+    intake_saddle_numbness = models.BooleanField(
+        INTAKE_QUESTIONS["saddle_numbness"], null=True, blank=True
+    )
+    intake_both_legs = models.BooleanField(INTAKE_QUESTIONS["both_legs"], null=True, blank=True)
+    intake_weight_loss = models.BooleanField(INTAKE_QUESTIONS["weight_loss"], null=True, blank=True)
+    intake_cancer_history = models.BooleanField(
+        INTAKE_QUESTIONS["cancer_history"], null=True, blank=True
+    )
+    intake_night_pain = models.BooleanField(INTAKE_QUESTIONS["night_pain"], null=True, blank=True)
+    intake_fever = models.BooleanField(INTAKE_QUESTIONS["fever"], null=True, blank=True)
+    intake_injury = models.BooleanField(INTAKE_QUESTIONS["injury"], null=True, blank=True)
     intake_screened_at = models.DateTimeField(
         null=True, blank=True, help_text="Empty: the intake screen was never recorded."
     )

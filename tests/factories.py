@@ -61,7 +61,6 @@ class PatientFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory, username=factory.Sequence(lambda n: f"patient{n}"))
-    timezone = "Europe/Berlin"
     # A recorded intake screen with no red flag, so programs can start.
     intake_screened_at = factory.LazyFunction(timezone.now)
     intake_bladder_bowel = False
@@ -72,6 +71,7 @@ class PatientFactory(factory.django.DjangoModelFactory):
     intake_night_pain = False
     intake_fever = False
     intake_injury = False
+    timezone = "Europe/Berlin"
 
     @factory.post_generation
     def therapist(self, create: bool, extracted: object, **kwargs: object) -> None:
