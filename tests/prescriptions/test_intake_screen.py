@@ -138,7 +138,8 @@ def test_the_patient_page_says_which_number_stands_in_for_a_missing_phone(
 def test_a_screen_with_every_answer_no_lets_the_first_program_start(therapist_client):
     response = add_patient(therapist_client)
     patient = Patient.objects.get()
-    assert patient.is_screened and not patient.intake_positives()
+    assert patient.is_screened
+    assert not patient.intake_positives()
     html = page_text(therapist_client.get(response["Location"]).content.decode())
     assert "No red flag: each question was answered no." in html
     assert "Confirm medical clearance" not in html
@@ -217,7 +218,8 @@ def test_clearance_needs_a_note_and_is_shown_with_who_and_when(therapist_client,
     patient = flagged(therapist, "weight_loss", "fever")
     url = reverse("clinic:patient_clearance", args=[patient.pk])
     form_page = page_text(therapist_client.get(url).content.decode())
-    assert INTAKE_QUESTIONS["weight_loss"] in form_page and INTAKE_QUESTIONS["fever"] in form_page
+    assert INTAKE_QUESTIONS["weight_loss"] in form_page
+    assert INTAKE_QUESTIONS["fever"] in form_page
     html = therapist_client.post(url, {"note": "   "}).content.decode()
     assert "Write who gave the clearance and on what it rests" in html
     patient.refresh_from_db()
@@ -253,7 +255,8 @@ def test_a_new_yes_withdraws_an_earlier_clearance(therapist_client, therapist):
         response.content.decode()
     )
     patient.refresh_from_db()
-    assert patient.needs_clearance and patient.cleared_at is None
+    assert patient.needs_clearance
+    assert patient.cleared_at is None
 
 
 def test_a_patient_from_before_the_screen_keeps_their_program_but_a_new_one_waits_for_it(
@@ -277,7 +280,8 @@ def test_a_patient_from_before_the_screen_keeps_their_program_but_a_new_one_wait
         form.set(name, answer)
     assert therapist_client.post(url, form.data()).status_code == 302
     patient.refresh_from_db()
-    assert patient.is_screened and patient.intake_screened_by == therapist
+    assert patient.is_screened
+    assert patient.intake_screened_by == therapist
     assert (
         therapist_client.get(reverse("clinic:program_start", args=[patient.pk])).status_code == 200
     )
