@@ -40,6 +40,7 @@ from patients.serializers import (
     EndSafetyPauseSerializer,
     InvitationSerializer,
     LoginSerializer,
+    MedicalClearanceSerializer,
     MeSerializer,
     NewCompletionSerializer,
     NewPainReportSerializer,
@@ -55,6 +56,7 @@ from patients.services import (
     create_patient,
     end_safety_pause,
     record_completion,
+    record_medical_clearance,
     submit_pain_report,
     undo_completion,
     update_patient,
@@ -438,7 +440,32 @@ class PatientViewSet(
             patient, data=request.data, partial=partial, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        update_patient(patient=patient, details=serializer.details())
+        update_patient(patient=patient, details=serializer.details(), by=caller(request))
+        return self._answer(patient)
+
+    @extend_schema(
+        operation_id="patients_medical_clearance",
+        summary="Confirm medical clearance for the red flags of the intake screen",
+        description="Records who confirmed it, when, and the note. Until then no program can "
+        "start for a patient whose intake screen answered yes. 400 when there is nothing to "
+        "clear or the note is empty.",
+        request=MedicalClearanceSerializer,
+        responses={200: PatientSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="medical-clearance",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def medical_clearance(self, request: Request, pk: str) -> Response:
+        patient = self.get_object()
+        serializer = MedicalClearanceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        record_medical_clearance(
+            patient=patient, by=caller(request), note=serializer.validated_data["note"]
+        )
         return self._answer(patient)
 
     @extend_schema(

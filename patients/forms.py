@@ -6,7 +6,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from crispy_forms.layout import Column, Field, Row
+from crispy_forms.bootstrap import InlineRadios
+from crispy_forms.layout import HTML, Column, Field, Fieldset, Row
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordForm
@@ -14,11 +15,20 @@ from django.core.exceptions import ValidationError
 
 from exercises.models import Precaution
 from patients.guidance import OTHER_REASONS, LegSymptom, Sign
-from patients.models import PAIN_MAX, Difficulty, LastingChoice, PainReport, Patient, SafetyPause
+from patients.models import (
+    CLEARANCE_NOTE_MAX_LENGTH,
+    INTAKE_QUESTIONS,
+    PAIN_MAX,
+    Difficulty,
+    LastingChoice,
+    PainReport,
+    Patient,
+    SafetyPause,
+)
 from patients.reminder_times import format_time, parse_time, time_choices, time_in_words
 from patients.services import NOTE_MAX_LENGTH, PatientDetails
 from prescriptions.forms import form_helper
-from prescriptions.models import MAX_TIMES_PER_DAY
+from prescriptions.models import MAX_TIMES_PER_DAY, PHONE_MAX_LENGTH, validate_phone
 
 
 class ChoosePasswordForm(SetPasswordForm):
@@ -36,6 +46,9 @@ class ChoosePasswordForm(SetPasswordForm):
 
 
 PAIN_WORDS = {0: "No pain", 5: "Moderate", PAIN_MAX: "Worst imaginable"}
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 def _yes_no(value: str) -> bool:
@@ -363,15 +376,24 @@ class PatientForm(forms.Form):
     )
     clinic_phone = forms.CharField(
         label="Clinic phone shown to the patient",
-        required=False,
-        max_length=40,
+        max_length=PHONE_MAX_LENGTH,
+        validators=[validate_phone],
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-        help_text="The number the patient calls when something is wrong.",
+        help_text="The number the patient calls when something is wrong. Every stop screen "
+        "shows it.",
+        error_messages={"required": "Give the clinic phone the patient should call."},
     )
 
     def __init__(self, *args: Any, patient: Patient | None = None, **kwargs: Any) -> None:
         self.patient = patient
         super().__init__(*args, **kwargs)
+        for name, question in INTAKE_QUESTIONS.items():
+            self.fields[f"intake_{name}"] = forms.ChoiceField(
+                label=question,
+                choices=YES_NO,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Answer yes or no."},
+            )
         self.helper = form_helper(
             Row(
                 Column("first_name", css_class="col-md-6"),
@@ -382,12 +404,29 @@ class PatientForm(forms.Form):
             ),
             Field("timezone"),
             Field("conditions"),
+            Fieldset(
+                "Intake red-flag screen",
+                HTML(
+                    '<p class="form-text">Ask each question and record the answer. A yes asks '
+                    "you to confirm medical clearance before a program can start.</p>"
+                ),
+                *(InlineRadios(f"intake_{name}") for name in INTAKE_QUESTIONS),
+            ),
         )
+
+    def intake_fields(self) -> list[forms.BoundField]:
+        return [self[f"intake_{name}"] for name in INTAKE_QUESTIONS]
 
     @classmethod
     def initial_for(cls, patient: Patient) -> dict[str, Any]:
         user = patient.user
+        answers = {
+            f"intake_{name}": ("yes" if yes else "no")
+            for name, yes in patient.intake_answers().items()
+            if yes is not None
+        }
         return {
+            **answers,
             "first_name": user.first_name,
             "last_name": user.last_name,
             "email": user.email,
@@ -425,7 +464,29 @@ class PatientForm(forms.Form):
             timezone_name=data["timezone"],
             conditions=data["conditions"],
             clinic_phone=data["clinic_phone"],
+            intake={name: data[f"intake_{name}"] == "yes" for name in INTAKE_QUESTIONS},
         )
+
+    def clean_clinic_phone(self) -> str:
+        return self.cleaned_data["clinic_phone"].strip()
+
+
+class MedicalClearanceForm(forms.Form):
+    """A therapist confirms medical clearance for what the intake screen found."""
+
+    note = forms.CharField(
+        label="Clearance note",
+        max_length=CLEARANCE_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Who cleared the patient and on what: for example, their doctor saw them on "
+        "3 March and found no reason not to exercise.",
+        error_messages={
+            "required": "Write who gave the clearance and on what it rests, for the record."
+        },
+    )
+
+    def clean_note(self) -> str:
+        return self.cleaned_data["note"].strip()
 
 
 class EndSafetyPauseForm(forms.Form):

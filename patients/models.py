@@ -27,7 +27,7 @@ from patients.guidance import (
     alert_rank,
 )
 from patients.reminder_times import resolve_times, validate_reminder_times
-from prescriptions.models import MAX_TIMES_PER_DAY
+from prescriptions.models import MAX_TIMES_PER_DAY, PHONE_MAX_LENGTH, validate_phone
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -49,6 +49,30 @@ def validate_conditions(value: object) -> None:
     unknown = sorted(set(value) - set(Precaution.values))
     if unknown:
         raise ValidationError(f"Unknown condition: {', '.join(unknown)}.")
+
+
+# The intake red-flag screen (DESIGN §5 and common red-flag practice): each answer is an explicit
+# yes or no, stored as ``intake_<name>``; empty on every one means the screen was never done.
+INTAKE_QUESTIONS: dict[str, str] = {
+    "bladder_bowel": "Bladder or bowel change (can't pass urine, leaking, loss of control)",
+    "saddle_numbness": "Numbness in the saddle area",
+    "both_legs": "Numbness or weakness in both legs",
+    "weight_loss": "Unexplained weight loss",
+    "cancer_history": "History of cancer",
+    "night_pain": "Night pain not eased by rest",
+    "fever": "Fever",
+    "injury": "Recent significant injury (a fall, an accident)",
+}
+INTAKE_FIELDS = [f"intake_{name}" for name in INTAKE_QUESTIONS]
+CLEARANCE_NOTE_MAX_LENGTH = 1000
+
+
+class ProgramStart(models.TextChoices):
+    """Whether a new program may start for a patient, and if not, why."""
+
+    ALLOWED = "allowed", "A program can start"
+    SCREEN_NEEDED = "screen_needed", "The intake red-flag screen is not recorded yet"
+    CLEARANCE_NEEDED = "clearance_needed", "Medical clearance is not confirmed yet"
 
 
 class PatientQuerySet(models.QuerySet["Patient"]):
@@ -85,7 +109,13 @@ class Patient(models.Model):
         validators=[validate_conditions],
         help_text="Conditions that call for care with some exercises.",
     )
-    clinic_phone = models.CharField(max_length=40, blank=True)
+    clinic_phone = models.CharField(
+        max_length=PHONE_MAX_LENGTH,
+        blank=True,
+        validators=[validate_phone],
+        help_text="Required for new patients; empty only on older records (the clinic-wide "
+        "number stands in).",
+    )
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -118,10 +148,60 @@ class Patient(models.Model):
         max_length=32, null=True, blank=True, unique=True, editable=False
     )
 
+    # The intake red-flag screen, and the medical clearance a positive answer calls for.
+    intake_bladder_bowel = models.BooleanField(
+        INTAKE_QUESTIONS["bladder_bowel"], null=True, blank=True
+    )
+    intake_saddle_numbness = models.BooleanField(
+        INTAKE_QUESTIONS["saddle_numbness"], null=True, blank=True
+    )
+    intake_both_legs = models.BooleanField(INTAKE_QUESTIONS["both_legs"], null=True, blank=True)
+    intake_weight_loss = models.BooleanField(INTAKE_QUESTIONS["weight_loss"], null=True, blank=True)
+    intake_cancer_history = models.BooleanField(
+        INTAKE_QUESTIONS["cancer_history"], null=True, blank=True
+    )
+    intake_night_pain = models.BooleanField(INTAKE_QUESTIONS["night_pain"], null=True, blank=True)
+    intake_fever = models.BooleanField(INTAKE_QUESTIONS["fever"], null=True, blank=True)
+    intake_injury = models.BooleanField(INTAKE_QUESTIONS["injury"], null=True, blank=True)
+    intake_screened_at = models.DateTimeField(
+        null=True, blank=True, help_text="Empty: the intake screen was never recorded."
+    )
+    intake_screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cleared_at = models.DateTimeField(
+        "medical clearance confirmed at",
+        null=True,
+        blank=True,
+        help_text="When a therapist confirmed medical clearance for the positive answers.",
+    )
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    clearance_note = models.TextField(blank=True, max_length=CLEARANCE_NOTE_MAX_LENGTH)
+
     objects = PatientQuerySet.as_manager()
 
     class Meta:
         ordering = ["user__last_name", "user__first_name", "pk"]
+        constraints = [
+            # The screen is all answered or not done at all, never half.
+            models.CheckConstraint(
+                condition=Q(
+                    intake_screened_at__isnull=True,
+                    **{f"{name}__isnull": True for name in INTAKE_FIELDS},
+                )
+                | Q(
+                    intake_screened_at__isnull=False,
+                    **{f"{name}__isnull": False for name in INTAKE_FIELDS},
+                ),
+                name="patient_intake_screen_complete_or_absent",
+            ),
+            models.CheckConstraint(
+                condition=Q(cleared_at__isnull=True) | Q(intake_screened_at__isnull=False),
+                name="patient_clearance_after_screen",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -153,6 +233,49 @@ class Patient(models.Model):
         return resolve_times(
             sessions, own=self.reminder_times, therapist=self.default_reminder_times
         )
+
+    # --- The intake red-flag screen ----------------------------------------------------------
+
+    @property
+    def is_screened(self) -> bool:
+        return self.intake_screened_at is not None
+
+    def intake_answers(self) -> dict[str, bool | None]:
+        """Each intake question's answer by name; None while the screen is not recorded."""
+        return {name: getattr(self, f"intake_{name}") for name in INTAKE_QUESTIONS}
+
+    def intake_positives(self) -> list[str]:
+        """The questions answered yes, in plain words."""
+        return [INTAKE_QUESTIONS[name] for name, yes in self.intake_answers().items() if yes]
+
+    @property
+    def needs_clearance(self) -> bool:
+        """A yes on the intake screen that no therapist has cleared yet."""
+        return bool(self.intake_positives()) and self.cleared_at is None
+
+    def program_start(self) -> ProgramStart:
+        """Whether a new program may start: only after the intake screen, and after medical
+        clearance when it found a red flag. Programs already running are not stopped by it."""
+        if not self.is_screened:
+            return ProgramStart.SCREEN_NEEDED
+        if self.needs_clearance:
+            return ProgramStart.CLEARANCE_NEEDED
+        return ProgramStart.ALLOWED
+
+    def program_start_refusal(self) -> str:
+        """Why a new program cannot start for this patient, in a whole sentence; empty: it can."""
+        start = self.program_start()
+        if start == ProgramStart.SCREEN_NEEDED:
+            return (
+                f"Record the intake red-flag screen for {self.display_name} before starting a "
+                "program: edit their details and answer each question."
+            )
+        if start == ProgramStart.CLEARANCE_NEEDED:
+            return (
+                f"Confirm medical clearance for {self.display_name} before starting a program. "
+                f"Their intake screen answered yes to: {'; '.join(self.intake_positives())}."
+            )
+        return ""
 
     @staticmethod
     def new_calendar_key() -> str:

@@ -24,7 +24,17 @@ from rest_framework.settings import api_settings
 from config.api_permissions import token_expires_at
 from exercises.models import DOSE_FIELDS, Precaution, Side
 from patients.guidance import Guidance, Level
-from patients.models import Completion, Difficulty, LastingChoice, PainReport, Patient, SafetyPause
+from patients.models import (
+    CLEARANCE_NOTE_MAX_LENGTH,
+    INTAKE_QUESTIONS,
+    Completion,
+    Difficulty,
+    LastingChoice,
+    PainReport,
+    Patient,
+    ProgramStart,
+    SafetyPause,
+)
 from patients.plan import DayPlan
 from patients.roles import is_patient, is_therapist
 from patients.services import (
@@ -35,7 +45,13 @@ from patients.services import (
     PatientDetails,
     guidance_for_report,
 )
-from prescriptions.models import MAX_TIMES_PER_DAY, Prescription, PrescriptionItem
+from prescriptions.models import (
+    MAX_TIMES_PER_DAY,
+    PHONE_MAX_LENGTH,
+    Prescription,
+    PrescriptionItem,
+    validate_phone,
+)
 
 # The field each refusal of patients.services is about.
 REFUSAL_FIELDS = {
@@ -69,6 +85,33 @@ def _caller(serializer: serializers.Field) -> User:
 # --- Patients (for their therapists) ----------------------------------------------------------
 
 
+class IntakeScreenSerializer(serializers.Serializer):
+    """The intake red-flag screen: every question answered ``true`` (yes) or ``false`` (no).
+    Null on a patient whose screen was never recorded."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields: dict[str, serializers.Field] = {
+            name: serializers.BooleanField(source=f"intake_{name}", help_text=f"{question}?")
+            for name, question in INTAKE_QUESTIONS.items()
+        }
+        fields["screened_at"] = serializers.DateTimeField(
+            source="intake_screened_at", read_only=True
+        )
+        return fields
+
+    def to_representation(self, instance: Any) -> Any:
+        if instance.intake_screened_at is None:
+            return None
+        return super().to_representation(instance)
+
+
+class MedicalClearanceSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        max_length=CLEARANCE_NOTE_MAX_LENGTH,
+        help_text="Who cleared the patient and on what, for the record.",
+    )
+
+
 class PatientSerializer(serializers.ModelSerializer):
     """A patient on the caller's care team: name, contact and care details."""
 
@@ -96,10 +139,23 @@ class PatientSerializer(serializers.ModelSerializer):
         help_text="Conditions that call for care with some exercises.",
     )
     clinic_phone = serializers.CharField(
-        max_length=40,
+        max_length=PHONE_MAX_LENGTH,
+        validators=[validate_phone],
+        help_text="The number the patient calls when something is wrong: every stop screen "
+        "shows it. Digits, spaces, +, - and brackets; at least 6 digits.",
+    )
+    intake_screen = IntakeScreenSerializer(
+        source="*",
         required=False,
-        allow_blank=True,
-        help_text="The number the patient calls when something is wrong.",
+        help_text="The intake red-flag screen; required when adding a patient. A yes asks for "
+        "medical clearance before a program can start.",
+    )
+    program_start = serializers.SerializerMethodField(
+        help_text="`allowed`; `screen_needed` (no intake screen recorded); or "
+        "`clearance_needed` (a yes on the screen, medical clearance not confirmed)."
+    )
+    medical_clearance = serializers.SerializerMethodField(
+        help_text="Who confirmed medical clearance, when, with their note; null when none."
     )
     has_password = serializers.SerializerMethodField(
         help_text="The patient has set a password and can log in."
@@ -117,11 +173,41 @@ class PatientSerializer(serializers.ModelSerializer):
             "timezone",
             "conditions",
             "clinic_phone",
+            "intake_screen",
+            "program_start",
+            "medical_clearance",
             "has_password",
             "is_archived",
             "created_at",
         ]
         read_only_fields = ["created_at"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance is None:
+            self.fields["intake_screen"].required = True
+
+    @extend_schema_field(serializers.ChoiceField(choices=ProgramStart.choices))
+    def get_program_start(self, patient: Patient) -> str:
+        return patient.program_start().value
+
+    @extend_schema_field(
+        serializers.DictField(allow_null=True, help_text="cleared_at, cleared_by (id), note")
+    )
+    def get_medical_clearance(self, patient: Patient) -> dict[str, Any] | None:
+        if patient.cleared_at is None:
+            return None
+        return {
+            "cleared_at": serializers.DateTimeField().to_representation(patient.cleared_at),
+            "cleared_by": patient.cleared_by_id,
+            "note": patient.clearance_note,
+        }
+
+    def validate_clinic_phone(self, value: str) -> str:
+        phone = value.strip()
+        if not phone:
+            raise serializers.ValidationError("This field may not be blank.")
+        return phone
 
     def get_has_password(self, patient: Patient) -> bool:
         return patient.user.has_usable_password()
@@ -188,6 +274,11 @@ class PatientSerializer(serializers.ModelSerializer):
             timezone_name=value("timezone", settings.TIME_ZONE),
             conditions=list(value("conditions", [])),
             clinic_phone=value("clinic_phone", ""),
+            intake=(
+                {name: data[f"intake_{name}"] for name in INTAKE_QUESTIONS}
+                if f"intake_{next(iter(INTAKE_QUESTIONS))}" in data
+                else None
+            ),
         )
 
 

@@ -6,13 +6,14 @@ Health data (pain scores, symptoms, notes) is never logged here or anywhere else
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import dateformat, timezone
 from django.utils.text import slugify
@@ -29,6 +30,8 @@ from patients.guidance import (
     guidance_for,
 )
 from patients.models import (
+    INTAKE_FIELDS,
+    INTAKE_QUESTIONS,
     INVITATION_DAYS,
     PAIN_MAX,
     Completion,
@@ -73,6 +76,35 @@ class PatientDetails:
     timezone_name: str = "UTC"
     conditions: Sequence[str] = ()
     clinic_phone: str = ""
+    # The intake red-flag screen, every question answered (True: yes); None leaves it as it is.
+    intake: Mapping[str, bool] | None = None
+
+
+_DETAIL_FIELDS = ["timezone", "conditions", "clinic_phone"]
+_SCREEN_FIELDS = [*INTAKE_FIELDS, "intake_screened_at", "intake_screened_by"]
+_CLEARANCE_FIELDS = ["cleared_at", "cleared_by", "clearance_note"]
+
+
+def _record_screen(
+    patient: Patient, intake: Mapping[str, bool], *, by: User | None, now: datetime.datetime
+) -> list[str]:
+    """Store the intake answers; a yes that was not there before withdraws an earlier
+    clearance (it covered other answers). Returns the fields changed."""
+    if set(intake) != set(INTAKE_QUESTIONS) or not all(
+        isinstance(value, bool) for value in intake.values()
+    ):
+        raise ValueError("The intake screen needs a yes or no for every question.")
+    before = patient.intake_answers()
+    if patient.is_screened and before == dict(intake):
+        return []
+    new_yes = any(yes and before[name] is not True for name, yes in intake.items())
+    for name, yes in intake.items():
+        setattr(patient, f"intake_{name}", yes)
+    patient.intake_screened_at, patient.intake_screened_by = now, by
+    if new_yes and patient.cleared_at is not None:
+        patient.cleared_at, patient.cleared_by, patient.clearance_note = None, None, ""
+        return [*_SCREEN_FIELDS, *_CLEARANCE_FIELDS]
+    return _SCREEN_FIELDS
 
 
 def _apply_details(patient: Patient, details: PatientDetails) -> None:
@@ -98,6 +130,8 @@ def create_patient(
     )
     patient = Patient(user=user)
     _apply_details(patient, details)
+    if details.intake is not None:
+        _record_screen(patient, details.intake, by=therapist, now=timezone.now())
     user.save(update_fields=["first_name", "last_name", "email"])
     patient.full_clean(exclude=["user"])
     patient.save()
@@ -109,12 +143,49 @@ def create_patient(
 
 
 @transaction.atomic
-def update_patient(*, patient: Patient, details: PatientDetails) -> Patient:
-    """Change a patient's name, contact and care details (their login stays as it is)."""
+def update_patient(*, patient: Patient, details: PatientDetails, by: User | None = None) -> Patient:
+    """Change a patient's name, contact and care details (their login stays as it is), and
+    their intake screen when ``details`` carries one."""
     _apply_details(patient, details)
+    screen_fields: list[str] = []
+    if details.intake is not None:
+        screen_fields = _record_screen(patient, details.intake, by=by, now=timezone.now())
     patient.user.save(update_fields=["first_name", "last_name", "email"])
     patient.full_clean(exclude=["user"], validate_unique=False, validate_constraints=False)
-    patient.save(update_fields=["timezone", "conditions", "clinic_phone"])
+    patient.save(update_fields=[*_DETAIL_FIELDS, *screen_fields])
+    return patient
+
+
+@transaction.atomic
+def record_intake_screen(
+    *, patient: Patient, intake: Mapping[str, bool], by: User | None
+) -> Patient:
+    """Record (or change) the intake red-flag screen alone."""
+    fields = _record_screen(patient, intake, by=by, now=timezone.now())
+    if fields:
+        patient.save(update_fields=fields)
+    return patient
+
+
+@transaction.atomic
+def record_medical_clearance(
+    *, patient: Patient, by: User, note: str, now: datetime.datetime | None = None
+) -> Patient:
+    """A therapist confirms medical clearance for the red flags of the intake screen, with a
+    note (who cleared the patient, and on what). Only a positive screen can be cleared."""
+    note = note.strip()
+    if not patient.intake_positives():
+        raise ValidationError(
+            {"note": "There is nothing to clear: the intake screen found no red flag."}
+        )
+    if not note:
+        raise ValidationError(
+            {"note": "Write who gave the clearance and on what it rests, for the record."}
+        )
+    patient.cleared_at, patient.cleared_by = now or timezone.now(), by
+    patient.clearance_note = note
+    patient.full_clean(exclude=["user"], validate_unique=False, validate_constraints=False)
+    patient.save(update_fields=_CLEARANCE_FIELDS)
     return patient
 
 

@@ -34,8 +34,10 @@ from prescriptions.models import (
     MAX_TIMES_PER_DAY,
     PAIN_THRESHOLD_DEFAULT,
     PAIN_THRESHOLD_MAX,
+    PHONE_MAX_LENGTH,
     WEEKDAY_NAMES,
     times_in_words,
+    validate_phone,
 )
 from prescriptions.services import ProgramDetails, TemplateDetails
 
@@ -559,3 +561,21 @@ class ExerciseForm(DoseForm):
 
     def values(self) -> dict[str, Any]:
         return {**self.dose(), **{name: self.cleaned_data[name] for name in EXERCISE_FIELDS}}
+
+
+# --- The therapist's own settings -----------------------------------------------------------
+
+
+class TherapistSettingsForm(forms.Form):
+    clinic_phone = forms.CharField(
+        label="Your clinic phone",
+        required=False,
+        max_length=PHONE_MAX_LENGTH,
+        validators=[validate_phone],
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        help_text="Filled in for each patient you add, as the number they call when something "
+        "is wrong. You can change it for each patient.",
+    )
+
+    def clean_clinic_phone(self) -> str:
+        return self.cleaned_data["clinic_phone"].strip()

@@ -36,6 +36,26 @@ def validate_days_of_week(value: object) -> None:
         raise ValidationError("A day of the week is listed twice.")
 
 
+PHONE_MAX_LENGTH = 40
+PHONE_MIN_DIGITS = 6
+_PHONE_CHARACTERS = frozenset("0123456789 +-()")
+
+
+def validate_phone(value: str) -> None:
+    """A phone number written plainly: digits, spaces, +, - and parentheses, 6 digits or more."""
+    if not value.strip():
+        return
+    if not set(value) <= _PHONE_CHARACTERS:
+        raise ValidationError(
+            "Write the phone number with digits only, and spaces, +, - or brackets if you like.",
+            code="invalid_phone",
+        )
+    if sum(character.isdigit() for character in value) < PHONE_MIN_DIGITS:
+        raise ValidationError(
+            f"A phone number has at least {PHONE_MIN_DIGITS} digits.", code="invalid_phone"
+        )
+
+
 def days_in_words(days: list[int]) -> str:
     days = sorted(set(days))
     if days == ALL_DAYS:
@@ -422,3 +442,27 @@ class ProgressionSuggestion(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == SuggestionStatus.PENDING
+
+
+class TherapistProfile(models.Model):
+    """A therapist's own settings: the clinic phone new patients get by default."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="therapist_profile"
+    )
+    clinic_phone = models.CharField(
+        max_length=PHONE_MAX_LENGTH,
+        blank=True,
+        validators=[validate_phone],
+        help_text="Prefilled as the clinic phone of each patient they add.",
+    )
+
+    def __str__(self) -> str:
+        return f"Settings of {self.user}"
+
+    @classmethod
+    def default_phone_for(cls, user: User) -> str:
+        """The clinic phone a new patient of this therapist starts with: their own default,
+        else the clinic-wide ``REHABIT_CLINIC_PHONE``."""
+        own = cls.objects.filter(user=user).values_list("clinic_phone", flat=True).first()
+        return (own or "").strip() or settings.REHABIT_CLINIC_PHONE

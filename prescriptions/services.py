@@ -41,6 +41,7 @@ from prescriptions.models import (
     ProgramTemplate,
     ProgramTemplateItem,
     Status,
+    TherapistProfile,
 )
 
 MAX_ITEMS = 30
@@ -112,6 +113,17 @@ class TemplateDetails:
     days_of_week: Sequence[int]
     times_per_day: int = 1
     description: str = ""
+
+
+def check_program_can_start(patient: Patient) -> None:
+    """Refuse a new program until the patient's intake screen is recorded and, when it found
+    a red flag, medical clearance is confirmed (``Patient.program_start``). Every path that
+    starts a program calls this: the builder, templates, copies and the API."""
+    refusal = patient.program_start_refusal()
+    if refusal:
+        raise ValidationError(
+            {"patient": ValidationError(refusal, code=patient.program_start().value)}
+        )
 
 
 def _check_item(item: ItemFields) -> None:
@@ -303,6 +315,7 @@ def save_program(
     if not items:
         raise ValidationError("Add at least one exercise to the program.")
     if prescription is None:
+        check_program_can_start(patient)
         prescription = Prescription(patient=patient, prescribed_by=therapist, template=template)
     elif prescription.patient_id != patient.pk:
         raise ValueError("The program belongs to another patient.")
@@ -330,6 +343,7 @@ def start_program_from_template(
 ) -> Prescription:
     """A new active program for the patient, copying the template's schedule and items.
     Conflicts with the patient's conditions need confirming, as in :func:`save_program`."""
+    check_program_can_start(patient)
     prescription = Prescription.objects.create(
         patient=patient,
         prescribed_by=therapist,
@@ -414,6 +428,7 @@ def duplicate_program(
     Conflicts with the patient's conditions need confirming again, as in :func:`save_program`:
     the copy is a new prescription.
     """
+    check_program_can_start(patient or prescription.patient)
     end_date = None
     if prescription.end_date is not None:
         end_date = start_date + (prescription.end_date - prescription.start_date)
@@ -650,3 +665,13 @@ def delete_private_exercise(*, exercise: Exercise, owner: User) -> None:
             "and history need it."
         )
     exercise.delete()
+
+
+@transaction.atomic
+def save_therapist_settings(*, therapist: User, clinic_phone: str) -> TherapistProfile:
+    """The therapist's own settings: the clinic phone their new patients start with."""
+    profile, _ = TherapistProfile.objects.get_or_create(user=therapist)
+    profile.clinic_phone = clinic_phone.strip()
+    profile.full_clean(exclude=["user"], validate_unique=False)
+    profile.save(update_fields=["clinic_phone"])
+    return profile

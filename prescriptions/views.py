@@ -26,13 +26,14 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from config.http import AuthenticatedHttpRequest, id_param
 from exercises.models import Exercise
-from patients.forms import ArchiveForm, EndSafetyPauseForm, PatientForm
+from patients.forms import ArchiveForm, EndSafetyPauseForm, MedicalClearanceForm, PatientForm
 from patients.models import PATIENTS_PER_PAGE, Patient, SafetyPause
 from patients.roles import patient_on_caseload, therapist_required
 from patients.services import (
     archive_patient,
     create_invitation,
     create_patient,
+    record_medical_clearance,
     restore_patient,
     update_patient,
 )
@@ -46,6 +47,7 @@ from prescriptions.forms import (
     SaveAsTemplateForm,
     StatusForm,
     TemplateForm,
+    TherapistSettingsForm,
     UseTemplateForm,
 )
 from prescriptions.handout import contact_line, invitation_access, login_access, safety_points
@@ -55,6 +57,7 @@ from prescriptions.models import (
     PrescriptionItem,
     ProgramTemplate,
     Status,
+    TherapistProfile,
 )
 from prescriptions.services import (
     ItemSpec,
@@ -66,6 +69,7 @@ from prescriptions.services import (
     save_private_exercise,
     save_program,
     save_template,
+    save_therapist_settings,
     set_status,
 )
 
@@ -148,7 +152,11 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
 @GET_AND_POST
 @therapist_required
 def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = PatientForm(request.POST or None, initial={"timezone": settings.TIME_ZONE})
+    initial = {
+        "timezone": settings.TIME_ZONE,
+        "clinic_phone": TherapistProfile.default_phone_for(request.user),
+    }
+    form = PatientForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         patient = create_patient(therapist=request.user, details=form.details())
         messages.success(
@@ -156,6 +164,7 @@ def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             f"{patient.display_name} is on your caseload. Next: give them their invitation "
             "link and build their first program.",
         )
+        _warn_of_red_flags(request, patient)
         return redirect("clinic:patient_detail", pk=patient.pk)
     return render(request, "prescriptions/patient_form.html", {"form": form, "patient": None})
 
@@ -168,10 +177,48 @@ def patient_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request.POST or None, patient=patient, initial=PatientForm.initial_for(patient)
     )
     if request.method == "POST" and form.is_valid():
-        update_patient(patient=patient, details=form.details())
+        update_patient(patient=patient, details=form.details(), by=request.user)
         messages.success(request, f"{patient.display_name}'s details are saved.")
+        _warn_of_red_flags(request, patient)
         return redirect("clinic:patient_detail", pk=patient.pk)
     return render(request, "prescriptions/patient_form.html", {"form": form, "patient": patient})
+
+
+def _warn_of_red_flags(request: AuthenticatedHttpRequest, patient: Patient) -> None:
+    """After the intake screen: name each yes, and ask for medical clearance."""
+    if patient.needs_clearance:
+        messages.warning(
+            request,
+            f"The intake screen answered yes to: {'; '.join(patient.intake_positives())}. "
+            "Confirm medical clearance, with a note, before a program can start.",
+        )
+
+
+@GET_AND_POST
+@therapist_required
+def patient_clearance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Confirm medical clearance for the red flags of the intake screen, with a note."""
+    patient = patient_on_caseload(request, pk)
+    if not patient.intake_positives():
+        messages.info(request, "The intake screen found no red flag: there is nothing to clear.")
+        return redirect("clinic:patient_detail", pk=patient.pk)
+    form = MedicalClearanceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_medical_clearance(
+                patient=patient, by=request.user, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            form.add_error(None, _validation_messages(error))
+        else:
+            messages.success(
+                request,
+                f"Medical clearance recorded. You can start {patient.display_name}'s program now.",
+            )
+            return redirect("clinic:patient_detail", pk=patient.pk)
+    return render(
+        request, "prescriptions/patient_clearance.html", {"patient": patient, "form": form}
+    )
 
 
 @require_GET
@@ -198,6 +245,7 @@ def patient_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "pending_invitation": patient.invitations.usable().first(),
             "safety_pause": patient.safety_pauses.open().select_related("report").first(),
             "end_pause_form": EndSafetyPauseForm(),
+            "clinic_wide_phone": settings.REHABIT_CLINIC_PHONE,
         },
     )
 
@@ -299,6 +347,8 @@ def archived_patients(request: AuthenticatedHttpRequest) -> HttpResponse:
 def program_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Choose how to start: from scratch, from a starter template or from one's own."""
     patient = patient_on_caseload(request, pk)
+    if patient.program_start_refusal():
+        return _program_refused(request, patient)
     templates = (
         ProgramTemplate.objects.for_user(request.user)
         .annotate(item_count=Count("items"))
@@ -319,6 +369,8 @@ def program_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @therapist_required
 def program_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = patient_on_caseload(request, pk)
+    if patient.program_start_refusal():
+        return _program_refused(request, patient)
     template_id = request.POST.get("template") or request.GET.get("template")
     template = None
     if template_id:
@@ -336,6 +388,20 @@ def program_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def program_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     program = _program(request, pk)
     return _builder(request, _program_page(request, patient=program.patient, program=program))
+
+
+def _program_refused(request: AuthenticatedHttpRequest, patient: Patient) -> HttpResponse:
+    """Why no program can start yet, with a link to what would let it (409: try again after)."""
+    return render(
+        request,
+        "prescriptions/program_refused.html",
+        {
+            "patient": patient,
+            "refusal": patient.program_start_refusal(),
+            "start": patient.program_start(),
+        },
+        status=409,
+    )
 
 
 # --- The builder: one page for programs and templates ---------------------------------------
@@ -621,7 +687,9 @@ def program_duplicate(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                 precautions_acknowledged=data["precautions_acknowledged"],
             )
         except ValidationError as error:
-            form.add_error(None, _validation_messages(error))
+            # Keyed by field: the patient (no intake screen or clearance), or the
+            # precautions confirmation.
+            form.add_error(None, error)
         else:
             messages.success(
                 request,
@@ -839,4 +907,33 @@ def exercise_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("clinic:exercise_list")
     return render(
         request, "prescriptions/exercise_delete.html", {"exercise": exercise, "uses": uses}
+    )
+
+
+# --- The therapist's own settings -----------------------------------------------------------
+
+
+@GET_AND_POST
+@therapist_required
+def therapist_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Your settings: the clinic phone each new patient starts with."""
+    form = TherapistSettingsForm(
+        request.POST or None,
+        initial={
+            "clinic_phone": TherapistProfile.objects.filter(user=request.user)
+            .values_list("clinic_phone", flat=True)
+            .first()
+            or ""
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        save_therapist_settings(
+            therapist=request.user, clinic_phone=form.cleaned_data["clinic_phone"]
+        )
+        messages.success(request, "Your settings are saved.")
+        return redirect("clinic:therapist_settings")
+    return render(
+        request,
+        "prescriptions/therapist_settings.html",
+        {"form": form, "clinic_wide_phone": settings.REHABIT_CLINIC_PHONE},
     )

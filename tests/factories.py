@@ -61,6 +61,16 @@ class PatientFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory, username=factory.Sequence(lambda n: f"patient{n}"))
+    # A recorded intake screen with no red flag, so programs can start.
+    intake_screened_at = factory.LazyFunction(timezone.now)
+    intake_bladder_bowel = False
+    intake_saddle_numbness = False
+    intake_both_legs = False
+    intake_weight_loss = False
+    intake_cancer_history = False
+    intake_night_pain = False
+    intake_fever = False
+    intake_injury = False
     timezone = "Europe/Berlin"
 
     @factory.post_generation

@@ -306,3 +306,20 @@ def service_report_answers(**answers: object) -> dict[str, object]:
     """``submit_pain_report``'s answers with every symptom "no", settled within 15 minutes;
     ``answers`` override any of them."""
     return {"pain_lasting": "no", **dict.fromkeys(REPORT_BOOLEANS, False), **answers}
+
+
+# --- The intake red-flag screen ----------------------------------------------------------------
+
+
+def intake_form_answers(*yes: str) -> dict[str, str]:
+    """The add/edit patient form's intake screen: "no" to each question but those in ``yes``."""
+    from patients.models import INTAKE_QUESTIONS
+
+    return {f"intake_{name}": "yes" if name in yes else "no" for name in INTAKE_QUESTIONS}
+
+
+def intake_api_answers(*yes: str) -> dict[str, bool]:
+    """The API's ``intake_screen``: false for each question but those in ``yes``."""
+    from patients.models import INTAKE_QUESTIONS
+
+    return {name: name in yes for name in INTAKE_QUESTIONS}

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from patients.models import Patient
 from tests.factories import PatientFactory, UserFactory
+from tests.helpers import intake_api_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +77,7 @@ def test_therapist_adds_a_patient_to_their_care_team(therapist, therapist_api):
             "timezone": "Europe/Vienna",
             "conditions": ["osteoporosis"],
             "clinic_phone": "+43 1 555 0100",
+            "intake_screen": intake_api_answers(),
         },
         format="json",
     )
@@ -96,7 +98,14 @@ def test_a_new_patient_needs_a_name_and_a_known_time_zone(therapist_api):
         format="json",
     )
     assert response.status_code == 400
-    assert set(response.json()) == {"first_name", "last_name", "timezone", "conditions"}
+    assert set(response.json()) == {
+        "first_name",
+        "last_name",
+        "timezone",
+        "conditions",
+        "clinic_phone",
+        "intake_screen",
+    }
     assert not Patient.objects.exists()
 
 
@@ -130,6 +139,7 @@ def test_a_patient_may_keep_their_own_email_address(patient, therapist_api):
             "last_name": "Stone",
             "email": patient.user.email,
             "timezone": "UTC",
+            "clinic_phone": "030 1234567",
         },
         format="json",
     )
@@ -150,9 +160,13 @@ def test_patients_cannot_be_deleted_over_the_api(patient, therapist_api):
 
 
 def test_therapist_gets_an_invitation_link_for_a_new_patient(therapist_api, anonymous):
-    created = therapist_api.post(
-        URL, {"first_name": "Ada", "last_name": "Stone"}, format="json"
-    ).json()
+    body = {
+        "first_name": "Ada",
+        "last_name": "Stone",
+        "clinic_phone": "030 1234567",
+        "intake_screen": intake_api_answers(),
+    }
+    created = therapist_api.post(URL, body, format="json").json()
     response = therapist_api.post(f"{URL}{created['id']}/invitation/")
     assert response.status_code == 201, response.content
     url = response.json()["url"]

@@ -172,6 +172,7 @@ def test_schema_covers_every_endpoint():
         "/api/v1/patients/{id}/end-safety-pause/",
         "/api/v1/patients/{id}/fhir/",
         "/api/v1/patients/{id}/invitation/",
+        "/api/v1/patients/{id}/medical-clearance/",
         "/api/v1/prescriptions/",
         "/api/v1/prescriptions/{id}/",
         "/api/v1/templates/",

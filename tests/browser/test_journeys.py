@@ -36,6 +36,9 @@ def therapist_builds_a_program(page: Page, base: str, username: str) -> str:
     page.get_by_label("First name").fill("Ada")
     page.get_by_label("Last name").fill("Stone")
     page.get_by_label("Time zone").select_option("Europe/Berlin")
+    page.get_by_label("Clinic phone shown to the patient").fill("+49 30 1234567")
+    for answer in page.get_by_role("radio", name="No", exact=True).all():  # the intake screen
+        answer.check()
     page.get_by_role("button", name=re.compile("Add patient|Save")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ada Stone")
     screenshot(page, "02-therapist-patient")

@@ -48,6 +48,9 @@ def test_production_settings_pass_the_deployment_checks():
             "DJANGO_ALLOWED_HOSTS": "rehabit.example.org",
             "DJANGO_SSL_REDIRECT": "1",
             "DJANGO_HSTS_SECONDS": "31536000",
+            # The numbers the stop and emergency screens need (else rehabit.W001/W002).
+            "REHABIT_CLINIC_PHONE": "+49 30 1234567",
+            "REHABIT_EMERGENCY_NUMBER": "112",
         },
         capture_output=True,
         text=True,

@@ -19,7 +19,8 @@ NEW_PASSWORD = "my knees feel better"
 @pytest.fixture
 def invited(therapist):
     patient = create_patient(
-        therapist=therapist, details=PatientDetails(first_name="Ada", last_name="Stone")
+        therapist=therapist,
+        details=PatientDetails(first_name="Ada", last_name="Stone", clinic_phone="030 1234567"),
     )
     invitation, token = create_invitation(patient=patient, created_by=therapist)
     return patient, invitation, token

@@ -30,6 +30,11 @@ def test_demo_accounts_get_a_program_for_today_and_their_logins_are_printed(clie
     program = patient.prescriptions.get()
     assert plan_for_day([program], patient.local_today())
     assert client.login(username="patient", password="rehabit-patient")
+    # A clinic phone for the stop screens, and an intake screen with no red flag.
+    assert patient.clinic_phone
+    assert patient.is_screened
+    assert not patient.intake_positives()
+    assert patient.care_team.get().therapist_profile.clinic_phone == patient.clinic_phone
 
 
 @override_settings(DEBUG=True)

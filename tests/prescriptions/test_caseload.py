@@ -11,7 +11,7 @@ from exercises.models import Precaution
 from patients.models import Invitation, Patient, SafetyPause, hash_token
 from prescriptions.models import Status
 from tests.factories import PatientFactory, PrescriptionFactory, UserFactory
-from tests.helpers import read_form
+from tests.helpers import intake_form_answers, read_form
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +102,8 @@ def test_therapist_adds_a_patient_to_their_caseload(therapist_client, therapist)
     form.set("timezone", "Europe/Madrid")
     form.set("conditions", Precaution.OSTEOPOROSIS, Precaution.WRIST)
     form.set("clinic_phone", "+34 600 000 000")
+    for name, answer in intake_form_answers().items():
+        form.set(name, answer)
     response = therapist_client.post(reverse("clinic:patient_create"), form.data())
 
     patient = Patient.objects.get(user__last_name="Diaz")
@@ -144,6 +146,7 @@ def test_therapist_edits_a_patients_details(therapist_client, patient):
     form.set("last_name", "Newname")
     form.set("conditions", Precaution.KNEE)
     form.set("email", patient.user.email)  # their own address is not "taken"
+    form.set("clinic_phone", "030 1234567")
     response = therapist_client.post(url, form.data())
     assert response.status_code == 302
     patient.refresh_from_db()

@@ -7,13 +7,16 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from patients.models import Patient
+from patients.models import INTAKE_QUESTIONS, Patient
 from patients.roles import make_therapist
-from patients.services import PatientDetails, create_patient
-from prescriptions.models import ProgramTemplate
-from prescriptions.services import start_program_from_template
+from patients.services import PatientDetails, create_patient, record_intake_screen
+from prescriptions.models import ProgramTemplate, TherapistProfile
+from prescriptions.services import save_therapist_settings, start_program_from_template
 
 DEMO_TEMPLATE = "gentle-low-back-stretches"
+DEMO_CLINIC_PHONE = "+1 555 0100"
+# The demo patient's intake red-flag screen: no red flag, so their program can start.
+NO_RED_FLAGS = dict.fromkeys(INTAKE_QUESTIONS, False)
 DEMO_ACCOUNTS = {
     "admin": "rehabit-admin",
     "therapist": "rehabit-therapist",
@@ -45,6 +48,8 @@ class Command(BaseCommand):
             defaults={"first_name": "Tess", "last_name": "Morgan", "email": "tess@example.org"},
         )
         make_therapist(therapist)
+        if not TherapistProfile.objects.filter(user=therapist).exists():
+            save_therapist_settings(therapist=therapist, clinic_phone=DEMO_CLINIC_PHONE)
         for user in (admin, therapist):
             user.set_password(DEMO_ACCOUNTS[user.get_username()])
             user.save()
@@ -60,9 +65,12 @@ class Command(BaseCommand):
                     email="pat@example.org",
                     timezone_name=settings.TIME_ZONE,
                     conditions=["knee"],
-                    clinic_phone="+1 555 0100",
+                    clinic_phone=DEMO_CLINIC_PHONE,
+                    intake=NO_RED_FLAGS,
                 ),
             )
+        if not patient.is_screened:
+            record_intake_screen(patient=patient, intake=NO_RED_FLAGS, by=therapist)
         patient.user.set_password(DEMO_ACCOUNTS["patient"])
         patient.user.save()
 
