@@ -14,7 +14,15 @@ from django.core.exceptions import ValidationError
 
 from exercises.models import Precaution
 from patients.guidance import OTHER_REASONS, LegSymptom, Sign
-from patients.models import PAIN_MAX, Difficulty, LastingChoice, PainReport, Patient, SafetyPause
+from patients.models import (
+    PAIN_MAX,
+    Difficulty,
+    LastingChoice,
+    MorningAnswer,
+    PainReport,
+    Patient,
+    SafetyPause,
+)
 from patients.reminder_times import format_time, parse_time, time_choices, time_in_words
 from patients.services import NOTE_MAX_LENGTH, PatientDetails
 from prescriptions.forms import form_helper
@@ -455,4 +463,28 @@ class ArchiveForm(forms.Form):
         label="Also end their programs, so they no longer see exercises",
         required=False,
         initial=True,
+    )
+
+
+# --- Over days: the questions Today asks (DESIGN §5) --------------------------------------------
+
+
+class PainFollowUpForm(forms.Form):
+    """ "Is the pain still there now?" after a "not sure yet": one tap, yes or no."""
+
+    still_there = forms.TypedChoiceField(
+        label="Is the pain still there now?",
+        choices=[("yes", "Yes, it is still there"), ("no", "No, it has gone")],
+        coerce=lambda value: value == "yes",
+        error_messages={"required": "Choose yes or no."},
+    )
+
+
+class MorningCheckForm(forms.Form):
+    """Compared with yesterday morning: better, the same or worse; or skip for today."""
+
+    answer = forms.ChoiceField(
+        label="Compared with yesterday morning, how is your pain?",
+        choices=MorningAnswer.choices,
+        error_messages={"required": "Choose better, the same or worse."},
     )
