@@ -3,7 +3,8 @@
 A new alert rule goes here. Each kind has at most one open alert per patient (a partial
 unique constraint). The *report* alert gathers every report that meets a row of the decision
 table while it is open: its message follows the latest, its severity follows the worst.
-Trend kinds (pain rising) and inactivity (``monitoring.inactivity``) are alerts of their own.
+Trend kinds (pain rising, week over week, worse two mornings running) and inactivity
+(``monitoring.inactivity``) are alerts of their own.
 """
 
 from __future__ import annotations

@@ -378,7 +378,8 @@ class NewPainReportSerializer(serializers.ModelSerializer):
     pain_lasting = serializers.ChoiceField(
         choices=LastingChoice.choices,
         help_text="Is the pain still there 15 minutes after stopping? `not_sure` is not yet "
-        "a yes: send the report again with the answer once it is known.",
+        "a yes: from the report's `follow_up_due_at`, ask again and answer with "
+        "`still-there/`.",
     )
     leg_symptoms_usual = serializers.BooleanField(
         allow_null=True,

@@ -274,9 +274,14 @@ def _guidance_page(
     request: AuthenticatedHttpRequest, report: PainReport, guidance: Guidance, today_: datetime.date
 ) -> HttpResponse:
     query = urlencode({"date": report.date.isoformat(), "session": str(report.session)})
+    due_at = report.follow_up_due_at()
     context = {
         "report": report,
         "guidance": guidance,
+        # "Not sure yet": when Today asks again whether the pain is still there.
+        "follow_up_at": time_in_words(due_at.astimezone(report.patient.zone).time())
+        if due_at
+        else "",
         "day": report.date,
         "today": today_,
         "edit_url": f"{reverse('patients:report')}?{query}",

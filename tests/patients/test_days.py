@@ -322,3 +322,13 @@ def test_during_a_safety_pause_the_morning_check_is_asked_and_its_answer_keeps_t
     assert "Your exercises are paused until your therapist has spoken with you." in text
     assert "Ease off" not in text
     assert Alert.objects.filter(kind=AlertKind.WORSE_MORNINGS).exists()
+
+
+def test_the_answer_to_not_sure_yet_says_when_today_will_ask_again(
+    patient_client, program, bridge, today
+):
+    response = send(patient_client, today, pain=3, pain_lasting="not_sure")
+    assert "We will ask you on your Today page at" in page_text(response.content.decode())
+    assert "We will ask you on your Today page" not in page_text(
+        send(patient_client, today, pain=3, pain_lasting="no").content.decode()
+    )
