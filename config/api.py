@@ -1,7 +1,8 @@
 """The one DRF router of API v1; each app registers its viewsets here.
 
 Therapists: exercises (their own too), patients (+ FHIR export), prescriptions, templates and
-alerts. Patients: me/plan, me/completions and me/pain-reports. Everyone: me. Logging in is
+alerts. Patients: me/plan, me/completions, me/pain-reports and
+me/morning-checks. Everyone: me. Logging in is
 ``auth/token/`` (see config.urls).
 """
 
@@ -16,6 +17,7 @@ from monitoring.api import AlertViewSet
 from patients.api import (
     CompletionViewSet,
     MeViewSet,
+    MorningCheckViewSet,
     PainReportViewSet,
     PatientViewSet,
 )
@@ -41,4 +43,5 @@ router.register("templates", TemplateViewSet, basename="template")
 router.register("alerts", AlertViewSet, basename="alert")
 router.register("me/completions", CompletionViewSet, basename="completion")
 router.register("me/pain-reports", PainReportViewSet, basename="pain-report")
+router.register("me/morning-checks", MorningCheckViewSet, basename="morning-check")
 router.register("me", MeViewSet, basename="me")

@@ -3,21 +3,33 @@
 A new alert rule goes here. Each kind has at most one open alert per patient (a partial
 unique constraint). The *report* alert gathers every report that meets a row of the decision
 table while it is open: its message follows the latest, its severity follows the worst.
-Trend kinds (pain rising) and inactivity (``monitoring.inactivity``) are alerts of their own.
+Trend kinds (pain rising, week over week, worse two mornings running) and inactivity
+(``monitoring.inactivity``) are alerts of their own.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from fractions import Fraction
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import dateformat, timezone
 
 from monitoring.notify import email_care_team_on_commit
 from monitoring.progression import review_progress
 from patients.guidance import OTHER_REASONS, Decision, LegSymptom, Row, Sign, alert_rank
-from patients.models import EMAILED_SEVERITIES, Alert, AlertKind, PainReport, Patient, Severity
+from patients.models import (
+    EMAILED_SEVERITIES,
+    Alert,
+    AlertKind,
+    MorningAnswer,
+    MorningCheck,
+    PainReport,
+    Patient,
+    Severity,
+)
 
 
 @dataclass(frozen=True)
@@ -159,6 +171,82 @@ def pain_rising_finding(report: PainReport) -> Finding | None:
     )
 
 
+# Over days (DESIGN §5). Week over week: the mean of each day's worst pain over the 7 days
+# ending on a report's date, against the 7 days before them; each week needs reports on at
+# least WEEK_MIN_DAYS days, so that one report cannot swing it.
+WEEK_DAYS = 7
+WEEKLY_RISE_POINTS = 2
+WEEK_MIN_DAYS = 3
+
+
+@dataclass(frozen=True)
+class WeekMean:
+    mean: Fraction
+    days: int
+    first: datetime.date
+    last: datetime.date
+
+
+def _week_mean(worst: dict[datetime.date, int], last: datetime.date) -> WeekMean | None:
+    first = last - datetime.timedelta(days=WEEK_DAYS - 1)
+    pains = [pain for day, pain in worst.items() if first <= day <= last]
+    if len(pains) < WEEK_MIN_DAYS:
+        return None
+    return WeekMean(mean=Fraction(sum(pains), len(pains)), days=len(pains), first=first, last=last)
+
+
+def weekly_means(patient: Patient, day: datetime.date) -> tuple[WeekMean | None, WeekMean | None]:
+    """The mean of daily worst pain over the week ending on ``day`` and over the week before
+    (None for a week with reports on fewer than WEEK_MIN_DAYS days). One query."""
+    first = day - datetime.timedelta(days=2 * WEEK_DAYS - 1)
+    worst = dict(
+        PainReport.objects.filter(patient=patient, date__gte=first, date__lte=day)
+        .order_by()
+        .values("date")
+        .annotate(worst=Max("pain"))
+        .values_list("date", "worst")
+    )
+    previous_last = day - datetime.timedelta(days=WEEK_DAYS)
+    return _week_mean(worst, day), _week_mean(worst, previous_last)
+
+
+def _span(week: WeekMean) -> str:
+    return f"{dateformat.format(week.first, 'j M')} to {dateformat.format(week.last, 'j M')}"
+
+
+def weekly_rise_finding(report: PainReport) -> Finding | None:
+    """This week's mean of daily worst pain at least 2 points above last week's, or None."""
+    this_week, last_week = weekly_means(report.patient, report.date)
+    if this_week is None or last_week is None:
+        return None
+    if this_week.mean - last_week.mean < WEEKLY_RISE_POINTS:
+        return None
+    return Finding(
+        AlertKind.WEEKLY_RISE,
+        Severity.ATTENTION,
+        f"Daily worst pain averaged {float(this_week.mean):.1f}/10 from {_span(this_week)} "
+        f"({this_week.days} days with reports), {float(this_week.mean - last_week.mean):.1f} "
+        f"points above {float(last_week.mean):.1f} from {_span(last_week)} "
+        f"({last_week.days} days).",
+    )
+
+
+def worse_mornings_finding(patient: Patient, day: datetime.date) -> Finding | None:
+    """A "worse" morning check on ``day`` after a "worse" one the day before, or None."""
+    yesterday = day - datetime.timedelta(days=1)
+    if not MorningCheck.objects.filter(
+        patient=patient, date=yesterday, answer=MorningAnswer.WORSE
+    ).exists():
+        return None
+    return Finding(
+        AlertKind.WORSE_MORNINGS,
+        Severity.ATTENTION,
+        "The patient said their pain was worse than the morning before on two mornings "
+        f"running ({dateformat.format(yesterday, 'j M')} and "
+        f"{dateformat.format(day, 'j M Y')}).",
+    )
+
+
 def open_alert(
     *,
     patient: Patient,
@@ -203,7 +291,8 @@ def raise_alerts_for(
     now: datetime.datetime | None = None,
 ) -> list[Alert]:
     """The alerts this report calls for: its report alert (raised, or joined and escalated)
-    and the pain-rising trend alert, each emailed to the care team when critical or urgent.
+    and the trend alerts (pain rising, week over week), each emailed to the care team when
+    critical or urgent.
 
     Then the report's program is reviewed for a progression suggestion to the therapist
     (``monitoring.progression``): not an alert, but decided from the same reports.
@@ -215,8 +304,10 @@ def raise_alerts_for(
         alerts.append(change.alert)
         if change.calls_for_email:
             email_care_team_on_commit(change.alert)
-    rising = pain_rising_finding(report)
-    if rising is not None:
-        alerts.append(open_alert(patient=report.patient, finding=rising, report=report, now=now)[0])
+    for trend in (pain_rising_finding(report), weekly_rise_finding(report)):
+        if trend is not None:
+            alerts.append(
+                open_alert(patient=report.patient, finding=trend, report=report, now=now)[0]
+            )
     review_progress(report=report, now=now)
     return alerts

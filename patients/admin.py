@@ -8,6 +8,7 @@ from patients.models import (
     AlertEmail,
     Completion,
     Invitation,
+    MorningCheck,
     PainReport,
     Patient,
     ReminderEmail,
@@ -59,6 +60,11 @@ class CompletionAdmin(PatientRecordAdmin):
 @admin.register(PainReport)
 class PainReportAdmin(PatientRecordAdmin):
     list_display = ["patient", "date", "session", "pain", "difficulty"]
+
+
+@admin.register(MorningCheck)
+class MorningCheckAdmin(PatientRecordAdmin):
+    list_display = ["patient", "date", "answer", "created_at"]
 
 
 @admin.register(Alert)

@@ -33,8 +33,8 @@ from rest_framework.views import APIView
 from config.api_errors import RehabitAutoSchema
 from config.api_permissions import IsPatient, IsTherapist, caller, token_has_expired
 from patients.fhir import FHIR_MEDIA_TYPE, patient_bundle
-from patients.models import Completion, PainReport, Patient
-from patients.plan import load_day_plan
+from patients.models import Completion, MorningCheck, PainReport, Patient
+from patients.plan import load_day_checks, load_day_plan
 from patients.serializers import (
     CompletionSerializer,
     EndSafetyPauseSerializer,
@@ -42,8 +42,11 @@ from patients.serializers import (
     LoginSerializer,
     MedicalClearanceSerializer,
     MeSerializer,
+    MorningCheckSerializer,
     NewCompletionSerializer,
+    NewMorningCheckSerializer,
     NewPainReportSerializer,
+    PainFollowUpSerializer,
     PainReportSerializer,
     PatientSerializer,
     PlanQuerySerializer,
@@ -52,11 +55,13 @@ from patients.serializers import (
     refusals_as_field_errors,
 )
 from patients.services import (
+    answer_pain_follow_up,
     create_invitation,
     create_patient,
     end_safety_pause,
     record_completion,
     record_medical_clearance,
+    record_morning_check,
     submit_pain_report,
     undo_completion,
     update_patient,
@@ -167,7 +172,8 @@ class MeViewSet(viewsets.ViewSet):
         today = patient.local_today()
         day: datetime.date = query.validated_data.get("date") or today
         plan = load_day_plan(patient, day, today)
-        return Response(PlanSerializer(plan, context={"request": request}).data)
+        context = {"request": request, "checks": load_day_checks(plan)}
+        return Response(PlanSerializer(plan, context=context).data)
 
 
 # --- What the patient logs -----------------------------------------------------------------------
@@ -263,6 +269,12 @@ class CompletionViewSet(
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class MorningCheckFilter(LogFilter):
+    class Meta:
+        model = MorningCheck
+        fields = ["date"]
+
+
 class PainReportFilter(LogFilter):
     class Meta:
         model = PainReport
@@ -320,6 +332,73 @@ class PainReportViewSet(
             report, guidance = submit_pain_report(patient=patient, day=day, **data)
         answer = PainReportSerializer(report, context={"guidance": guidance}).data
         return Response(answer, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary='Answer "is the pain still there now?" after `not_sure`; the answer says what '
+        "to do now",
+        description="Sets the report's `pain_lasting` to `yes` or `no` and decides again as "
+        "when it was sent (a `yes` can call for `stop`, an alert and a safety pause). A report "
+        "that was not `not_sure` answers 400; answering again keeps the first answer.",
+        request=PainFollowUpSerializer,
+        responses={200: PainReportSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="still-there",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def still_there(self, request: Request, pk: str) -> Response:
+        report = self.get_object()
+        serializer = PainFollowUpSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with refusals_as_field_errors():
+            report, guidance = answer_pain_follow_up(
+                report=report, still_there=serializer.validated_data["still_there"]
+            )
+        return Response(PainReportSerializer(report, context={"guidance": guidance}).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The patient's morning checks"),
+    create=extend_schema(
+        summary="Answer today's morning check; the answer says what to do now",
+        description="Compared with yesterday morning: better, the same or worse (or skipped "
+        "for today). Once per day: a repeat answers 200 with the first. Two `worse` mornings "
+        "in a row call for easing off and alert the care team.",
+        request=NewMorningCheckSerializer,
+        responses={
+            201: OpenApiResponse(MorningCheckSerializer, description="Recorded."),
+            200: OpenApiResponse(MorningCheckSerializer, description="Today's was already in."),
+        },
+    ),
+)
+class MorningCheckViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """How the patient's pain is each morning (patients only, their own)."""
+
+    serializer_class = MorningCheckSerializer
+    permission_classes = [IsPatient]
+    filterset_class = MorningCheckFilter
+    ordering_fields = ["date"]
+    ordering = ["-date"]
+
+    def get_queryset(self) -> QuerySet[MorningCheck]:
+        user = self.request.user
+        if not user.is_authenticated:  # only the schema generator asks as nobody
+            return MorningCheck.objects.none()
+        return MorningCheck.objects.filter(patient__user_id=user.pk)
+
+    def create(self, request: Request) -> Response:
+        serializer = NewMorningCheckSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with refusals_as_field_errors():
+            result = record_morning_check(
+                patient=_patient(request), answer=serializer.validated_data["answer"]
+            )
+        answer = MorningCheckSerializer(result.check, context={"guidance": result.guidance}).data
+        code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        return Response(answer, status=code)
 
 
 # --- Patients, for their therapists --------------------------------------------------------------

@@ -21,6 +21,7 @@ from patients.models import (
     PAIN_MAX,
     Difficulty,
     LastingChoice,
+    MorningAnswer,
     PainReport,
     Patient,
     SafetyPause,
@@ -516,4 +517,28 @@ class ArchiveForm(forms.Form):
         label="Also end their programs, so they no longer see exercises",
         required=False,
         initial=True,
+    )
+
+
+# --- Over days: the questions Today asks (DESIGN §5) --------------------------------------------
+
+
+class PainFollowUpForm(forms.Form):
+    """ "Is the pain still there now?" after a "not sure yet": one tap, yes or no."""
+
+    still_there = forms.TypedChoiceField(
+        label="Is the pain still there now?",
+        choices=[("yes", "Yes, it is still there"), ("no", "No, it has gone")],
+        coerce=lambda value: value == "yes",
+        error_messages={"required": "Choose yes or no."},
+    )
+
+
+class MorningCheckForm(forms.Form):
+    """Compared with yesterday morning: better, the same or worse; or skip for today."""
+
+    answer = forms.ChoiceField(
+        label="Compared with yesterday morning, how is your pain?",
+        choices=MorningAnswer.choices,
+        error_messages={"required": "Choose better, the same or worse."},
     )

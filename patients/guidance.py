@@ -318,3 +318,56 @@ def guidance_for(
             "you exercise. Keep going as planned, and tell your therapist if it gets worse."
         )
     return said(Level.OK, "Thank you", message)
+
+
+# --- Over days: the morning check (DESIGN §5) -----------------------------------------------
+
+
+class Morning(enum.StrEnum):
+    """How the pain is this morning, compared with yesterday morning."""
+
+    BETTER = "better"
+    SAME = "same"
+    WORSE = "worse"
+
+
+def morning_guidance(
+    answer: Morning, *, worse_mornings: bool, clinic_phone: str = "", emergency_number: str = ""
+) -> Guidance:
+    """What the patient reads after the morning check.
+
+    Two "worse" mornings in a row call for easing off (the care team is told); one "worse"
+    morning asks the patient to go gently; better or the same is thanked.
+    """
+    phone, number = clinic_phone.strip(), emergency_number.strip()
+    if answer == Morning.WORSE and worse_mornings:
+        return Guidance(
+            Level.EASE_OFF,
+            "Ease off a little",
+            (
+                "Your pain has been worse two mornings in a row. Next time do fewer "
+                "repetitions or move more slowly, and stop any exercise that makes it worse. "
+                "We have told your care team. If it does not settle or gets worse, call your "
+                "clinic."
+            ),
+            phone,
+            number,
+        )
+    if answer == Morning.WORSE:
+        return Guidance(
+            Level.OK,
+            "Thank you for telling us",
+            (
+                "Go gently today and stop any exercise that makes the pain worse. We will ask "
+                "you again tomorrow morning."
+            ),
+            phone,
+            number,
+        )
+    return Guidance(
+        Level.OK,
+        "Thank you",
+        "Thank you for telling us. Keep going with your exercises as planned.",
+        phone,
+        number,
+    )

@@ -23,6 +23,7 @@ from patients.guidance import (
     Lasting,
     LegSymptom,
     Level,
+    Morning,
     Sign,
     alert_rank,
 )
@@ -391,6 +392,10 @@ class LastingChoice(models.TextChoices):
     NOT_SURE = Lasting.NOT_SURE.value, "Not sure yet"
 
 
+# "Not sure yet" whether the pain lasts: Today asks again this long after the report.
+FOLLOW_UP_AFTER = datetime.timedelta(minutes=15)
+
+
 class PainReportQuerySet(models.QuerySet["PainReport"]):
     def for_user(self, user: User | AnonymousUser) -> PainReportQuerySet:
         if not user.is_authenticated:
@@ -451,6 +456,11 @@ class PainReport(models.Model):
     note = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    followed_up_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text='When a "not sure yet" about the pain 15 minutes later was answered on Today.',
+    )
 
     objects = PainReportQuerySet.as_manager()
 
@@ -479,6 +489,13 @@ class PainReport(models.Model):
 
     def __str__(self) -> str:
         return f"Pain report of {self.date} (session {self.session})"
+
+    def follow_up_due_at(self) -> datetime.datetime | None:
+        """When Today asks "is the pain still there now?": 15 minutes after the "not sure yet"
+        was last sent, until it is followed up; None when there is nothing to ask."""
+        if self.pain_lasting != Lasting.NOT_SURE or self.followed_up_at is not None:
+            return None
+        return self.updated_at + FOLLOW_UP_AFTER
 
     def leg_symptoms(self) -> frozenset[LegSymptom]:
         return frozenset(symptom for symptom in LegSymptom if getattr(self, symptom.value))
@@ -513,6 +530,48 @@ class PainReport(models.Model):
         """A field's plain words ("numbness in the saddle area")."""
         field = cls._meta.get_field(name)
         return str(getattr(field, "verbose_name", name))
+
+
+class MorningAnswer(models.TextChoices):
+    """The morning check: the pain this morning compared with yesterday morning."""
+
+    BETTER = Morning.BETTER.value, "Better"
+    SAME = Morning.SAME.value, "The same"
+    WORSE = Morning.WORSE.value, "Worse"
+    SKIPPED = "skipped", "Skipped"
+
+
+class MorningCheckQuerySet(models.QuerySet["MorningCheck"]):
+    def for_user(self, user: User | AnonymousUser) -> MorningCheckQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(Q(patient__user=user) | Q(patient__care_team=user)).distinct()
+
+
+class MorningCheck(models.Model):
+    """One tap a day on Today: is the pain better, the same or worse than yesterday morning?
+    ``skipped`` hides the question for the day. One per patient and local day."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="morning_checks")
+    date = models.DateField(help_text="The patient's local date.")
+    answer = models.CharField(max_length=8, choices=MorningAnswer.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MorningCheckQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "date"], name="one_morning_check_per_day"),
+            models.CheckConstraint(
+                condition=Q(answer__in=MorningAnswer.values), name="morning_check_answer_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Morning check of {self.date}: {self.get_answer_display()}"
 
 
 class AlertKind(models.TextChoices):

@@ -8,17 +8,17 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from exercises.details import ExerciseDetails, details_for
 from exercises.models import Side
-from patients.guidance import Guidance, Level, paused_guidance
-from patients.models import Completion, PainReport, Patient, SafetyPause
+from patients.guidance import Guidance, Lasting
+from patients.models import Completion, MorningCheck, PainReport, Patient, SafetyPause
+from patients.reminder_times import time_in_words
 from patients.services import (
     can_log_on,
-    clinic_phone_for,
-    guidance_for_report,
+    pause_guidance,
     paused_for_safety,
     report_sessions,
 )
@@ -120,6 +120,8 @@ class DayPlan:
     # While a safety pause is open (DESIGN §5): why, in the words the patient was given.
     safety_pause: SafetyPause | None = None
     stop: Guidance | None = None
+    # Programs active on the day (due or not), or a safety pause: the morning check is asked.
+    has_programs: bool = False
 
     @property
     def is_today(self) -> bool:
@@ -255,15 +257,68 @@ def load_day_plan(patient: Patient, day: datetime.date, today: datetime.date) ->
         other_completions=other,
         safety_pause=pause,
         stop=pause_guidance(pause) if pause is not None else None,
+        has_programs=bool(programs) or pause is not None,
     )
 
 
-def pause_guidance(pause: SafetyPause) -> Guidance:
-    """What the patient was told when the pause began; the clinic phone on every stop screen."""
-    if pause.report is not None:
-        return guidance_for_report(pause.report)
-    return paused_guidance(
-        level=Level(pause.level),
-        clinic_phone=clinic_phone_for(pause.patient),
-        emergency_number=settings.REHABIT_EMERGENCY_NUMBER,
+# --- Over days: the questions Today asks besides the plan (DESIGN §5) ---------------------------
+
+
+@dataclass
+class FollowUp:
+    """A "not sure yet" about the pain 15 minutes later, asked again on Today when due."""
+
+    report: PainReport
+    due_at: datetime.datetime
+    now: datetime.datetime
+
+    @property
+    def is_due(self) -> bool:
+        return self.now >= self.due_at
+
+    @property
+    def due_in_words(self) -> str:
+        """ "3:15 in the afternoon", in the patient's time zone."""
+        return time_in_words(self.due_at.astimezone(self.report.patient.zone).time())
+
+
+@dataclass
+class DayChecks:
+    follow_ups: list[FollowUp] = field(default_factory=list)
+    morning_check_due: bool = False
+
+    @property
+    def due_follow_ups(self) -> list[FollowUp]:
+        return [follow_up for follow_up in self.follow_ups if follow_up.is_due]
+
+    @property
+    def waiting_follow_ups(self) -> list[FollowUp]:
+        return [follow_up for follow_up in self.follow_ups if not follow_up.is_due]
+
+
+def load_day_checks(plan: DayPlan, *, now: datetime.datetime | None = None) -> DayChecks:
+    """What Today asks besides the plan, in two queries: the "not sure yet" reports of today
+    and yesterday still to follow up, and whether today's morning check is answered (asked
+    only with a program, or during a safety pause). Other days ask nothing."""
+    if not plan.is_today:
+        return DayChecks()
+    now = now or timezone.now()
+    patient = plan.patient
+    pending = PainReport.objects.filter(
+        patient=patient,
+        pain_lasting=Lasting.NOT_SURE,
+        followed_up_at__isnull=True,
+        date__gte=plan.today - datetime.timedelta(days=1),
+        date__lte=plan.today,
+    ).order_by("date", "session")
+    follow_ups = []
+    for report in pending:
+        report.patient = patient
+        due_at = report.follow_up_due_at()
+        if due_at is not None:
+            follow_ups.append(FollowUp(report=report, due_at=due_at, now=now))
+    morning_due = (
+        plan.has_programs
+        and not MorningCheck.objects.filter(patient=patient, date=plan.today).exists()
     )
+    return DayChecks(follow_ups=follow_ups, morning_check_due=morning_due)

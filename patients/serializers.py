@@ -30,12 +30,14 @@ from patients.models import (
     Completion,
     Difficulty,
     LastingChoice,
+    MorningAnswer,
+    MorningCheck,
     PainReport,
     Patient,
     ProgramStart,
     SafetyPause,
 )
-from patients.plan import DayPlan
+from patients.plan import DayChecks, DayPlan
 from patients.roles import is_patient, is_therapist
 from patients.services import (
     NOTE_MAX_LENGTH,
@@ -63,6 +65,7 @@ REFUSAL_FIELDS = {
     "bad_pain": "pain",
     "bad_difficulty": "difficulty",
     "note_too_long": "note",
+    "bad_answer": "answer",
 }
 
 
@@ -413,6 +416,10 @@ class PainReportSerializer(serializers.ModelSerializer):
         )
     )
     guidance = serializers.SerializerMethodField()
+    follow_up_due_at = serializers.SerializerMethodField(
+        help_text='After `not_sure`: from when to ask "is the pain still there now?" '
+        "(`still-there/`); null when there is nothing to ask."
+    )
 
     class Meta:
         model = PainReport
@@ -424,10 +431,17 @@ class PainReportSerializer(serializers.ModelSerializer):
             *REPORT_ANSWERS,
             "prescription",
             "guidance",
+            "follow_up_due_at",
+            "followed_up_at",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_follow_up_due_at(self, report: PainReport) -> str | None:
+        due_at = report.follow_up_due_at()
+        return serializers.DateTimeField().to_representation(due_at) if due_at else None
 
     @extend_schema_field(GuidanceSerializer)
     def get_guidance(self, report: PainReport) -> dict[str, Any]:
@@ -448,7 +462,8 @@ class NewPainReportSerializer(serializers.ModelSerializer):
     pain_lasting = serializers.ChoiceField(
         choices=LastingChoice.choices,
         help_text="Is the pain still there 15 minutes after stopping? `not_sure` is not yet "
-        "a yes: send the report again with the answer once it is known.",
+        "a yes: from the report's `follow_up_due_at`, ask again and answer with "
+        "`still-there/`.",
     )
     leg_symptoms_usual = serializers.BooleanField(
         allow_null=True,
@@ -469,6 +484,39 @@ class NewPainReportSerializer(serializers.ModelSerializer):
         # The yes/no questions have no default: each must be answered.
         extra_kwargs = {name: {"required": True} for name in SAFETY_QUESTIONS}
         validators: list[object] = []  # one report per session is the service's update
+
+
+class PainFollowUpSerializer(serializers.Serializer):
+    """The answer to "is the pain still there now?" after `not_sure`."""
+
+    still_there = serializers.BooleanField(
+        help_text="`true`: the pain is still there (it counts as still there 15 minutes after "
+        "stopping); `false`: it has gone."
+    )
+
+
+class MorningCheckSerializer(serializers.ModelSerializer):
+    """The morning check: the pain this morning compared with yesterday morning."""
+
+    guidance = serializers.SerializerMethodField(help_text="What to do now; null after `skipped`.")
+
+    class Meta:
+        model = MorningCheck
+        fields = ["id", "date", "answer", "created_at", "guidance"]
+        read_only_fields = fields
+
+    @extend_schema_field(GuidanceSerializer(allow_null=True))
+    def get_guidance(self, check: MorningCheck) -> dict[str, Any] | None:
+        guidance: Guidance | None = self.context.get("guidance")
+        return GuidanceSerializer(guidance).data if guidance else None
+
+
+class NewMorningCheckSerializer(serializers.Serializer):
+    answer = serializers.ChoiceField(
+        choices=MorningAnswer.choices,
+        help_text="Compared with yesterday morning: `better`, `same`, `worse`; `skipped` hides "
+        "the question for today. Once a day: a second answer finds the first.",
+    )
 
 
 class CompletionSerializer(serializers.ModelSerializer):
@@ -641,6 +689,27 @@ class PlanSerializer(serializers.Serializer):
     other_completions = CompletionSerializer(
         many=True, help_text="Exercises ticked off that are no longer planned for the day."
     )
+    morning_check_due = serializers.SerializerMethodField(
+        help_text='Today only: ask "compared with yesterday morning, how is your pain?" '
+        "(`me/morning-checks/`)."
+    )
+    pain_follow_ups = serializers.SerializerMethodField(
+        help_text='Today only: reports answered `not_sure` whose "is the pain still there '
+        'now?" is to be asked from their `follow_up_due_at`.'
+    )
+
+    def _checks(self) -> DayChecks:
+        return self.context.get("checks") or DayChecks()
+
+    def get_morning_check_due(self, plan: DayPlan) -> bool:
+        return self._checks().morning_check_due
+
+    @extend_schema_field(PainReportSerializer(many=True))
+    def get_pain_follow_ups(self, plan: DayPlan) -> list[dict[str, Any]]:
+        return [
+            PainReportSerializer(follow_up.report, context=self.context).data
+            for follow_up in self._checks().follow_ups
+        ]
 
     def get_next_report_session(self, plan: DayPlan) -> int:
         return plan.next_report_session()

@@ -19,15 +19,19 @@ from django.utils import dateformat, timezone
 from django.utils.text import slugify
 
 from exercises.models import DOSE_FIELDS
-from monitoring.alerts import raise_alerts_for
+from monitoring.alerts import open_alert, raise_alerts_for, worse_mornings_finding
 from patients.guidance import (
     OTHER_REASONS,
     Guidance,
+    Lasting,
     LegSymptom,
     Level,
+    Morning,
     Sign,
     decide,
     guidance_for,
+    morning_guidance,
+    paused_guidance,
 )
 from patients.models import (
     INTAKE_FIELDS,
@@ -38,6 +42,8 @@ from patients.models import (
     Difficulty,
     Invitation,
     LastingChoice,
+    MorningAnswer,
+    MorningCheck,
     PainReport,
     Patient,
     SafetyPause,
@@ -490,6 +496,17 @@ def guidance_for_report(report: PainReport, *, threshold: int | None = None) -> 
     )
 
 
+def pause_guidance(pause: SafetyPause) -> Guidance:
+    """What the patient was told when the pause began; the clinic phone on every stop screen."""
+    if pause.report is not None:
+        return guidance_for_report(pause.report)
+    return paused_guidance(
+        level=Level(pause.level),
+        clinic_phone=clinic_phone_for(pause.patient),
+        emergency_number=settings.REHABIT_EMERGENCY_NUMBER,
+    )
+
+
 # The yes/no safety questions of a pain report (DESIGN §5): none may default to "no".
 SAFETY_QUESTIONS = (
     *(symptom.value for symptom in LegSymptom),
@@ -557,14 +574,105 @@ def submit_pain_report(
         patient=patient,
         date=day,
         session=session,
-        defaults={"prescription": program, "pain": pain, **answers},
+        # A new "not sure yet" is asked about again, even after an earlier follow-up.
+        defaults={"prescription": program, "pain": pain, **answers, "followed_up_at": None},
     )
     threshold = program.pain_threshold if program else DEFAULT_PAIN_THRESHOLD
+    _act_on_report(report, threshold=threshold, now=now)
+    return report, guidance_for_report(report, threshold=threshold)
+
+
+def _act_on_report(report: PainReport, *, threshold: int, now: datetime.datetime) -> None:
+    """The decision table's consequences for a stored report: the care team's alerts (and
+    their emails), and after ``stop`` or ``emergency`` a safety pause."""
     decision = decide(report.answers(threshold))
     raise_alerts_for(report, decision=decision, threshold=threshold, now=now)
     if decision.pauses:
-        start_safety_pause(patient=patient, level=decision.level, report=report, now=now)
-    return report, guidance_for_report(report, threshold=threshold)
+        start_safety_pause(patient=report.patient, level=decision.level, report=report, now=now)
+
+
+@transaction.atomic
+def answer_pain_follow_up(
+    *, report: PainReport, still_there: bool, now: datetime.datetime | None = None
+) -> tuple[PainReport, Guidance]:
+    """The answer to Today's "is the pain still there now?" after a "not sure yet".
+
+    It becomes the report's answer to the 15-minute question, and the decision table decides
+    again as when the report was sent: a "yes" can raise the level (row 5: ``stop``, an urgent
+    alert joined or escalated, a safety pause). "No" reads as "not sure yet" did, so no answer
+    lowers the level already shown, and nothing new is raised. Answering twice (a double tap,
+    a second tab) keeps the first answer and shows its guidance again.
+    """
+    now = now or timezone.now()
+    locked = (
+        PainReport.objects.select_for_update()
+        .select_related("prescription", "patient")
+        .get(pk=report.pk)
+    )
+    threshold = threshold_for(locked)
+    if locked.followed_up_at is not None:
+        return locked, guidance_for_report(locked, threshold=threshold)
+    if locked.pain_lasting != Lasting.NOT_SURE:
+        raise NotAllowed(
+            "This report already says whether the pain was still there after 15 minutes.",
+            code="not_asked",
+        )
+    check_day_open(locked.date, locked.patient.local_today(now))
+    before = decide(locked.answers(threshold))
+    locked.pain_lasting = (Lasting.YES if still_there else Lasting.NO).value
+    locked.followed_up_at = now
+    locked.save(update_fields=["pain_lasting", "followed_up_at", "updated_at"])
+    if decide(locked.answers(threshold)).rows != before.rows:
+        _act_on_report(locked, threshold=threshold, now=now)
+    return locked, guidance_for_report(locked, threshold=threshold)
+
+
+# --- Over days: the morning check (DESIGN §5) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MorningCheckResult:
+    check: MorningCheck
+    created: bool
+    guidance: Guidance | None  # None for a skip
+
+
+@transaction.atomic
+def record_morning_check(
+    *, patient: Patient, answer: str, now: datetime.datetime | None = None
+) -> MorningCheckResult:
+    """Today's one-tap morning check (better, same, worse, or skipped for today).
+
+    Once per local day: a second answer (a double tap, a second tab) finds the first and says
+    the same again. A "worse" after yesterday's "worse" calls for easing off and opens (or
+    keeps) the patient's one "worse mornings" attention alert. During a safety pause the
+    pause's own guidance is shown: a morning answer never lowers what the patient is told.
+    """
+    now = now or timezone.now()
+    if answer not in MorningAnswer.values:
+        raise NotAllowed("Choose better, the same or worse.", code="bad_answer")
+    day = patient.local_today(now)
+    check, created = MorningCheck.objects.get_or_create(
+        patient=patient, date=day, defaults={"answer": answer, "created_at": now}
+    )
+    if check.answer == MorningAnswer.SKIPPED:
+        return MorningCheckResult(check=check, created=created, guidance=None)
+    worse_mornings = None
+    if check.answer == MorningAnswer.WORSE:
+        worse_mornings = worse_mornings_finding(patient, day)
+        if worse_mornings is not None and created:
+            open_alert(patient=patient, finding=worse_mornings, now=now)
+    pause = paused_for_safety(patient, day)
+    if pause is not None:
+        guidance = pause_guidance(pause)
+    else:
+        guidance = morning_guidance(
+            Morning(check.answer),
+            worse_mornings=worse_mornings is not None,
+            clinic_phone=clinic_phone_for(patient),
+            emergency_number=settings.REHABIT_EMERGENCY_NUMBER,
+        )
+    return MorningCheckResult(check=check, created=created, guidance=guidance)
 
 
 # --- The safety pause (DESIGN §5) --------------------------------------------------------------

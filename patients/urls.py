@@ -38,6 +38,8 @@ urlpatterns = [
     ),
     path("report/", views.pain_report, name="report"),
     path("report/guidance/", views.report_guidance, name="report_guidance"),
+    path("report/<int:report_id>/still-there/", views.pain_follow_up, name="pain_follow_up"),
+    path("morning-check/", views.morning_check, name="morning_check"),
     path("history/", views.history, name="history"),
     path("invite/<str:token>/", views.accept_invitation_view, name="accept_invitation"),
     path("reminders/", views.reminders, name="reminders"),

@@ -38,6 +38,8 @@ from patients.calendar_feed import (
 )
 from patients.forms import (
     ChoosePasswordForm,
+    MorningCheckForm,
+    PainFollowUpForm,
     PainReportForm,
     ReminderDefaultsForm,
     ReminderPreferencesForm,
@@ -46,19 +48,21 @@ from patients.forms import (
 from patients.guidance import Guidance
 from patients.history import load_history
 from patients.models import PainReport, Patient, ReminderEmail
-from patients.plan import load_day_plan
+from patients.plan import load_day_checks, load_day_plan
 from patients.reminder_times import resolve_times, time_in_words
 from patients.roles import patient_required, therapist_required
 from patients.services import (
     InvitationUnusable,
     NotAllowed,
     accept_invitation,
+    answer_pain_follow_up,
     can_log_on,
     check_day_open,
     check_report_session,
     find_invitation,
     guidance_for_report,
     record_completion,
+    record_morning_check,
     report_sessions,
     submit_pain_report,
     undo_completion,
@@ -90,7 +94,8 @@ def today(request: AuthenticatedHttpRequest) -> HttpResponse:
     patient = _patient(request)
     day = patient.local_today()
     plan = load_day_plan(patient, day, day)
-    return render(request, "patients/today.html", {"plan": plan})
+    context = {"plan": plan, "checks": load_day_checks(plan)}
+    return render(request, "patients/today.html", context)
 
 
 @never_cache
@@ -269,15 +274,58 @@ def _guidance_page(
     request: AuthenticatedHttpRequest, report: PainReport, guidance: Guidance, today_: datetime.date
 ) -> HttpResponse:
     query = urlencode({"date": report.date.isoformat(), "session": str(report.session)})
+    due_at = report.follow_up_due_at()
     context = {
         "report": report,
         "guidance": guidance,
+        # "Not sure yet": when Today asks again whether the pain is still there.
+        "follow_up_at": time_in_words(due_at.astimezone(report.patient.zone).time())
+        if due_at
+        else "",
         "day": report.date,
         "today": today_,
         "edit_url": f"{reverse('patients:report')}?{query}",
         "back_url": _day_url(report.date, today_),
     }
     return render(request, "patients/guidance.html", context)
+
+
+# --- Over days: the follow-up of "not sure yet" and the morning check ---------------------------
+
+
+@never_cache
+@patient_required
+@require_POST
+def pain_follow_up(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
+    """ "Is the pain still there now?": the answer, and the guidance it calls for at once."""
+    patient = _patient(request)
+    report = get_object_or_404(PainReport, pk=report_id, patient=patient)
+    form = PainFollowUpForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, "Choose yes or no: is the pain still there now?")
+    try:
+        report, guidance = answer_pain_follow_up(
+            report=report, still_there=form.cleaned_data["still_there"]
+        )
+    except NotAllowed as refusal:
+        return _refused(request, refusal.message)
+    return _guidance_page(request, report, guidance, patient.local_today())
+
+
+@never_cache
+@patient_required
+@require_POST
+def morning_check(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The morning check's one tap: the answer's words, or back to Today after a skip."""
+    patient = _patient(request)
+    form = MorningCheckForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, "Choose better, the same or worse.")
+    result = record_morning_check(patient=patient, answer=form.cleaned_data["answer"])
+    if result.guidance is None:
+        return redirect("patients:today")
+    context = {"check": result.check, "guidance": result.guidance}
+    return render(request, "patients/morning_answer.html", context)
 
 
 # --- History -------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patients', '0006_safety_loop'),
+        ('patients', '0007_morning_check'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

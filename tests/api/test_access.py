@@ -33,7 +33,12 @@ THERAPISTS_ONLY = (
     "/api/v1/templates/",
     "/api/v1/alerts/",
 )
-PATIENTS_ONLY = ("/api/v1/me/plan/", "/api/v1/me/completions/", "/api/v1/me/pain-reports/")
+PATIENTS_ONLY = (
+    "/api/v1/me/plan/",
+    "/api/v1/me/completions/",
+    "/api/v1/me/pain-reports/",
+    "/api/v1/me/morning-checks/",
+)
 
 
 @pytest.fixture

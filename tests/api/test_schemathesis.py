@@ -28,7 +28,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from patients.models import AlertKind
-from patients.services import record_completion, submit_pain_report
+from patients.services import record_completion, record_morning_check, submit_pain_report
 from tests.factories import (
     ExerciseFactory,
     PatientFactory,
@@ -118,6 +118,11 @@ def clinic(therapist, patient):
     ]
     record_completion(patient=patient, item=items[0], day=today, session=1)
     submit_pain_report(patient=patient, day=today - ONE_DAY, session=2, pain=2, pain_lasting="no")
+    # A "not sure yet" for still-there/ to follow up, and a morning check to list.
+    submit_pain_report(
+        patient=patient, day=today - ONE_DAY, session=1, pain=2, pain_lasting="not_sure"
+    )
+    record_morning_check(patient=patient, answer="same")
     # Last, as it pauses the program for safety (a stop): end-safety-pause has a pause to end.
     submit_pain_report(
         patient=patient, day=today, session=1, pain=8, tingling=True, pain_lasting="no"
@@ -166,6 +171,8 @@ def test_schema_covers_every_endpoint():
         "/api/v1/me/completions/{id}/",
         "/api/v1/me/pain-reports/",
         "/api/v1/me/pain-reports/{id}/",
+        "/api/v1/me/pain-reports/{id}/still-there/",
+        "/api/v1/me/morning-checks/",
         "/api/v1/me/plan/",
         "/api/v1/patients/",
         "/api/v1/patients/{id}/",

@@ -26,7 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from patients.calendar_feed import calendar_token
-from patients.models import Alert, AlertKind, Completion, PainReport
+from patients.models import Alert, AlertKind, Completion, MorningCheck, PainReport
 from patients.reminders import reset_calendar_link, unsubscribe_token
 from patients.services import create_invitation
 from prescriptions.models import ProgressionSuggestion
@@ -143,6 +143,8 @@ ROWS: dict[str, Row] = {
     "patients:calendar_link": Row(none, PATIENT, True),
     "patients:check_off": Row(item_of_a, PATIENT_A_ONLY, True),
     "patients:undo": Row(item_of_a, PATIENT_A_ONLY, True),
+    "patients:pain_follow_up": Row(lambda o: {"report_id": o["report_a"].pk}, PATIENT_A_ONLY, True),
+    "patients:morning_check": Row(none, PATIENT, True),
     # The therapist's workspace.
     "clinic:caseload": Row(none, THERAPIST),
     "monitoring:dashboard": Row(none, THERAPIST),
@@ -212,6 +214,8 @@ ROWS: dict[str, Row] = {
     "completion-detail": Row(lambda o: {"pk": o["completion_a"].pk}, API_PATIENT_A),
     "pain-report-list": Row(none, API_PATIENT),
     "pain-report-detail": Row(lambda o: {"pk": o["report_a"].pk}, API_PATIENT_A),
+    "pain-report-still-there": Row(lambda o: {"pk": o["report_a"].pk}, API_PATIENT_A, True),
+    "morning-check-list": Row(none, API_PATIENT),
 }
 
 
@@ -268,6 +272,8 @@ def state(objects: dict) -> tuple:
         patient.prescriptions.count(),
         Completion.objects.count(),
         PainReport.objects.count(),
+        PainReport.objects.filter(followed_up_at__isnull=False).count(),
+        MorningCheck.objects.count(),
         Alert.objects.open().count(),
         ProgressionSuggestion.objects.filter(status="pending").count(),
         objects["program_a"].items.count(),
@@ -292,7 +298,7 @@ def world(db) -> dict:
     )
     PrescriptionFactory(patient=patient_b, prescribed_by=therapist_b)
     item_a = PrescriptionItemFactory(prescription=program_a)
-    report_a = PainReportFactory(patient=patient_a, prescription=program_a)
+    report_a = PainReportFactory(patient=patient_a, prescription=program_a, pain_lasting="not_sure")
     completion_a = CompletionFactory(item=item_a, date=today - datetime.timedelta(days=1))
     alert_a = Alert.objects.create(patient=patient_a, kind=AlertKind.RED_FLAG, message="Tingling")
     suggestion_a = ProgressionSuggestion.objects.create(

@@ -237,9 +237,11 @@ def add_items(program, count):
 #  3. programs active today  4. their items joined with exercises
 #  5. today's completions     6. today's pain reports
 #  7. the open safety pause (with its report), for the banner that stops the exercises
+#  8. reports of today and yesterday answered "not sure yet", to ask "is the pain still there now?"
+#  9. today's morning check, answered or skipped (asked only with a program)
 # Steps and equipment come from the catalogue cache, filled by the first visit; the navigation
 # needs no query (a patient is never also a therapist).
-TODAY_QUERIES = 7
+TODAY_QUERIES = 9
 
 
 @pytest.mark.parametrize("items", [2, 8])
