@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 from exercises.details import ExerciseDetails, details_for
 from exercises.models import Side
 from patients.guidance import Guidance, Level, paused_guidance
-from patients.models import Completion, PainReport, Patient, SafetyPause
+from patients.models import Completion, Difficulty, PainReport, Patient, SafetyPause
 from patients.services import (
     can_log_on,
     clinic_phone_for,
@@ -48,6 +48,11 @@ class ItemRow:
     @property
     def dom_id(self) -> str:
         return f"item-{self.item.pk}-s{self.session}"
+
+    @property
+    def effort_choices(self) -> list[tuple[str, str]]:
+        """The answers to "how did it feel?" after a tick, as the buttons show them."""
+        return list(Difficulty.choices)
 
     @property
     def cautions(self) -> list[str]:

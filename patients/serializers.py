@@ -46,6 +46,7 @@ REFUSAL_FIELDS = {
     "bad_session": "session",
     "bad_pain": "pain",
     "bad_difficulty": "difficulty",
+    "bad_effort": "effort",
     "note_too_long": "note",
 }
 
@@ -397,6 +398,7 @@ class CompletionSerializer(serializers.ModelSerializer):
             *DOSE_FIELDS,
             "side",
             "dose_text",
+            "effort",
         ]
         read_only_fields = fields
 
@@ -427,6 +429,14 @@ class NewCompletionSerializer(serializers.Serializer):
         required=False, help_text="The patient's local date; today when left out."
     )
     session = serializers.IntegerField(min_value=1, max_value=MAX_TIMES_PER_DAY, default=1)
+
+
+class EffortSerializer(serializers.Serializer):
+    """How an exercise ticked off felt, for the therapist's progression suggestions."""
+
+    effort = serializers.ChoiceField(
+        choices=Difficulty.choices, help_text="too_easy, about_right or too_hard."
+    )
 
 
 class PlanExerciseSerializer(serializers.Serializer):

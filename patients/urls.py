@@ -36,6 +36,11 @@ urlpatterns = [
         views.undo,
         name="undo",
     ),
+    path(
+        "day/<isodate:day>/items/<int:item_id>/sessions/<int:session>/effort/",
+        views.effort,
+        name="effort",
+    ),
     path("report/", views.pain_report, name="report"),
     path("report/guidance/", views.report_guidance, name="report_guidance"),
     path("history/", views.history, name="history"),
