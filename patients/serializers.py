@@ -382,9 +382,15 @@ class NewPainReportSerializer(serializers.ModelSerializer):
 
 
 class CompletionSerializer(serializers.ModelSerializer):
-    """One exercise done in one session of a day, with the dose done."""
+    """One exercise done in one session of a day, with the dose done and how it felt."""
 
     dose_text = serializers.SerializerMethodField()
+    effort = serializers.ChoiceField(
+        choices=Difficulty.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="How it felt, said after ticking it off; empty when not said.",
+    )
 
     class Meta:
         model = Completion

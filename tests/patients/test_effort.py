@@ -176,3 +176,9 @@ def test_the_database_refuses_a_cap_of_zero(db):
     exercise = ExerciseFactory()
     with pytest.raises(IntegrityError):
         Exercise.objects.filter(pk=exercise.pk).update(max_reps=0)
+
+
+def test_the_database_refuses_an_unknown_answer(bridge, today):
+    completion = CompletionFactory(item=bridge, date=today)
+    with pytest.raises(IntegrityError):
+        Completion.objects.filter(pk=completion.pk).update(effort="meh")
