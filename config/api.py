@@ -1,9 +1,8 @@
 """The one DRF router of API v1; each app registers its viewsets here.
 
-Therapists: exercises (their own too), patients (+ FHIR export), prescriptions, templates and
-alerts. Patients: me/plan, me/completions, me/pain-reports and
-me/morning-checks. Everyone: me. Logging in is
-``auth/token/`` (see config.urls).
+Therapists: exercises (their own too), patients (+ FHIR export), prescriptions, templates,
+alerts and progression suggestions. Patients: me/plan, me/completions, me/pain-reports and
+me/morning-checks. Everyone: me. Logging in is ``auth/token/`` (see config.urls).
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from django.urls import URLPattern, URLResolver, re_path
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.routers import DefaultRouter
 
-from monitoring.api import AlertViewSet
+from monitoring.api import AlertViewSet, SuggestionViewSet
 from patients.api import (
     CompletionViewSet,
     MeViewSet,
@@ -41,6 +40,7 @@ router.register("patients", PatientViewSet, basename="patient")
 router.register("prescriptions", PrescriptionViewSet, basename="prescription")
 router.register("templates", TemplateViewSet, basename="template")
 router.register("alerts", AlertViewSet, basename="alert")
+router.register("suggestions", SuggestionViewSet, basename="suggestion")
 router.register("me/completions", CompletionViewSet, basename="completion")
 router.register("me/pain-reports", PainReportViewSet, basename="pain-report")
 router.register("me/morning-checks", MorningCheckViewSet, basename="morning-check")

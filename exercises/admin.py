@@ -66,6 +66,7 @@ class ExerciseAdmin(admin.ModelAdmin):
             "Default dose",
             {"fields": list(DOSE_FIELDS)},
         ),
+        ("Progression caps", {"fields": ["max_reps", "max_hold_seconds"]}),
         ("Precautions", {"fields": ["precautions", "precaution_tags", "precaution_tips"]}),
         ("Media", {"fields": ["image", "video_url"], "classes": ["collapse"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),

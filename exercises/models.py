@@ -19,6 +19,9 @@ MAX_SETS = 10
 MAX_REPS = 100
 MAX_DURATION_SECONDS = 3 * 60 * 60
 MAX_REST_SECONDS = 600
+# How far a progression suggestion may take an exercise (DESIGN §5), unless its entry says.
+DEFAULT_MAX_REPS = 12
+DEFAULT_MAX_HOLD_SECONDS = 30
 
 
 class BodyRegion(models.TextChoices):
@@ -309,6 +312,17 @@ class Exercise(Dose):
         help_text="Empty for the shared catalogue; otherwise the therapist who owns it.",
     )
     is_published = models.BooleanField(default=True)
+    # The caps of a progression suggestion (DESIGN §5): it never goes past them.
+    max_reps = models.PositiveSmallIntegerField(
+        "most repetitions a progression suggests",
+        default=DEFAULT_MAX_REPS,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_REPS)],
+    )
+    max_hold_seconds = models.PositiveSmallIntegerField(
+        "longest hold a progression suggests (seconds)",
+        default=DEFAULT_MAX_HOLD_SECONDS,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_HOLD_SECONDS)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -317,6 +331,17 @@ class Exercise(Dose):
     class Meta(Dose.Meta):
         ordering = ["name"]
         indexes = [models.Index(fields=["body_region", "kind"])]
+        constraints = [
+            *Dose.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(max_reps__gte=1) & Q(max_reps__lte=MAX_REPS),
+                name="exercise_max_reps_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_hold_seconds__gte=1) & Q(max_hold_seconds__lte=MAX_HOLD_SECONDS),
+                name="exercise_max_hold_in_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

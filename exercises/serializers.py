@@ -83,8 +83,11 @@ class ExerciseSerializer(serializers.ModelSerializer):
             "is_published",
             "is_shared",
             "is_own",
+            "max_reps",
+            "max_hold_seconds",
         ]
-        read_only_fields = ["slug", "is_published"]
+        # The progression caps are the catalogue's (the admin edits them), read only here.
+        read_only_fields = ["slug", "is_published", "max_reps", "max_hold_seconds"]
 
     def get_default_dose(self, exercise: Exercise) -> str:
         return exercise.dose_in_words(exercise.default_side)

@@ -294,8 +294,8 @@ def raise_alerts_for(
     and the trend alerts (pain rising, week over week), each emailed to the care team when
     critical or urgent.
 
-    Then the report's program is reviewed for a progression suggestion to the therapist
-    (``monitoring.progression``): not an alert, but decided from the same reports.
+    Then the items of the report's program are reviewed for a step up or down in dose for the
+    therapist (``monitoring.progression``): not an alert, but decided with the same reports.
     """
     now = now or timezone.now()
     alerts: list[Alert] = []

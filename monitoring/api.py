@@ -1,20 +1,28 @@
-"""Alerts in API v1, for the care team: list, read and acknowledge."""
+"""Alerts and progression suggestions in API v1, for the care team: list, read, acknowledge an
+alert, apply or dismiss a suggestion."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api_permissions import IsTherapist, caller
-from monitoring.serializers import AcknowledgeSerializer, AlertSerializer
-from monitoring.services import acknowledge_alert
+from monitoring.serializers import AcknowledgeSerializer, AlertSerializer, SuggestionSerializer
+from monitoring.services import acknowledge_alert, apply_suggestion, dismiss_suggestion
 from patients.api import caseload
 from patients.models import Alert, AlertKind, Severity
+from prescriptions.models import (
+    Direction,
+    ProgressionSuggestion,
+    SuggestionField,
+    SuggestionStatus,
+)
 
 
 class AlertFilter(filters.FilterSet):
@@ -66,3 +74,70 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet):
         acknowledge_alert(alert=alert, by=caller(request), note=serializer.validated_data["note"])
         fresh = self.get_queryset().get(pk=alert.pk)
         return Response(self.get_serializer(fresh).data)
+
+
+class SuggestionFilter(filters.FilterSet):
+    patient = filters.ModelChoiceFilter(
+        queryset=caseload,
+        field_name="prescription__patient",
+        help_text="Suggestions for this patient.",
+    )
+    status = filters.ChoiceFilter(choices=SuggestionStatus.choices)
+    direction = filters.ChoiceFilter(choices=Direction.choices)
+    field = filters.ChoiceFilter(choices=SuggestionField.choices)
+
+    class Meta:
+        model = ProgressionSuggestion
+        fields = ["patient", "status", "direction", "field"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Progression and regression suggestions for your patients"),
+    retrieve=extend_schema(summary="One suggestion"),
+)
+class SuggestionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Steps up or down in a dose, suggested from what patients report (therapists only);
+    applying one changes the item's dose, recorded in the program's history."""
+
+    serializer_class = SuggestionSerializer
+    permission_classes = [IsTherapist]
+    filterset_class = SuggestionFilter
+    ordering_fields = ["created_at", "status"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self) -> QuerySet[ProgressionSuggestion]:
+        return ProgressionSuggestion.objects.for_user(self.request.user).select_related(
+            "item__exercise", "prescription"
+        )
+
+    def _decide(self, request: Request, decide: str) -> Response:
+        suggestion = self.get_object()
+        service = apply_suggestion if decide == "apply" else dismiss_suggestion
+        try:
+            service(suggestion=suggestion, by=caller(request))
+        except ValidationError as error:
+            raise serializers.ValidationError({"detail": error.messages}) from None
+        fresh = self.get_queryset().get(pk=suggestion.pk)
+        return Response(self.get_serializer(fresh).data)
+
+    @extend_schema(
+        operation_id="suggestions_apply",
+        summary="Apply a suggestion: the item's dose changes",
+        description="Refused (400) when it was decided already, the dose changed since, the "
+        "exercise was taken out or the program ended.",
+        request=None,
+        responses=SuggestionSerializer,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def apply(self, request: Request, pk: str) -> Response:
+        return self._decide(request, "apply")
+
+    @extend_schema(
+        operation_id="suggestions_dismiss",
+        summary="Dismiss a suggestion: the dose stays as it is",
+        request=None,
+        responses=SuggestionSerializer,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def dismiss(self, request: Request, pk: str) -> Response:
+        return self._decide(request, "dismiss")

@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from patients.models import Alert, PainReport
+from prescriptions.models import ProgressionSuggestion
 
 
 class AlertSerializer(serializers.ModelSerializer):
@@ -50,3 +51,35 @@ class AcknowledgeSerializer(serializers.Serializer):
         default="",
         help_text="Optional.",
     )
+
+
+class SuggestionSerializer(serializers.ModelSerializer):
+    """A step up or down in one item's dose, with its plain reasons, for the therapist."""
+
+    patient = serializers.IntegerField(source="prescription.patient_id", read_only=True)
+    exercise_name = serializers.CharField(source="item.exercise.name", read_only=True)
+    change = serializers.CharField(source="change_in_words", read_only=True)
+    decided_by: serializers.PrimaryKeyRelatedField[User] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = ProgressionSuggestion
+        fields = [
+            "id",
+            "patient",
+            "prescription",
+            "item",
+            "exercise_name",
+            "direction",
+            "field",
+            "from_value",
+            "to_value",
+            "change",
+            "reason",
+            "status",
+            "created_at",
+            "decided_at",
+            "decided_by",
+        ]
+        read_only_fields = fields

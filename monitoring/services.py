@@ -96,9 +96,9 @@ def apply_suggestion(
             "Dismiss the suggestion, or change the dose in the program."
         )
     # Any: the dose field is named at run time (one of SuggestionField's values).
-    step_up: dict[str, Any] = {locked.field: locked.to_value}
+    step: dict[str, Any] = {locked.field: locked.to_value}
     specs = [
-        replace(ItemSpec.from_item(current, keep_id=True), **step_up)
+        replace(ItemSpec.from_item(current, keep_id=True), **step)
         if current.pk == item.pk
         else ItemSpec.from_item(current, keep_id=True)
         for current in program.items.filter(removed_on__isnull=True)

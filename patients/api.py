@@ -37,6 +37,7 @@ from patients.models import Completion, MorningCheck, PainReport, Patient
 from patients.plan import load_day_checks, load_day_plan
 from patients.serializers import (
     CompletionSerializer,
+    EffortSerializer,
     EndSafetyPauseSerializer,
     InvitationSerializer,
     LoginSerializer,
@@ -60,6 +61,7 @@ from patients.services import (
     create_patient,
     end_safety_pause,
     record_completion,
+    record_effort,
     record_medical_clearance,
     record_morning_check,
     submit_pain_report,
@@ -267,6 +269,29 @@ class CompletionViewSet(
                 session=completion.session,
             )
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        operation_id="me_completions_effort",
+        summary="Say how a ticked-off exercise felt (today or yesterday); optional",
+        description="too_easy, about_right or too_hard; a second answer replaces the first. "
+        "The answers feed the therapist's progression suggestions.",
+        request=EffortSerializer,
+        responses=CompletionSerializer,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def effort(self, request: Request, pk: str) -> Response:
+        completion = self.get_object()
+        serializer = EffortSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with refusals_as_field_errors():
+            updated = record_effort(
+                patient=_patient(request),
+                item=completion.item,
+                day=completion.date,
+                session=completion.session,
+                effort=serializer.validated_data["effort"],
+            )
+        return Response(CompletionSerializer(updated).data)
 
 
 class MorningCheckFilter(LogFilter):

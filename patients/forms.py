@@ -75,6 +75,21 @@ class ReportTargetForm(forms.Form):
         return ""
 
 
+class EffortForm(forms.Form):
+    """How an exercise just ticked off felt: one tap of three buttons."""
+
+    effort = forms.ChoiceField(
+        choices=Difficulty.choices,
+        error_messages={
+            "required": "Choose too easy, about right or too hard.",
+            "invalid_choice": "Choose too easy, about right or too hard.",
+        },
+    )
+
+    def problem(self) -> str:
+        return " ".join(str(message) for message in self.errors.get("effort", []))
+
+
 NONE = "none"
 NONE_OF_THESE = (NONE, "None of these")
 EMERGENCY_CHOICES = [

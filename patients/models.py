@@ -330,6 +330,14 @@ class Invitation(models.Model):
         return self.used_at is not None
 
 
+class Difficulty(models.TextChoices):
+    """How hard an exercise felt: asked after each check-off (DESIGN §5, progression)."""
+
+    TOO_EASY = "too_easy", "Too easy"
+    ABOUT_RIGHT = "about_right", "About right"
+    TOO_HARD = "too_hard", "Too hard"
+
+
 class CompletionQuerySet(models.QuerySet["Completion"]):
     def for_user(self, user: User | AnonymousUser) -> CompletionQuerySet:
         if not user.is_authenticated:
@@ -355,6 +363,13 @@ class Completion(Dose):
     completed_at = models.DateTimeField(default=timezone.now)
     exercise_name = models.CharField(max_length=120)
     side = models.CharField(max_length=12, choices=Side.choices, default=Side.BOTH)
+    effort = models.CharField(
+        "how it felt",
+        max_length=12,
+        choices=Difficulty.choices,
+        blank=True,
+        help_text="The patient's answer after ticking it off; empty when they skipped it.",
+    )
 
     objects = CompletionQuerySet.as_manager()
 
@@ -369,6 +384,9 @@ class Completion(Dose):
                 condition=Q(session__gte=1) & Q(session__lte=MAX_TIMES_PER_DAY),
                 name="completion_session_in_range",
             ),
+            models.CheckConstraint(
+                condition=Q(effort__in=["", *Difficulty.values]), name="completion_effort_known"
+            ),
         ]
         indexes = [
             models.Index(fields=["patient", "date"]),
@@ -378,12 +396,6 @@ class Completion(Dose):
 
     def __str__(self) -> str:
         return f"{self.exercise_name} on {self.date} (session {self.session})"
-
-
-class Difficulty(models.TextChoices):
-    TOO_EASY = "too_easy", "Too easy"
-    ABOUT_RIGHT = "about_right", "About right"
-    TOO_HARD = "too_hard", "Too hard"
 
 
 class LastingChoice(models.TextChoices):

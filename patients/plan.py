@@ -14,7 +14,7 @@ from django.utils import timezone
 from exercises.details import ExerciseDetails, details_for
 from exercises.models import Side
 from patients.guidance import Guidance, Lasting
-from patients.models import Completion, MorningCheck, PainReport, Patient, SafetyPause
+from patients.models import Completion, Difficulty, MorningCheck, PainReport, Patient, SafetyPause
 from patients.reminder_times import time_in_words
 from patients.services import (
     can_log_on,
@@ -54,6 +54,11 @@ class ItemRow:
         """How to do it safely with the patient's own conditions, in plain words; nothing
         about anyone else's conditions, and no condition names."""
         return self.item.exercise.tips_for(self.patient.conditions)
+
+    @property
+    def effort_choices(self) -> list[tuple[str, str]]:
+        """The answers to "how did it feel?" after a tick, as the buttons show them."""
+        return list(Difficulty.choices)
 
     @property
     def has_timer(self) -> bool:

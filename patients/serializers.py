@@ -64,6 +64,7 @@ REFUSAL_FIELDS = {
     "bad_session": "session",
     "bad_pain": "pain",
     "bad_difficulty": "difficulty",
+    "bad_effort": "effort",
     "note_too_long": "note",
     "bad_answer": "answer",
 }
@@ -520,9 +521,15 @@ class NewMorningCheckSerializer(serializers.Serializer):
 
 
 class CompletionSerializer(serializers.ModelSerializer):
-    """One exercise done in one session of a day, with the dose done."""
+    """One exercise done in one session of a day, with the dose done and how it felt."""
 
     dose_text = serializers.SerializerMethodField()
+    effort = serializers.ChoiceField(
+        choices=Difficulty.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="How it felt, said after ticking it off; empty when not said.",
+    )
 
     class Meta:
         model = Completion
@@ -536,6 +543,7 @@ class CompletionSerializer(serializers.ModelSerializer):
             *DOSE_FIELDS,
             "side",
             "dose_text",
+            "effort",
         ]
         read_only_fields = fields
 
@@ -566,6 +574,14 @@ class NewCompletionSerializer(serializers.Serializer):
         required=False, help_text="The patient's local date; today when left out."
     )
     session = serializers.IntegerField(min_value=1, max_value=MAX_TIMES_PER_DAY, default=1)
+
+
+class EffortSerializer(serializers.Serializer):
+    """How an exercise ticked off felt, for the therapist's progression suggestions."""
+
+    effort = serializers.ChoiceField(
+        choices=Difficulty.choices, help_text="too_easy, about_right or too_hard."
+    )
 
 
 class PlanExerciseSerializer(serializers.Serializer):

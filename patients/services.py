@@ -20,6 +20,7 @@ from django.utils.text import slugify
 
 from exercises.models import DOSE_FIELDS
 from monitoring.alerts import open_alert, raise_alerts_for, worse_mornings_finding
+from monitoring.progression import review_item
 from patients.guidance import (
     OTHER_REASONS,
     Guidance,
@@ -298,7 +299,8 @@ class NotAllowed(Exception):
 
     ``future``, ``too_old`` (before yesterday), ``not_yours``, ``not_due`` (outside the program's
     dates or weekdays, paused or ended, exercise removed), ``bad_session``, ``bad_pain``,
-    ``bad_difficulty``, ``note_too_long``.
+    ``bad_difficulty``, ``bad_effort``, ``not_done`` (no tick to say how it felt),
+    ``note_too_long``.
     """
 
     def __init__(self, message: str, *, code: str) -> None:
@@ -439,6 +441,38 @@ def undo_completion(
         patient=patient, item=item, date=day, session=session
     ).delete()
     return deleted > 0
+
+
+@transaction.atomic
+def record_effort(
+    *,
+    patient: Patient,
+    item: PrescriptionItem,
+    day: datetime.date,
+    session: int,
+    effort: str,
+    now: datetime.datetime | None = None,
+) -> Completion:
+    """Say how an exercise ticked off today or yesterday felt (too easy, about right, too
+    hard); a second answer replaces the first. Then the item is reviewed for a step up or down
+    for the therapist (``monitoring.progression``)."""
+    now = now or timezone.now()
+    _check_owner(patient, item)
+    check_day_open(day, patient.local_today(now))
+    if effort not in Difficulty.values:
+        raise NotAllowed("Choose too easy, about right or too hard.", code="bad_effort")
+    completion = (
+        Completion.objects.select_for_update()
+        .filter(patient=patient, item=item, date=day, session=session)
+        .first()
+    )
+    if completion is None:
+        raise NotAllowed("Mark the exercise as done first.", code="not_done")
+    if completion.effort != effort:
+        completion.effort = effort
+        completion.save(update_fields=["effort"])
+        review_item(item=item, now=now)
+    return completion
 
 
 def report_sessions(programs: Sequence[Prescription], day: datetime.date) -> int:

@@ -36,6 +36,11 @@ urlpatterns = [
         views.undo,
         name="undo",
     ),
+    path(
+        "day/<isodate:day>/items/<int:item_id>/sessions/<int:session>/effort/",
+        views.effort,
+        name="effort",
+    ),
     path("report/", views.pain_report, name="report"),
     path("report/guidance/", views.report_guidance, name="report_guidance"),
     path("report/<int:report_id>/still-there/", views.pain_follow_up, name="pain_follow_up"),

@@ -38,6 +38,7 @@ from patients.calendar_feed import (
 )
 from patients.forms import (
     ChoosePasswordForm,
+    EffortForm,
     MorningCheckForm,
     PainFollowUpForm,
     PainReportForm,
@@ -62,6 +63,7 @@ from patients.services import (
     find_invitation,
     guidance_for_report,
     record_completion,
+    record_effort,
     record_morning_check,
     report_sessions,
     submit_pain_report,
@@ -192,6 +194,33 @@ def undo(
         return _row_response(request, patient, day, item, session, error=refusal.message)
     return _row_response(
         request, patient, day, item, session, announcement=f"{item.exercise.name}: not done."
+    )
+
+
+@never_cache
+@patient_required
+@require_POST
+def effort(
+    request: AuthenticatedHttpRequest, day: datetime.date, item_id: int, session: int
+) -> HttpResponse:
+    """After a tick: how it felt (too easy, about right, too hard), for the therapist."""
+    patient = _patient(request)
+    item = _own_item(patient, item_id)
+    form = EffortForm(request.POST)
+    if not form.is_valid():
+        return _row_response(request, patient, day, item, session, error=form.problem())
+    try:
+        record_effort(
+            patient=patient,
+            item=item,
+            day=day,
+            session=session,
+            effort=form.cleaned_data["effort"],
+        )
+    except NotAllowed as refusal:
+        return _row_response(request, patient, day, item, session, error=refusal.message)
+    return _row_response(
+        request, patient, day, item, session, announcement="Thank you, your therapist will see it."
     )
 
 

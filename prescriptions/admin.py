@@ -51,8 +51,17 @@ class PrescriptionAdmin(admin.ModelAdmin):
 class ProgressionSuggestionAdmin(admin.ModelAdmin):
     """Read-only: therapists decide suggestions in the workspace, where the change is recorded."""
 
-    list_display = ["item", "field", "from_value", "to_value", "status", "created_at", "decided_by"]
-    list_filter = ["status", "field"]
+    list_display = [
+        "item",
+        "direction",
+        "field",
+        "from_value",
+        "to_value",
+        "status",
+        "created_at",
+        "decided_by",
+    ]
+    list_filter = ["status", "direction", "field"]
     list_select_related = ["item__exercise", "item__prescription", "decided_by"]
     readonly_fields = [field.name for field in ProgressionSuggestion._meta.fields]
 

@@ -348,11 +348,12 @@ class PrescriptionItem(ItemFields):
         }
 
 
-# Progression (DESIGN §5): a safe step up in dose, suggested to the therapist.
+# Progression (DESIGN §5): a safe step in dose, suggested to the therapist. Steps up stop at
+# the exercise's own caps (``max_reps``, ``max_hold_seconds``) and at ``SETS_CAP`` sets.
 REPS_STEP = 2
-REPS_CAP = 20
 HOLD_STEP = 5
-HOLD_CAP = 60
+SETS_STEP = 1
+SETS_CAP = 3
 
 
 class SuggestionStatus(models.TextChoices):
@@ -364,6 +365,14 @@ class SuggestionStatus(models.TextChoices):
 class SuggestionField(models.TextChoices):
     REPS = "reps", "Repetitions"
     HOLD_SECONDS = "hold_seconds", "Hold (seconds)"
+    SETS = "sets", "Sets"
+
+
+class Direction(models.TextChoices):
+    """A step up (progression) or down (regression) in one item's dose."""
+
+    PROGRESSION = "progression", "Step up"
+    REGRESSION = "regression", "Step down"
 
 
 class SuggestionQuerySet(models.QuerySet["ProgressionSuggestion"]):
@@ -380,7 +389,8 @@ class SuggestionQuerySet(models.QuerySet["ProgressionSuggestion"]):
 
 
 class ProgressionSuggestion(models.Model):
-    """One step up in one item's dose, suggested after the patient found it too easy.
+    """One step in one item's dose: up after the patient found it too easy (progression), down
+    after it was too hard or painful (regression), each under the rules of DESIGN §5.
 
     At most one suggestion per item waits for a decision; the therapist applies it (the item's
     dose changes and the program's history shows it) or dismisses it.
@@ -390,6 +400,9 @@ class ProgressionSuggestion(models.Model):
         Prescription, on_delete=models.CASCADE, related_name="suggestions"
     )
     item = models.ForeignKey(PrescriptionItem, on_delete=models.CASCADE, related_name="suggestions")
+    direction = models.CharField(
+        max_length=12, choices=Direction.choices, default=Direction.PROGRESSION
+    )
     field = models.CharField(max_length=20, choices=SuggestionField.choices)
     from_value = models.PositiveSmallIntegerField()
     to_value = models.PositiveSmallIntegerField()
@@ -414,8 +427,12 @@ class ProgressionSuggestion(models.Model):
                 name="one_pending_suggestion_per_item",
             ),
             models.CheckConstraint(
-                condition=Q(to_value__gt=models.F("from_value")),
-                name="suggestion_is_a_step_up",
+                condition=Q(direction=Direction.PROGRESSION, to_value__gt=models.F("from_value"))
+                | Q(direction=Direction.REGRESSION, to_value__lt=models.F("from_value")),
+                name="suggestion_steps_its_way",
+            ),
+            models.CheckConstraint(
+                condition=Q(direction__in=Direction.values), name="suggestion_direction_valid"
             ),
             models.CheckConstraint(
                 condition=Q(field__in=SuggestionField.values), name="suggestion_field_valid"
@@ -437,7 +454,13 @@ class ProgressionSuggestion(models.Model):
     def change_in_words(self) -> str:
         if self.field == SuggestionField.REPS:
             return f"{self.from_value} → {self.to_value} repetitions"
+        if self.field == SuggestionField.SETS:
+            return f"{self.from_value} → {self.to_value} sets"
         return f"hold {self.from_value} → {self.to_value} seconds"
+
+    @property
+    def is_regression(self) -> bool:
+        return self.direction == Direction.REGRESSION
 
     @property
     def is_pending(self) -> bool:

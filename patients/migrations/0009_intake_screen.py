@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patients', '0007_morning_check'),
+        ('patients', '0008_completion_effort'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('prescriptions', '0005_item_precautions'),
+        ('prescriptions', '0006_regression'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

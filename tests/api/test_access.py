@@ -11,6 +11,7 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 
 from patients.models import Alert, AlertKind
+from prescriptions.models import ProgressionSuggestion
 from tests.factories import (
     CompletionFactory,
     ExerciseFactory,
@@ -32,6 +33,7 @@ THERAPISTS_ONLY = (
     "/api/v1/prescriptions/",
     "/api/v1/templates/",
     "/api/v1/alerts/",
+    "/api/v1/suggestions/",
 )
 PATIENTS_ONLY = (
     "/api/v1/me/plan/",
@@ -51,6 +53,9 @@ def ids(therapist, patient, program, bridge, today) -> dict[str, int]:
         "templates": ProgramTemplateFactory(owner=therapist).pk,
         "alerts": Alert.objects.create(
             patient=patient, kind=AlertKind.REPORT, message="Numbness"
+        ).pk,
+        "suggestions": ProgressionSuggestion.objects.create(
+            prescription=program, item=bridge, field="reps", from_value=10, to_value=12, reason="-"
         ).pk,
         "completions": CompletionFactory(item=bridge, date=today).pk,
         "pain-reports": PainReportFactory(patient=patient, date=today).pk,

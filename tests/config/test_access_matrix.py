@@ -145,6 +145,7 @@ ROWS: dict[str, Row] = {
     "patients:undo": Row(item_of_a, PATIENT_A_ONLY, True),
     "patients:pain_follow_up": Row(lambda o: {"report_id": o["report_a"].pk}, PATIENT_A_ONLY, True),
     "patients:morning_check": Row(none, PATIENT, True),
+    "patients:effort": Row(item_of_a, PATIENT_A_ONLY, True),
     # The therapist's workspace.
     "clinic:caseload": Row(none, THERAPIST),
     "monitoring:dashboard": Row(none, THERAPIST),
@@ -208,10 +209,18 @@ ROWS: dict[str, Row] = {
     "alert-list": Row(none, API_THERAPIST),
     "alert-detail": Row(alert_pk, API_CARE_TEAM_A),
     "alert-acknowledge": Row(alert_pk, API_CARE_TEAM_A, True),
+    "suggestion-list": Row(none, API_THERAPIST),
+    "suggestion-detail": Row(suggestion_pk, API_CARE_TEAM_A),
+    "suggestion-apply": Row(suggestion_pk, API_CARE_TEAM_A, True),
+    "suggestion-dismiss": Row(suggestion_pk, API_CARE_TEAM_A, True),
     "me-list": Row(none, API_ANY),  # who am I: each visitor's own account
     "me-plan": Row(none, API_PATIENT),
     "completion-list": Row(none, API_PATIENT),
     "completion-detail": Row(lambda o: {"pk": o["completion_a"].pk}, API_PATIENT_A),
+    # Posted without an answer: the owner is told what is missing, everyone else finds nothing.
+    "completion-effort": Row(
+        lambda o: {"pk": o["completion_a"].pk}, {**API_PATIENT_A, "patient_a": "400"}, True
+    ),
     "pain-report-list": Row(none, API_PATIENT),
     "pain-report-detail": Row(lambda o: {"pk": o["report_a"].pk}, API_PATIENT_A),
     "pain-report-still-there": Row(lambda o: {"pk": o["report_a"].pk}, API_PATIENT_A, True),

@@ -334,7 +334,9 @@ def test_database_keeps_one_pending_suggestion_per_item():
     [
         {"to_value": 10},
         {"to_value": 8},
-        {"field": "sets"},
+        {"direction": "regression"},  # a step down that goes up
+        {"direction": "sideways"},
+        {"field": "load"},
         {"field": ""},
         {"status": "maybe"},
         {"status": SuggestionStatus.APPLIED},  # decided, but no time of decision
@@ -343,6 +345,8 @@ def test_database_keeps_one_pending_suggestion_per_item():
     ids=[
         "same-value",
         "step-down",
+        "regression-going-up",
+        "unknown-direction",
         "unknown-field",
         "empty-field",
         "unknown-status",
