@@ -32,7 +32,7 @@ from exercises.models import (
     Precaution,
     Side,
 )
-from patients.models import Completion, Patient
+from patients.models import Completion, Patient, SafetyPause
 from prescriptions.models import (
     ITEM_VALUE_FIELDS,
     ItemFields,
@@ -123,6 +123,25 @@ def check_program_can_start(patient: Patient) -> None:
     if refusal:
         raise ValidationError(
             {"patient": ValidationError(refusal, code=patient.program_start().value)}
+        )
+
+
+def _hold_for_safety_pause(prescription: Prescription, today: datetime.date | None) -> None:
+    """A program started while the patient's safety pause is open joins the pause: it stays
+    paused, the patient sees nothing of it, and it starts when a therapist ends the pause
+    with "start again" (DESIGN §5: nothing is due until then)."""
+    pause = SafetyPause.objects.open().filter(patient=prescription.patient_id).first()
+    if pause is None:
+        return
+    set_status(prescription=prescription, status=Status.PAUSED, today=today)
+    pause.programs.add(prescription)
+
+
+def _refuse_resume_during_safety_pause(prescription: Prescription) -> None:
+    if SafetyPause.objects.open().filter(patient=prescription.patient_id).exists():
+        raise ValidationError(
+            f"{prescription.patient.display_name}'s exercises are paused for safety. End the "
+            "safety pause on their page: their paused programs start again from there."
         )
 
 
@@ -314,6 +333,7 @@ def save_program(
     confirmation (``precautions_acknowledged``); without it nothing is saved."""
     if not items:
         raise ValidationError("Add at least one exercise to the program.")
+    new = prescription is None
     if prescription is None:
         check_program_can_start(patient)
         prescription = Prescription(patient=patient, prescribed_by=therapist, template=template)
@@ -327,6 +347,8 @@ def save_program(
         today=today or patient.local_today(),
         confirmation=Confirmation(by=therapist, acknowledged=precautions_acknowledged),
     )
+    if new:
+        _hold_for_safety_pause(prescription, today)
     return prescription
 
 
@@ -360,6 +382,7 @@ def start_program_from_template(
         items=[ItemSpec.from_item(item) for item in template.items.all()],
         confirmation=Confirmation(by=therapist, acknowledged=precautions_acknowledged),
     )
+    _hold_for_safety_pause(prescription, None)
     return prescription
 
 
@@ -452,6 +475,7 @@ def duplicate_program(
         today=today,
         confirmation=Confirmation(by=therapist, acknowledged=precautions_acknowledged),
     )
+    _hold_for_safety_pause(copy, today)
     if end_original and prescription.status != Status.ENDED:
         set_status(prescription=prescription, status=Status.ENDED, today=today)
     return copy
@@ -575,6 +599,8 @@ def set_status(
             f"This program is {current.label.lower()}, so it cannot be "
             f"{_STATUS_VERBS[status]}.{hint}"
         )
+    if status == Status.ACTIVE:
+        _refuse_resume_during_safety_pause(prescription)
     today = today or prescription.patient.local_today()
     prescription.status = status
     prescription.pauses = _pauses_after(prescription.pauses, current, status, today)

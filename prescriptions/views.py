@@ -532,6 +532,11 @@ def _program_urls(patient: Patient, program: Prescription | None) -> dict[str, s
 
 def _saved_message(program: Prescription, *, is_new: bool) -> str:
     name = program.patient.display_name
+    if is_new and program.status == Status.PAUSED:
+        return (
+            f"Program saved. {name}'s exercises are paused for safety, so it starts when you "
+            "end the safety pause on their page."
+        )
     if is_new:
         return f"Program saved. {name} sees it from {dateformat.format(program.start_date, 'j F')}."
     if program.status == Status.ACTIVE:
