@@ -118,9 +118,23 @@ def record_report_alert(
         if escalated:
             alert.severity = finding.severity
         alert.message, alert.report, alert.updated_at = finding.message, report, now
-        alert.save(update_fields=["severity", "message", "report", "updated_at"])
+    alert.entries = [*alert.entries, report_entry(report, finding, now)]
+    alert.save(update_fields=["severity", "message", "report", "updated_at", "entries"])
     alert.reports.add(report)
     return AlertChange(alert=alert, created=created, escalated=escalated)
+
+
+def report_entry(report: PainReport, finding: Finding, now: datetime.datetime) -> dict[str, object]:
+    """The report as it stood when it raised or joined the alert (``Alert.entries``)."""
+    return {
+        "report": report.pk,
+        "date": report.date.isoformat(),
+        "session": report.session,
+        "pain": report.pain,
+        "severity": finding.severity.value,
+        "reasons": finding.message,
+        "at": now.isoformat(),
+    }
 
 
 # Pain rising (DESIGN §5): a report whose pain is at least PAIN_RISE_POINTS above the

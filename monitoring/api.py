@@ -54,9 +54,7 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["-created_at", "-pk"]
 
     def get_queryset(self) -> QuerySet[Alert]:
-        return (
-            Alert.objects.for_user(self.request.user).select_related("patient__user").with_reports()
-        )
+        return Alert.objects.for_user(self.request.user).select_related("patient__user")
 
     @extend_schema(
         operation_id="alerts_acknowledge",

@@ -8,8 +8,7 @@ items or days:
 2. their active programs overlapping the last 28 days, and 3. those programs' items;
 4. per patient, the number and id sum of their completions over the last 28 days, and
 5. the same of their pain reports over the last 14 days, with the latest edit;
-6. their open alerts, and 7. the reports each of those alerts gathers (none when no alert is
-   open).
+6. their open alerts (with what each report said when it joined, ``Alert.entries``).
 
 Adherence is counted in Python exactly as on the patient's own history
 (``prescriptions.adherence``), each patient on their own local today, and the sparkline is
@@ -407,8 +406,7 @@ def load_dashboard(therapist: User, now: datetime.datetime | None = None) -> Das
 
     by_pk = {patient.pk: patient for patient in patients}
     alerts: dict[int, list[Alert]] = defaultdict(list)
-    open_alerts = Alert.objects.open().filter(patient__in=scoped).with_reports()
-    for alert in open_alerts.order_by("-updated_at", "-pk"):
+    for alert in Alert.objects.open().filter(patient__in=scoped).order_by("-updated_at", "-pk"):
         alert.patient = by_pk[alert.patient_id]
         alerts[alert.patient_id].append(alert)
     for patient_alerts in alerts.values():

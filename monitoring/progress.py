@@ -250,7 +250,6 @@ def load_progress(
             | Q(acknowledged_at__gte=now - datetime.timedelta(days=ACKNOWLEDGED_DAYS))
         )
         .select_related("acknowledged_by")
-        .with_reports()
         .order_by("-created_at", "-pk")
     )
     for alert in alerts:

@@ -14,8 +14,13 @@ class AlertSerializer(serializers.ModelSerializer):
     report: serializers.PrimaryKeyRelatedField[PainReport] = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True, help_text="The pain report that raised it."
     )
-    reports: serializers.PrimaryKeyRelatedField[PainReport] = serializers.PrimaryKeyRelatedField(
-        many=True, read_only=True, help_text="Every pain report it gathers, newest first."
+    entries = serializers.ListField(
+        child=serializers.DictField(),
+        read_only=True,
+        help_text=(
+            "Each report as it stood when it raised or joined the alert, oldest first: report, "
+            "date, session, pain, severity, reasons and when (`at`)."
+        ),
     )
     acknowledged_by: serializers.PrimaryKeyRelatedField[User] = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True
@@ -32,7 +37,7 @@ class AlertSerializer(serializers.ModelSerializer):
             "severity",
             "message",
             "report",
-            "reports",
+            "entries",
             "created_at",
             "updated_at",
             "is_open",

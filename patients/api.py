@@ -33,7 +33,7 @@ from rest_framework.views import APIView
 from config.api_errors import RehabitAutoSchema
 from config.api_permissions import IsPatient, IsTherapist, caller, token_has_expired
 from patients.fhir import FHIR_MEDIA_TYPE, patient_bundle
-from patients.models import Completion, MorningCheck, PainReport, Patient
+from patients.models import Completion, MorningCheck, PainReport, Patient, SafetyPause
 from patients.plan import load_day_checks, load_day_plan
 from patients.serializers import (
     CompletionSerializer,
@@ -343,6 +343,16 @@ class PainReportViewSet(
         return PainReport.objects.filter(patient__user_id=user.pk).select_related(
             "patient", "prescription"
         )
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        """The patient's open safety pause, read once for every report's guidance."""
+        context = dict(super().get_serializer_context())
+        user = self.request.user
+        if user.is_authenticated and self.action in ("list", "retrieve"):
+            context["safety_pause"] = (
+                SafetyPause.objects.open().filter(patient__user_id=user.pk).first()
+            )
+        return context
 
     def create(self, request: Request) -> Response:
         serializer = NewPainReportSerializer(data=request.data)

@@ -259,10 +259,24 @@ def _paused(phone: str, emergency: str) -> str:
     )
 
 
+def _emergency_message(emergency: str) -> str:
+    return (
+        "What you told us can be a sign of something that needs a doctor straight away. Stop "
+        f"your exercises and call {emergency} now. Do not wait to hear from your therapist. We "
+        "have told your care team too. Your exercises are paused until your therapist has "
+        "spoken with you."
+    )
+
+
 def paused_guidance(*, level: Level, clinic_phone: str, emergency_number: str) -> Guidance:
-    """Today's words during a safety pause whose report is no longer there to quote."""
+    """The words for the whole of a safety pause, from the level it began with (an emergency
+    keeps its call-now words and button), whatever is reported meanwhile."""
     phone, number = clinic_phone.strip(), emergency_number.strip()
-    message = _paused(phone, emergency_words(number))
+    emergency = emergency_words(number)
+    if level == Level.EMERGENCY:
+        message = _emergency_message(emergency)
+    else:
+        message = _paused(phone, emergency)
     return Guidance(level, "Your exercises are paused", message, phone, number)
 
 
@@ -279,16 +293,7 @@ def guidance_for(
 
     pain = answers.pain
     if decision.level == Level.EMERGENCY:
-        return said(
-            Level.EMERGENCY,
-            f"Call {emergency} now",
-            (
-                "What you told us can be a sign of something that needs a doctor straight "
-                f"away. Stop your exercises and call {emergency} now. Do not wait to hear "
-                "from your therapist. We have told your care team too. Your exercises are "
-                "paused until your therapist has spoken with you."
-            ),
-        )
+        return said(Level.EMERGENCY, f"Call {emergency} now", _emergency_message(emergency))
     if decision.level == Level.STOP:
         reason = _STOP_REASON[decision.rows[0]].format(pain=pain)
         return said(

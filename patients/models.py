@@ -622,11 +622,6 @@ class AlertQuerySet(models.QuerySet["Alert"]):
     def open(self) -> AlertQuerySet:
         return self.filter(acknowledged_at__isnull=True)
 
-    def with_reports(self) -> AlertQuerySet:
-        """With the reports each alert gathers, newest first (one more query)."""
-        newest_first = PainReport.objects.order_by("-date", "-session", "-pk")
-        return self.prefetch_related(models.Prefetch("reports", queryset=newest_first))
-
 
 class Alert(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alerts")
@@ -653,6 +648,16 @@ class Alert(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     acknowledgement_note = models.TextField(blank=True, max_length=1000)
+    entries = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=(
+            "Each report as it stood when it raised or joined the alert, oldest first: report, "
+            "date, session, pain, severity and reasons. A report changed later does not change "
+            "what the alert recorded."
+        ),
+    )
 
     objects = AlertQuerySet.as_manager()
 
@@ -679,6 +684,21 @@ class Alert(models.Model):
     @property
     def severity_rank(self) -> int:
         return alert_rank(self.severity)
+
+    @property
+    def entries_newest_first(self) -> list[dict[str, object]]:
+        return list(reversed(self.entries))
+
+    @property
+    def worst_entry(self) -> dict[str, object] | None:
+        """The gathered report that set the alert's severity, when it is not the latest (so a
+        critical badge never stands over milder words only); None otherwise."""
+        if len(self.entries) < 2:
+            return None
+        worst = max(reversed(self.entries), key=lambda entry: alert_rank(str(entry["severity"])))
+        if alert_rank(str(worst["severity"])) <= alert_rank(str(self.entries[-1]["severity"])):
+            return None
+        return worst
 
 
 class AlertEmail(models.Model):
@@ -742,6 +762,12 @@ class SafetyPause(models.Model):
     )
     resumed = models.BooleanField(
         default=False, help_text="Whether ending it resumed the programs it paused."
+    )
+    reasons = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Why it began (or rose to emergency), as the report said then: a report "
+        "changed later does not change it.",
     )
     end_note = models.TextField(blank=True, max_length=1000)
 

@@ -45,7 +45,8 @@ from patients.services import (
     SAFETY_QUESTIONS,
     NotAllowed,
     PatientDetails,
-    guidance_for_report,
+    guidance_to_show,
+    guidance_under,
 )
 from prescriptions.models import (
     MAX_TIMES_PER_DAY,
@@ -446,8 +447,10 @@ class PainReportSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(GuidanceSerializer)
     def get_guidance(self, report: PainReport) -> dict[str, Any]:
-        guidance: Guidance = self.context.get("guidance") or guidance_for_report(report)
-        return GuidanceSerializer(guidance).data
+        guidance: Guidance | None = self.context.get("guidance")
+        if guidance is None and "safety_pause" in self.context:
+            guidance = guidance_under(report, self.context["safety_pause"])
+        return GuidanceSerializer(guidance or guidance_to_show(report)).data
 
 
 class NewPainReportSerializer(serializers.ModelSerializer):
@@ -722,8 +725,9 @@ class PlanSerializer(serializers.Serializer):
 
     @extend_schema_field(PainReportSerializer(many=True))
     def get_pain_follow_ups(self, plan: DayPlan) -> list[dict[str, Any]]:
+        context = {**self.context, "safety_pause": plan.safety_pause}
         return [
-            PainReportSerializer(follow_up.report, context=self.context).data
+            PainReportSerializer(follow_up.report, context=context).data
             for follow_up in self._checks().follow_ups
         ]
 
@@ -735,7 +739,8 @@ class PlanSerializer(serializers.Serializer):
         reports = [plan.reports[session] for session in sorted(plan.reports)]
         for report in reports:
             report.patient = plan.patient
-        return [PainReportSerializer(report, context=self.context).data for report in reports]
+        context = {**self.context, "safety_pause": plan.safety_pause}
+        return [PainReportSerializer(report, context=context).data for report in reports]
 
     @extend_schema_field(SafetyPauseSerializer(allow_null=True))
     def get_safety_pause(self, plan: DayPlan) -> dict[str, Any] | None:

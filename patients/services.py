@@ -19,7 +19,7 @@ from django.utils import dateformat, timezone
 from django.utils.text import slugify
 
 from exercises.models import DOSE_FIELDS
-from monitoring.alerts import open_alert, raise_alerts_for, worse_mornings_finding
+from monitoring.alerts import open_alert, raise_alerts_for, report_message, worse_mornings_finding
 from monitoring.progression import review_item
 from patients.guidance import (
     OTHER_REASONS,
@@ -343,6 +343,11 @@ def not_due_reason(
 ) -> str | None:
     """Why an item is not due on a day, in plain words; None when it is due."""
     if prescription.status == Status.PAUSED:
+        if prescription.safety_pauses.filter(ended_at__isnull=True).exists():
+            return (
+                "Your exercises are paused for your safety until your therapist has spoken "
+                "with you."
+            )
         return "Your therapist has paused this program."
     if prescription.status != Status.ACTIVE:
         return "This program has ended."
@@ -531,14 +536,33 @@ def guidance_for_report(report: PainReport, *, threshold: int | None = None) -> 
 
 
 def pause_guidance(pause: SafetyPause) -> Guidance:
-    """What the patient was told when the pause began; the clinic phone on every stop screen."""
-    if pause.report is not None:
-        return guidance_for_report(pause.report)
+    """What the patient reads while the pause lasts, from the level it began with (or rose to),
+    never from its report as it stands now: a report changed later does not soften it."""
     return paused_guidance(
         level=Level(pause.level),
         clinic_phone=clinic_phone_for(pause.patient),
         emergency_number=settings.REHABIT_EMERGENCY_NUMBER,
     )
+
+
+def guidance_to_show(report: PainReport, *, threshold: int | None = None) -> Guidance:
+    """What the patient reads about a report: the decision table's answer, unless a safety
+    pause is open at a more urgent level (see :func:`guidance_under`)."""
+    pause = SafetyPause.objects.open().filter(patient=report.patient_id).first()
+    return guidance_under(report, pause, threshold=threshold)
+
+
+def guidance_under(
+    report: PainReport, pause: SafetyPause | None, *, threshold: int | None = None
+) -> Guidance:
+    """The report's guidance while ``pause`` (the patient's open safety pause, already read) is
+    open: the pause's words when it is more urgent. Only a therapist ends a pause, so nothing
+    may read as "keep going" or "ease off" meanwhile."""
+    guidance = guidance_for_report(report, threshold=threshold)
+    if pause is None or Level(pause.level).rank <= guidance.level.rank:
+        return guidance
+    pause.patient = report.patient
+    return pause_guidance(pause)
 
 
 # The yes/no safety questions of a pain report (DESIGN §5): none may default to "no".
@@ -613,7 +637,7 @@ def submit_pain_report(
     )
     threshold = program.pain_threshold if program else DEFAULT_PAIN_THRESHOLD
     _act_on_report(report, threshold=threshold, now=now)
-    return report, guidance_for_report(report, threshold=threshold)
+    return report, guidance_to_show(report, threshold=threshold)
 
 
 def _act_on_report(report: PainReport, *, threshold: int, now: datetime.datetime) -> None:
@@ -622,7 +646,13 @@ def _act_on_report(report: PainReport, *, threshold: int, now: datetime.datetime
     decision = decide(report.answers(threshold))
     raise_alerts_for(report, decision=decision, threshold=threshold, now=now)
     if decision.pauses:
-        start_safety_pause(patient=report.patient, level=decision.level, report=report, now=now)
+        start_safety_pause(
+            patient=report.patient,
+            level=decision.level,
+            report=report,
+            reasons=report_message(report, decision, threshold=threshold),
+            now=now,
+        )
 
 
 @transaction.atomic
@@ -645,7 +675,7 @@ def answer_pain_follow_up(
     )
     threshold = threshold_for(locked)
     if locked.followed_up_at is not None:
-        return locked, guidance_for_report(locked, threshold=threshold)
+        return locked, guidance_to_show(locked, threshold=threshold)
     if locked.pain_lasting != Lasting.NOT_SURE:
         raise NotAllowed(
             "This report already says whether the pain was still there after 15 minutes.",
@@ -658,7 +688,7 @@ def answer_pain_follow_up(
     locked.save(update_fields=["pain_lasting", "followed_up_at", "updated_at"])
     if decide(locked.answers(threshold)).rows != before.rows:
         _act_on_report(locked, threshold=threshold, now=now)
-    return locked, guidance_for_report(locked, threshold=threshold)
+    return locked, guidance_to_show(locked, threshold=threshold)
 
 
 # --- Over days: the morning check (DESIGN §5) ---------------------------------------------------
@@ -714,19 +744,25 @@ def record_morning_check(
 
 @transaction.atomic
 def start_safety_pause(
-    *, patient: Patient, level: Level, report: PainReport | None, now: datetime.datetime
+    *,
+    patient: Patient,
+    level: Level,
+    report: PainReport | None,
+    reasons: str = "",
+    now: datetime.datetime,
 ) -> SafetyPause:
     """Pause the patient's active programs for safety; a pause already open stays (and rises
-    to ``emergency`` when this is one). Only a therapist on the care team ends it."""
+    to ``emergency`` when this is one). ``reasons`` are kept as the report said them then.
+    Only a therapist on the care team ends it."""
     Patient.objects.select_for_update().filter(pk=patient.pk).first()  # one pause at a time
     pause = SafetyPause.objects.open().filter(patient=patient).first()
     if pause is None:
         pause = SafetyPause.objects.create(
-            patient=patient, level=level.value, report=report, started_at=now
+            patient=patient, level=level.value, report=report, reasons=reasons, started_at=now
         )
     elif level == Level.EMERGENCY and pause.level != Level.EMERGENCY:
-        pause.level, pause.report = level.value, report
-        pause.save(update_fields=["level", "report"])
+        pause.level, pause.report, pause.reasons = level.value, report, reasons
+        pause.save(update_fields=["level", "report", "reasons"])
     today = patient.local_today(now)
     for program in Prescription.objects.filter(patient=patient, status=Status.ACTIVE):
         set_status(prescription=program, status=Status.PAUSED, today=today)

@@ -61,7 +61,7 @@ from patients.services import (
     check_day_open,
     check_report_session,
     find_invitation,
-    guidance_for_report,
+    guidance_to_show,
     record_completion,
     record_effort,
     record_morning_check,
@@ -296,7 +296,7 @@ def report_guidance(request: AuthenticatedHttpRequest) -> HttpResponse:
         date=day,
         session=session,
     )
-    return _guidance_page(request, report, guidance_for_report(report), patient.local_today())
+    return _guidance_page(request, report, guidance_to_show(report), patient.local_today())
 
 
 def _guidance_page(

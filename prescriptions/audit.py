@@ -21,12 +21,14 @@ from django.utils import dateformat, timezone
 from django.utils.text import Truncator, capfirst
 
 from exercises.models import Precaution
-from patients.models import Alert, PainReport, Patient
+from patients.models import Alert, PainReport, Patient, SafetyPause
 from prescriptions.models import Prescription, PrescriptionItem, days_in_words
 
 # Fields whose values the trail never shows (secrets, bookkeeping).
 HIDDEN_VALUES = frozenset({"calendar_token"})
-SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at", "user", "patient", "pauses"})
+SKIPPED_FIELDS = frozenset(
+    {"id", "created_at", "updated_at", "user", "patient", "pauses", "report", "ended_by", "entries"}
+)
 TEXT_LIMIT = 140
 # Lists of condition codes, shown by their names.
 PRECAUTION_FIELDS = frozenset({"precautions_acknowledged", "conditions"})
@@ -49,7 +51,7 @@ def record_access(patient: Patient) -> None:
 
 def _types() -> dict[type[models.Model], ContentType]:
     return ContentType.objects.get_for_models(
-        Patient, Prescription, PrescriptionItem, PainReport, Alert
+        Patient, Prescription, PrescriptionItem, PainReport, Alert, SafetyPause
     )
 
 
@@ -79,6 +81,10 @@ def patient_trail(patient: Patient) -> QuerySet[LogEntry]:
                 content_type=types[Alert],
                 object_id__in=Alert.objects.filter(patient=patient).values("pk"),
             )
+            | Q(
+                content_type=types[SafetyPause],
+                object_id__in=SafetyPause.objects.filter(patient=patient).values("pk"),
+            )
             | Q(content_type__in=program_types, additional_data__patient_id=patient.pk)
         )
         .select_related("actor", "content_type")
@@ -87,7 +93,8 @@ def patient_trail(patient: Patient) -> QuerySet[LogEntry]:
 
 
 def program_trail(program: Prescription) -> QuerySet[LogEntry]:
-    """Changes to the program and its items (openings left out), newest first."""
+    """Changes to the program and its items, and the safety pauses that held it (openings
+    left out), newest first."""
     types = _types()
     return (
         LogEntry.objects.filter(
@@ -99,6 +106,10 @@ def program_trail(program: Prescription) -> QuerySet[LogEntry]:
             | Q(
                 content_type=types[PrescriptionItem],
                 additional_data__prescription_id=program.pk,
+            )
+            | Q(
+                content_type=types[SafetyPause],
+                object_id__in=SafetyPause.objects.filter(programs=program).values("pk"),
             )
         )
         .exclude(action=LogEntry.Action.ACCESS)
@@ -147,6 +158,8 @@ def _subject(entry: LogEntry) -> str:
         return f"the {text[:1].lower()}{text[1:]}"
     if model is Alert:
         return f"the alert “{text}”"
+    if model is SafetyPause:
+        return "the safety pause"
     return text
 
 

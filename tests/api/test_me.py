@@ -107,7 +107,7 @@ def test_plan_carries_the_days_reports_and_the_advice_to_stop(patient, patient_a
     plan = patient_api.get(PLAN).json()
     first, second = plan["pain_reports"]
     assert (second["session"], second["pain"], second["guidance"]["level"]) == (2, 4, "stop")
-    assert plan["stop"]["title"] == "Stop your exercises for now"
+    assert plan["stop"]["title"] == "Your exercises are paused"  # the pause's own words
     assert plan["safety_pause"]["reason"] == "stop"
     # The safety pause holds the program: nothing is due until the therapist ends it.
     assert (plan["programs"], plan["due_count"]) == ([], 0)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from patients.models import Alert, AlertKind, SafetyPause, Severity
+from patients.services import submit_pain_report
 from prescriptions.models import ProgressionSuggestion
 from tests.factories import (
     CompletionFactory,
@@ -216,7 +217,9 @@ def _busy_caseload(therapist, count: int) -> None:
             PainReportFactory(patient=patient, date=days_ago(today, count_back), pain=index % 10)
             for count_back in range(1, 4)
         ]
-        alert(patient, Severity.URGENT if index % 2 else Severity.ATTENTION).reports.add(*reports)
+        severity = Severity.URGENT if index % 2 else Severity.ATTENTION
+        entries = [{"severity": severity, "reasons": f"Report {r.pk}"} for r in reports]
+        alert(patient, severity, entries=entries).reports.add(*reports)
         if index % 3 == 0:
             SafetyPause.objects.create(patient=patient, level="stop", report=reports[0])
 
@@ -232,8 +235,8 @@ def test_dashboard_query_count_does_not_grow_with_patients(
     # 4 the current patients with their users, latest pain, last activity, suggestions and
     # safety pauses, 5 their active programs, 6 those programs' items,
     # 7 their completions of the last 28 days, 8 their pain reports of the last 14 days,
-    # 9 their open alerts, 10 the reports those alerts gather.
-    with django_assert_num_queries(10):
+    # 9 their open alerts (each with what its reports said).
+    with django_assert_num_queries(9):
         response = therapist_client.get(DASHBOARD)
     html = response.content.decode()
     assert html.count('class="mon-row need-') == patients
@@ -374,15 +377,24 @@ def test_a_patient_paused_for_safety_comes_before_attention_alerts_even_once_ack
     assert reverse("clinic:patient_detail", args=[paused.pk]) in row
 
 
-def test_an_alert_lists_every_report_it_gathered_newest_first(therapist_client, therapist):
+def test_an_alert_lists_what_each_report_said_newest_first_and_its_most_serious(
+    therapist_client, therapist
+):
     patient = named(therapist, "Joined")
+    program = with_program(patient, 0).prescription
     today = patient.local_today()
-    older = PainReportFactory(patient=patient, date=days_ago(today, 2), pain=3, tingling=True)
-    newer = PainReportFactory(patient=patient, date=days_ago(today, 1), pain=4, weakness=True)
-    alert(patient, Severity.URGENT).reports.add(older, newer)
+    yesterday = days_ago(today, 1)
+    submit_pain_report(
+        patient=patient, day=yesterday, session=1, pain=3, pain_lasting="no", bladder_bowel=True
+    )
+    submit_pain_report(patient=patient, day=today, session=1, pain=6, pain_lasting="no")
+    # The first report is changed afterwards: the alert keeps what it said when it came in.
+    submit_pain_report(patient=patient, day=yesterday, session=1, pain=0, pain_lasting="no")
+    assert program.pk
     for url in (DASHBOARD, reverse("monitoring:patient_progress", args=[patient.pk])):
         text = page_text(therapist_client.get(url).content.decode())
+        assert "Critical" in text
+        assert "Most serious so far: Emergency sign: bladder or bowel change" in text
         assert "2 reports in this alert, newest first" in text
-        newest = f"{dateformat.format(newer.date, 'D j M')}, session 1: pain 4/10; weakness"
-        oldest = f"{dateformat.format(older.date, 'D j M')}, session 1: pain 3/10; tingling"
-        assert text.index(newest) < text.index(oldest)
+        newest = "Pain 6/10, above the program"
+        assert text.index(newest) < text.rindex("Emergency sign: bladder or bowel change")

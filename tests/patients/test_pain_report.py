@@ -333,3 +333,36 @@ def test_the_next_day_today_still_shows_the_safety_pause_with_the_phone_and_no_c
     assert bridge.exercise.name not in page_text(html)
     guidance = reverse("patients:report_guidance")
     assert f"{guidance}?date={yesterday.isoformat()}&amp;session=1" in html
+
+
+def test_a_report_changed_during_an_emergency_pause_never_reads_as_keep_going(
+    patient, patient_client, therapist_client, program, bridge, today, settings
+):
+    settings.REHABIT_EMERGENCY_NUMBER = "112"
+    send(patient_client, today, pain=4, emergency=["bladder_bowel"])
+    # The same session sent again, all well: the emergency pause and its words stay.
+    html = send(patient_client, today, pain=0).content.decode()
+    assert 'data-level="emergency"' in html
+    assert "Keep going" not in html
+    assert 'href="tel:112"' in html
+    today_html = patient_client.get(reverse("patients:today")).content.decode()
+    assert "Your exercises are paused for your safety" in today_html
+    assert "call 112 now" in page_text(today_html)
+    assert 'href="tel:112"' in today_html  # the emergency call button stays
+    assert "well done" not in page_text(today_html).lower()
+    # The therapist reads what started the pause, as the patient said it then.
+    detail = therapist_client.get(reverse("clinic:patient_detail", args=[patient.pk]))
+    assert "Why: Emergency sign: bladder or bowel change" in page_text(detail.content.decode())
+    alert = Alert.objects.get()
+    assert alert.severity == Severity.CRITICAL
+    assert "Emergency sign" in alert.entries[0]["reasons"]
+
+
+def test_a_milder_report_during_a_stop_pause_is_told_the_exercises_stay_paused(
+    patient, patient_client, program, bridge, today
+):
+    send(patient_client, today - ONE_DAY, pain=8)  # stop: row 4
+    html = send(patient_client, today, pain=2).content.decode()
+    assert 'data-level="stop"' in html
+    assert "Your exercises are paused until your therapist has spoken with you" in html
+    assert "Mild discomfort" not in html

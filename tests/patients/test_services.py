@@ -14,6 +14,7 @@ from patients.models import Alert, AlertKind, Completion, PainReport, SafetyPaus
 from patients.services import (
     NotAllowed,
     end_safety_pause,
+    guidance_for_report,
     record_completion,
     submit_pain_report,
     undo_completion,
@@ -185,8 +186,13 @@ def test_a_second_report_for_the_same_session_edits_the_first(patient, program, 
     assert (second.pain, second.note, second.prescription) == (2, "", program)
     # Every answer is replaced, none kept from the first report.
     assert (second.tingling, second.leg_symptoms_usual, second.difficulty) == (False, None, "")
-    assert guidance.level == "ok"
-    assert Alert.objects.get().reports.get() == second  # the stop of the first answer stays
+    # The pain 7 of the first answer paused the exercises: only the therapist ends that, so the
+    # milder second answer is told the pause's words, not "keep going".
+    assert guidance_for_report(second).level == "ok"
+    assert (guidance.level, guidance.title) == ("stop", "Your exercises are paused")
+    alert = Alert.objects.get()
+    assert alert.reports.get() == second
+    assert "Pain 7/10 (7 or more)" in alert.entries[0]["reasons"]  # as it was said then
 
 
 def test_the_programs_own_threshold_decides_the_guidance(patient, program, today):
@@ -295,7 +301,8 @@ def test_a_report_during_a_pause_still_uses_the_paused_programs_threshold(patien
         patient=patient, day=today, session=1, pain=3, pain_lasting="no"
     )
     assert report.prescription == program
-    assert guidance.level == "ease_off"
+    assert guidance_for_report(report).level == "ease_off"  # pain 3 over the threshold of 2
+    assert guidance.level == "stop"  # what the patient reads: the pause still holds
 
 
 def test_a_missing_lasting_answer_is_refused_not_taken_as_no(patient, program, today):

@@ -296,7 +296,7 @@ def test_after_new_leg_symptoms_today_keeps_saying_the_exercises_are_paused(
     html = page(patient_client)
     assert "data-safety-pause" in html
     assert "Your exercises are paused for your safety" in html
-    assert "that is new or worse than usual needs your therapist" in html  # the table's words
+    assert "Your exercises are paused until your therapist has spoken with you." in html
     assert 'href="tel:0301234567"' in html
     assert "data-check-off" not in html
 

@@ -11,7 +11,7 @@ from patients.services import submit_pain_report
 from prescriptions.models import Prescription, Status
 from prescriptions.services import start_program_from_template
 from tests.factories import ExerciseFactory, ProgramTemplateFactory, ProgramTemplateItemFactory
-from tests.helpers import page_text, read_form
+from tests.helpers import page_text, read_form, report_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +112,31 @@ def test_after_the_pause_ends_without_resuming_the_therapist_can_resume_by_hand(
     therapist_client.post(reverse("clinic:program_status", args=[program.pk]), {"status": "active"})
     program.refresh_from_db()
     assert program.status == Status.ACTIVE
+
+
+def test_the_pause_and_its_end_are_in_the_audit_trail_and_the_program_history(
+    patient, program, therapist, patient_client, therapist_client, today
+):
+    patient_client.post(
+        reverse("patients:report"),
+        {"date": today.isoformat(), "session": 1, **report_form_data(pain=8)},
+    )
+    therapist_client.post(
+        reverse("monitoring:safety_pause_end", args=[patient.pk]),
+        {"resume": "no", "note": "Seen today: change the program first."},
+    )
+    trail = page_text(
+        therapist_client.get(reverse("clinic:patient_audit", args=[patient.pk])).content.decode()
+    )
+    assert "Created the safety pause" in trail
+    assert "Changed the safety pause" in trail
+    assert "Ended at: — →" in trail
+    assert "End note: — → Seen today: change the program first." in trail
+    assert "Entries:" not in trail  # the alert's bookkeeping stays out of the trail
+    history = page_text(
+        therapist_client.get(
+            reverse("monitoring:patient_progress", args=[patient.pk])
+        ).content.decode()
+    )
+    assert "the safety pause" in history
+    assert "Seen today: change the program first." in history
