@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ErrorDetail, Throttled
@@ -298,9 +298,16 @@ class InvitationSerializer(serializers.Serializer):
 # --- The caller ----------------------------------------------------------------------------------
 
 
-class ConditionSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=Precaution.choices, help_text="The stable code.")
-    label = serializers.CharField(help_text="The condition in everyday words, to show the patient.")
+# One of the patient's conditions: its stable code and the words the patient reads.
+CONDITION_SCHEMA = inline_serializer(
+    "Condition",
+    fields={
+        "code": serializers.ChoiceField(choices=Precaution.choices, help_text="The stable code."),
+        "label": serializers.CharField(
+            help_text="The condition in everyday words, to show the patient."
+        ),
+    },
+)
 
 
 class MyPatientSerializer(serializers.ModelSerializer):
@@ -327,7 +334,7 @@ class MyPatientSerializer(serializers.ModelSerializer):
     def get_clinic_phone(self, patient: Patient) -> str:
         return clinic_phone_for(patient)
 
-    @extend_schema_field(ConditionSerializer(many=True))
+    @extend_schema_field(serializers.ListField(child=CONDITION_SCHEMA))
     def get_condition_labels(self, patient: Patient) -> list[dict[str, str]]:
         return [
             {"code": code, "label": PATIENT_WORDS[Precaution(code)]}
