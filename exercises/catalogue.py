@@ -7,6 +7,7 @@ keyed by slug: re-running updates, never duplicates. A malformed entry raises
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,14 +16,35 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from exercises.models import DOSE_FIELDS, EXERCISE_FIELDS, Equipment, Exercise, ExerciseStep
+from exercises.models import (
+    DEFAULT_MAX_HOLD_SECONDS,
+    DEFAULT_MAX_REPS,
+    DOSE_FIELDS,
+    EXERCISE_FIELDS,
+    Equipment,
+    Exercise,
+    ExerciseStep,
+)
 
 DEFAULT_CATALOGUE = Path(__file__).resolve().parent / "data" / "catalogue.json"
-# An entry's fields besides its slug, steps, equipment and default dose.
-ENTRY_FIELDS = (*EXERCISE_FIELDS, "precaution_tips", "is_published")
-# The file is the whole truth about an exercise's precautions: an entry without them has none,
-# so a conflict taken out of the file is taken out of the database too.
-PRECAUTION_DEFAULTS: dict[str, Any] = {"precaution_tags": [], "precaution_tips": {}}
+# An entry's fields besides its slug, steps, equipment and default dose; ``max_reps`` and
+# ``max_hold_seconds`` cap what a progression suggests for the exercise.
+ENTRY_FIELDS = (
+    *EXERCISE_FIELDS,
+    "precaution_tips",
+    "is_published",
+    "max_reps",
+    "max_hold_seconds",
+)
+# The file is the whole truth about an exercise's precautions and caps: an entry without them
+# has none (or the default caps), so a conflict or cap taken out of the file is taken out of the
+# database too.
+ENTRY_DEFAULTS: dict[str, Any] = {
+    "precaution_tags": [],
+    "precaution_tips": {},
+    "max_reps": DEFAULT_MAX_REPS,
+    "max_hold_seconds": DEFAULT_MAX_HOLD_SECONDS,
+}
 REQUIRED_FIELDS = ("slug", "name", "steps", "body_region", "kind", "position", "default_dose")
 
 
@@ -85,10 +107,14 @@ def _load_exercise(entry: dict[str, Any], equipment: dict[str, Equipment]) -> bo
     for name in ENTRY_FIELDS:
         if name in entry:
             setattr(exercise, name, entry[name])
-        elif name in PRECAUTION_DEFAULTS:
-            setattr(exercise, name, type(PRECAUTION_DEFAULTS[name])())
+        elif name in ENTRY_DEFAULTS:
+            setattr(exercise, name, copy.copy(ENTRY_DEFAULTS[name]))
     for name in DOSE_FIELDS:
         setattr(exercise, name, dose.get(name, 1 if name == "sets" else None))
+    for name, cap in (("reps", "max_reps"), ("hold_seconds", "max_hold_seconds")):
+        value, most = getattr(exercise, name), getattr(exercise, cap)
+        if isinstance(value, int) and isinstance(most, int) and value > most:
+            raise ValueError(f"the default {name} ({value}) is above {cap} ({most})")
     exercise.full_clean()
     exercise.save()
     exercise.equipment.set([equipment[slug] for slug in entry.get("equipment", [])])

@@ -84,6 +84,22 @@ class Precaution(models.TextChoices):
     FALL_RISK = "fall_risk", "Fall risk"
 
 
+# How a patient reads the name of a condition their therapist recorded: everyday words, no
+# clinical terms (the codes and ``Precaution`` labels are for therapists and programs).
+PATIENT_WORDS = {
+    Precaution.OSTEOPOROSIS: "Thin or weak bones",
+    Precaution.PREGNANCY: "Pregnancy",
+    Precaution.HERNIATED_DISC: "A slipped disc in your back",
+    Precaution.ACUTE_LOW_BACK_PAIN: "A recent flare-up of low back pain",
+    Precaution.WRIST: "Wrist problems",
+    Precaution.KNEE: "Knee problems",
+    Precaution.SPINAL_STENOSIS: "Narrowing around the nerves in your back",
+    Precaution.SPONDYLOLISTHESIS: "A bone in your back that has slipped forward",
+    Precaution.HIP_REPLACEMENT: "A hip replacement",
+    Precaution.RECENT_SPINAL_SURGERY: "Recent surgery on your back",
+    Precaution.FALL_RISK: "A risk of falling",
+}
+
 # Conditions that conflict with every exercise, tagged or not, the therapist's own included
 # (DESIGN §5: after recent spinal surgery, everything until the surgeon clears it).
 CONFLICTS_WITH_EVERYTHING = frozenset({Precaution.RECENT_SPINAL_SURGERY})

@@ -15,14 +15,14 @@ from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ErrorDetail, Throttled
 from rest_framework.settings import api_settings
 
 from config.api_permissions import token_expires_at
-from exercises.models import DOSE_FIELDS, Precaution, Side
+from exercises.models import DOSE_FIELDS, PATIENT_WORDS, Precaution, Side
 from patients.guidance import Guidance, Level
 from patients.models import (
     CLEARANCE_NOTE_MAX_LENGTH,
@@ -45,6 +45,7 @@ from patients.services import (
     SAFETY_QUESTIONS,
     NotAllowed,
     PatientDetails,
+    clinic_phone_for,
     guidance_to_show,
     guidance_under,
 )
@@ -298,17 +299,49 @@ class InvitationSerializer(serializers.Serializer):
 # --- The caller ----------------------------------------------------------------------------------
 
 
+# One of the patient's conditions: its stable code and the words the patient reads.
+CONDITION_SCHEMA = inline_serializer(
+    "Condition",
+    fields={
+        "code": serializers.ChoiceField(choices=Precaution.choices, help_text="The stable code."),
+        "label": serializers.CharField(
+            help_text="The condition in everyday words, to show the patient."
+        ),
+    },
+)
+
+
 class MyPatientSerializer(serializers.ModelSerializer):
     today = serializers.SerializerMethodField(help_text="Today's date where the patient lives.")
+    clinic_phone = serializers.SerializerMethodField(
+        help_text="The number to call the clinic on: the patient's own clinic, else the "
+        "clinic-wide number (as every stop screen shows it); empty only when neither is set."
+    )
+    condition_labels = serializers.SerializerMethodField(
+        help_text="The patient's conditions (`conditions`, in the same order) with the words "
+        "to show the patient."
+    )
 
     class Meta:
         model = Patient
-        fields = ["id", "timezone", "today", "clinic_phone", "conditions"]
+        fields = ["id", "timezone", "today", "clinic_phone", "conditions", "condition_labels"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.DateField())
     def get_today(self, patient: Patient) -> str:
         return patient.local_today().isoformat()
+
+    @extend_schema_field(serializers.CharField())
+    def get_clinic_phone(self, patient: Patient) -> str:
+        return clinic_phone_for(patient)
+
+    @extend_schema_field(serializers.ListField(child=CONDITION_SCHEMA))
+    def get_condition_labels(self, patient: Patient) -> list[dict[str, str]]:
+        return [
+            {"code": code, "label": PATIENT_WORDS[Precaution(code)]}
+            for code in patient.conditions
+            if code in Precaution.values
+        ]
 
 
 class MeSerializer(serializers.Serializer):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from exercises.models import PATIENT_WORDS, Precaution
 from patients.services import record_completion, submit_pain_report
 from prescriptions.models import Status
 from tests.factories import EquipmentFactory
@@ -31,6 +32,38 @@ def test_me_gives_a_patient_their_local_today_and_clinic_phone(patient, patient_
     assert body["role"] == "patient"
     assert body["patient"]["today"] == patient.local_today().isoformat()
     assert body["patient"]["clinic_phone"] == "+1 555 0100"
+
+
+def test_me_gives_the_clinic_wide_phone_when_the_patient_has_none(patient, patient_api, settings):
+    settings.REHABIT_CLINIC_PHONE = "+49 30 1234567"
+    patient.clinic_phone = ""
+    patient.save()
+    assert patient_api.get("/api/v1/me/").json()["patient"]["clinic_phone"] == "+49 30 1234567"
+    patient.clinic_phone = "+1 555 0100"
+    patient.save()
+    assert patient_api.get("/api/v1/me/").json()["patient"]["clinic_phone"] == "+1 555 0100"
+
+
+def test_me_names_the_patients_conditions_in_everyday_words_next_to_their_codes(
+    patient, patient_api
+):
+    patient.conditions = ["spondylolisthesis", "herniated_disc", "knee"]
+    patient.save()
+    me = patient_api.get("/api/v1/me/").json()["patient"]
+    assert me["conditions"] == ["spondylolisthesis", "herniated_disc", "knee"]
+    assert me["condition_labels"] == [
+        {"code": "spondylolisthesis", "label": "A bone in your back that has slipped forward"},
+        {"code": "herniated_disc", "label": "A slipped disc in your back"},
+        {"code": "knee", "label": "Knee problems"},
+    ]
+
+
+def test_every_condition_has_everyday_words_without_its_clinical_name():
+    jargon = ("osteoporosis", "herniated", "acute", "stenosis", "spondylolisthesis", "spinal")
+    for condition in Precaution:
+        words = PATIENT_WORDS[condition]
+        assert words[0].isupper(), condition
+        assert not [term for term in jargon if term in words.lower()], condition
 
 
 def test_plan_lists_todays_sessions_with_dose_and_completion_state(

@@ -136,3 +136,56 @@ def test_starter_templates_load_after_the_catalogue():
     }
     for template in templates:
         assert template.items.count() >= 1
+
+
+def test_every_shipped_exercises_default_dose_is_below_its_progression_caps():
+    load()
+    for exercise in Exercise.objects.shared():
+        if exercise.reps is not None:
+            assert exercise.reps < exercise.max_reps, exercise.slug
+        if exercise.hold_seconds is not None:
+            assert exercise.hold_seconds < exercise.max_hold_seconds, exercise.slug
+    # Child's pose starts at a 30-second rest: the default cap would leave it nowhere to go.
+    childs_pose = Exercise.objects.get(slug="childs-pose")
+    assert (childs_pose.hold_seconds, childs_pose.max_hold_seconds) == (30, 60)
+    bridge = Exercise.objects.get(slug="bridge")
+    assert (bridge.max_reps, bridge.max_hold_seconds) == (12, 30)
+
+
+def entry(**fields) -> dict[str, object]:
+    return {
+        "slug": "hold",
+        "name": "Hold",
+        "steps": ["Hold."],
+        "body_region": "lower_back",
+        "kind": "stretch",
+        "position": "sitting",
+        "default_dose": {"reps": 3, "hold_seconds": 20},
+        **fields,
+    }
+
+
+def test_caps_in_the_file_are_loaded_dumped_and_taken_out_again(tmp_path):
+    path = tmp_path / "catalogue.json"
+    path.write_text(json.dumps({"exercises": [entry(max_reps=8, max_hold_seconds=45)]}))
+    load(path)
+    dumped = tmp_path / "dump.json"
+    call_command("dump_catalogue", str(dumped), stdout=StringIO())
+    [written] = json.loads(dumped.read_text())["exercises"]
+    assert (written["max_reps"], written["max_hold_seconds"]) == (8, 45)
+    Exercise.objects.all().delete()
+    load(dumped)
+    hold = Exercise.objects.get(slug="hold")
+    assert (hold.max_reps, hold.max_hold_seconds) == (8, 45)
+    path.write_text(json.dumps({"exercises": [entry()]}))
+    load(path)
+    hold.refresh_from_db()
+    assert (hold.max_reps, hold.max_hold_seconds) == (12, 30)
+
+
+def test_a_default_dose_above_its_cap_is_refused_naming_the_entry(tmp_path):
+    path = tmp_path / "catalogue.json"
+    path.write_text(json.dumps({"exercises": [entry(max_hold_seconds=15)]}))
+    with pytest.raises(CommandError, match=r"\(hold\).*hold_seconds \(20\) is above"):
+        load(path)
+    assert not Exercise.objects.filter(slug="hold").exists()

@@ -79,6 +79,9 @@ MAPPING = [
             "sphinx",
             "hip-flexor-stretch",
             "childs-pose",
+            # deep stretches
+            "forward-bend",
+            "seated-spinal-twist",
         },
     ),
     (
@@ -150,7 +153,10 @@ def test_loading_again_updates_the_conflicts_of_an_existing_database():
     assert {"spinal_stenosis", "spondylolisthesis"} <= set(press_up.precaution_tags)
     assert "herniated" not in press_up.precautions
     assert set(press_up.precaution_tips) == set(press_up.precaution_tags)
-    assert Exercise.objects.get(slug="seated-spinal-twist").precaution_tags == ["osteoporosis"]
+    assert Exercise.objects.get(slug="seated-spinal-twist").precaution_tags == [
+        "osteoporosis",
+        "pregnancy",
+    ]
 
 
 def test_an_entry_without_precautions_clears_the_old_ones(tmp_path):

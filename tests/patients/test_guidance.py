@@ -68,6 +68,20 @@ TABLE = [
         id="row4-pain-7",
     ),
     pytest.param(
+        answers(pain=7, threshold=5),
+        Level.STOP,
+        [Row.SEVERE_PAIN, Row.ABOVE_THRESHOLD],
+        AlertLevel.URGENT,
+        id="row4-pain-7-threshold-5",
+    ),
+    pytest.param(
+        answers(pain=10, threshold=5, lasting=Lasting.NOT_SURE),
+        Level.STOP,
+        [Row.SEVERE_PAIN, Row.ABOVE_THRESHOLD],
+        AlertLevel.URGENT,
+        id="row4-pain-10-not-sure",
+    ),
+    pytest.param(
         answers(pain=10, threshold=6, lasting=Lasting.NO),
         Level.STOP,
         [Row.SEVERE_PAIN, Row.ABOVE_THRESHOLD],
@@ -94,6 +108,27 @@ TABLE = [
         [Row.LASTING_PAIN, Row.ABOVE_THRESHOLD],
         AlertLevel.URGENT,
         id="row5-above-threshold",
+    ),
+    pytest.param(
+        answers(pain=1, threshold=0, lasting=Lasting.YES),
+        Level.STOP,
+        [Row.LASTING_PAIN, Row.ABOVE_THRESHOLD],
+        AlertLevel.URGENT,
+        id="row5-threshold-0-pain-1",
+    ),
+    pytest.param(
+        answers(pain=5, threshold=0, lasting=Lasting.YES),
+        Level.STOP,
+        [Row.LASTING_PAIN, Row.ABOVE_THRESHOLD],
+        AlertLevel.URGENT,
+        id="row5-threshold-0-pain-5",
+    ),
+    pytest.param(
+        answers(pain=5, threshold=6, lasting=Lasting.YES),
+        Level.OK,
+        [],
+        None,
+        id="row5-not-met-5-under-6",
     ),
     pytest.param(
         answers(pain=5, threshold=5, lasting=Lasting.YES),
@@ -130,16 +165,26 @@ TABLE = [
         AlertLevel.ATTENTION,
         id="row6-not-sure",
     ),
-    pytest.param(
-        answers(leg_symptoms=LEGS, leg_symptoms_usual=True),
-        Level.EASE_OFF,
-        [Row.LEG_SYMPTOMS_USUAL],
-        AlertLevel.ATTENTION,
-        id="row7-usual",
-    ),
+    *[
+        pytest.param(
+            answers(leg_symptoms=frozenset({symptom}), leg_symptoms_usual=True),
+            Level.EASE_OFF,
+            [Row.LEG_SYMPTOMS_USUAL],
+            AlertLevel.ATTENTION,
+            id=f"row7-{symptom.value}-usual",
+        )
+        for symptom in LegSymptom
+    ],
     pytest.param(answers(pain=5, threshold=5), Level.OK, [], None, id="row8-at-threshold"),
     pytest.param(answers(pain=6, threshold=6), Level.OK, [], None, id="row8-6-at-6"),
     pytest.param(answers(pain=0, threshold=0), Level.OK, [], None, id="row8-threshold-0"),
+    pytest.param(
+        answers(pain=0, threshold=0, lasting=Lasting.YES),
+        Level.OK,
+        [],
+        None,
+        id="row8-threshold-0-no-pain-lasting",
+    ),
     pytest.param(answers(pain=0, lasting=None), Level.OK, [], None, id="row8-unanswered"),
 ]
 
