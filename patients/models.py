@@ -705,7 +705,11 @@ class AlertEmail(models.Model):
     """The record of one urgent-alert email to one therapist, once per alert and severity.
 
     It carries no name, pain or symptom: the email says only that an alert needs them, with a
-    link. The unique constraint makes a retry or a second writer find the row, not resend.
+    link. The row is written in the transaction that raises or escalates the alert, so an
+    email owed is never lost; it is owed until ``sent_at`` is set or it is given up
+    (``failed``). Senders claim it first (``claimed_at``, ``attempts``) as reminder emails are
+    claimed; see ``monitoring.notify``. The unique constraint makes a second writer find the
+    row, not add another.
     """
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="emails")
@@ -714,13 +718,31 @@ class AlertEmail(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     sent_at = models.DateTimeField(null=True, blank=True)
-    failed = models.BooleanField(default=False)
+    failed = models.BooleanField(default=False, help_text="Given up: not sent, never will be.")
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a sender last took it on; empty: free to retry."
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(
+        max_length=100, blank=True, help_text="The kind of the last error (no addresses)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["alert", "severity", "recipient"], name="one_alert_email_per_severity"
+            ),
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | Q(failed=False),
+                name="alert_email_sent_or_failed",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(sent_at__isnull=True, failed=False),
+                name="alert_email_owed",
             )
         ]
 

@@ -46,11 +46,11 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -317,6 +317,33 @@ def _may_claim(record: ReminderEmail | None, now: datetime.datetime) -> bool:
     return record.claimed_at is None or record.claimed_at < now - CLAIM_LEASE
 
 
+# --- Claims, shared with the alert emails (monitoring.notify) ------------------------------------
+# A row that records an owed email has ``claimed_at`` (empty: free) and ``attempts``.
+
+
+def claim_is_free(now: datetime.datetime) -> Q:
+    """No sender holds the claim: it was never taken, was released after an error, or is
+    older than ``CLAIM_LEASE`` (its sender died)."""
+    return Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE)
+
+
+def take_claim(
+    unsent: QuerySet[Any], *, now: datetime.datetime, max_attempts: int = MAX_ATTEMPTS
+) -> int:
+    """Claim the rows of ``unsent`` (rows still to be sent) whose claim is free and which
+    have tries left; how many were claimed.
+
+    One conditional UPDATE: the database locks each row and re-checks the WHERE clause, so of
+    two senders only one takes a claim. Call it outside any transaction (or commit straight
+    after) so that other senders see the claim before the email goes out.
+    """
+    return (
+        unsent.filter(attempts__lt=max_attempts)
+        .filter(claim_is_free(now))
+        .update(claimed_at=now, attempts=F("attempts") + 1)
+    )
+
+
 @transaction.atomic
 def claim_reminder(
     *,
@@ -345,13 +372,9 @@ def claim_reminder(
     except IntegrityError:
         pass  # a row exists: it may still be a pending one to take over
     retry = ReminderEmail.objects.filter(
-        patient=patient,
-        date=day,
-        session=session,
-        status=ReminderStatus.PENDING,
-        attempts__lt=MAX_ATTEMPTS,
-    ).filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE))
-    if not retry.update(claimed_at=now, attempts=F("attempts") + 1):
+        patient=patient, date=day, session=session, status=ReminderStatus.PENDING
+    )
+    if not take_claim(retry, now=now):
         return None
     return ReminderEmail.objects.get(patient=patient, date=day, session=session)
 
@@ -380,12 +403,19 @@ def expire_claims(*, now: datetime.datetime) -> int:
     One UPDATE, atomic by itself."""
     return (
         ReminderEmail.objects.filter(status=ReminderStatus.PENDING, due_at__lt=now - SEND_WINDOW)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE))
+        .filter(claim_is_free(now))
         .update(status=ReminderStatus.FAILED)
     )
 
 
-def _send(message: EmailMultiAlternatives, connection: BaseEmailBackend) -> None:
+def email_connection() -> BaseEmailBackend:
+    """The mail server connection for a run, with a timeout far below ``CLAIM_LEASE``."""
+    return get_connection(timeout=getattr(settings, "EMAIL_TIMEOUT", None) or SEND_TIMEOUT_SECONDS)
+
+
+def send_message(message: EmailMessage, connection: BaseEmailBackend) -> None:
+    """Send on the run's connection; raises unless the backend took the message."""
+    message.connection = connection
     connection.open()  # one SMTP connection for the whole run; reopened after an error
     if message.send() != 1:
         raise RuntimeError("the email backend accepted no message")
@@ -416,9 +446,7 @@ def send_due_reminders(
     now = now or timezone.now()
     clock = RunClock(now)
     result = SendResult(expired=expire_claims(now=now))
-    connection = connection or get_connection(
-        timeout=getattr(settings, "EMAIL_TIMEOUT", None) or SEND_TIMEOUT_SECONDS
-    )
+    connection = connection or email_connection()
     try:
         for batch in _recipients(now):
             state = _batch_state(batch, now)
@@ -471,7 +499,7 @@ def _send_one(
         result.skipped += 1
         return
     try:
-        _send(message, connection)
+        send_message(message, connection)
     except Exception as error:  # any backend failure: free the claim, carry on with others
         gave_up = release_claim(record=claim)
         result.failed += 1

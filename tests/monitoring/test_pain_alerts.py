@@ -227,7 +227,7 @@ def test_an_urgent_alert_emails_each_therapist_on_the_care_team_once_without_det
     for message in mail.outbox:
         text = f"{message.subject}\n{message.body}".lower()
         assert "urgent" in text
-        assert reverse("monitoring:patient_progress", args=[patient.pk]) in message.body
+        assert reverse("clinic:patient_detail", args=[patient.pk]) in message.body
         for private in {
             patient.display_name,
             user.first_name,
