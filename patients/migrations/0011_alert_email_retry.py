@@ -14,7 +14,7 @@ def one_attempt_each(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patients', '0009_intake_screen'),
+        ('patients', '0010_safety_snapshots'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
