@@ -16,6 +16,7 @@ RUN groupadd --system --gid 10001 rehabit \
 WORKDIR /app
 COPY . /app
 RUN pip install . \
+    && python -m config.translations \
     && chmod 0755 /app/docker/entrypoint.sh \
     && mkdir -p /app/staticfiles /app/media \
     && chown rehabit:rehabit /app/staticfiles /app/media \

@@ -12,7 +12,7 @@ RUN_ENV := DJANGO_DEBUG=1 REHABIT_SITE_URL=$(REHABIT_SITE_URL)
 # mypy's Django plugin imports the settings; with DEBUG on they need no secret key.
 TYPECHECK_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test lint fmt setup setup-dev migrate demo bench clean
+.PHONY: run test lint fmt setup setup-dev translations migrate demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +26,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(VENV)/.installed $@
 
-setup: $(VENV)/.installed
+# The translations' .mo files are built from the .po files in locale/, never committed.
+translations: $(VENV)/.installed
+	$(BIN)/python -m config.translations
 
-setup-dev: $(VENV)/.installed-dev
+setup: $(VENV)/.installed translations
+
+setup-dev: $(VENV)/.installed-dev translations
 
 migrate: setup
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput

@@ -7,14 +7,15 @@ for the caller (404), so it reveals nothing; a caller who is not logged in gets 
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework import authentication, permissions
 from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated, NotFound
 
+from config.languages import is_known
 from patients.roles import is_patient, is_therapist
 
 if TYPE_CHECKING:  # DRF imports this module while its views module loads
@@ -70,14 +71,39 @@ class TokenAuthentication(authentication.TokenAuthentication):
         result = super().authenticate(request)
         if result is not None:
             _record_audit_actor(result[0])
+            _answer_in_users_language(request, result[0])
         return result
 
     def authenticate_credentials(self, key: str) -> tuple[User, Token]:
-        user, token = super().authenticate_credentials(key)
+        """The token with its user and their profiles, in one query."""
+        model = cast("type[Token]", self.get_model())
+        try:
+            token = model.objects.select_related(
+                "user", "user__patient", "user__therapist_profile"
+            ).get(key=key)
+        except model.DoesNotExist:
+            raise AuthenticationFailed("Invalid token.") from None
+        user = token.user
+        if not user.is_active:
+            raise AuthenticationFailed("User inactive or deleted.")
         if token_has_expired(token):
             token.delete()
             raise AuthenticationFailed("This token has expired: log in again.")
         return user, token
+
+
+def _answer_in_users_language(request: Request, user: User) -> None:
+    """Without an ``Accept-Language`` header, the API answers in the user's own language."""
+    if request.META.get("HTTP_ACCEPT_LANGUAGE"):
+        return
+    if hasattr(user, "patient"):
+        language = user.patient.language
+    else:
+        profile = getattr(user, "therapist_profile", None)
+        language = profile.language if profile is not None else ""
+    if language and is_known(language):
+        translation.activate(language)
+        request._request.LANGUAGE_CODE = language
 
 
 class _RoleRequired(permissions.BasePermission):

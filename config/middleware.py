@@ -10,8 +10,10 @@ from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
+from config.languages import saved_language
 from patients.roles import is_patient
 
 LOGIN_TIME_KEY = "rehabit_login_at"
@@ -63,4 +65,25 @@ class NoStoreForLoggedInMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
+        return response
+
+
+class UserLanguageMiddleware:
+    """A logged-in user's own language wins over their browser's (``config.languages``).
+
+    After ``LocaleMiddleware`` (which chose the browser's or the cookie's language) and
+    authentication; the response says which language it is in.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = saved_language(request.user, getattr(request, "session", None))
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        if language:
+            response.headers["Content-Language"] = language
         return response

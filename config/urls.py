@@ -12,6 +12,7 @@ from patients.api import TokenView
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("language/", views.set_language, name="set_language"),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

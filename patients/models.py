@@ -117,6 +117,12 @@ class Patient(models.Model):
         help_text="Required for new patients; empty only on older records (the clinic-wide "
         "number stands in).",
     )
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="What the patient reads Rehabit in: pages, emails, calendar and handout.",
+    )
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -479,6 +479,12 @@ class TherapistProfile(models.Model):
         validators=[validate_phone],
         help_text="Prefilled as the clinic phone of each patient they add.",
     )
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text="What they read Rehabit in (empty: their browser's); new patients start with it.",
+    )
 
     def __str__(self) -> str:
         return f"Settings of {self.user}"

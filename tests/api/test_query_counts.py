@@ -95,8 +95,8 @@ def test_completion_list_queries(
 ):
     for days in range(size):
         CompletionFactory(item=bridge, date=today - days * ONE_DAY)
-    # token + user, patient role (their profile), count, page of completions
-    with django_assert_num_queries(4):
+    # token + user with their patient profile, count, page of completions
+    with django_assert_num_queries(3):
         body = get_ok(patient_api, "/api/v1/me/completions/")
     assert body["count"] == size
 
@@ -107,9 +107,9 @@ def test_pain_report_list_queries(
 ):
     for days in range(size):
         PainReportFactory(patient=patient, prescription=program, date=today - days * ONE_DAY)
-    # token + user, patient role (their profile), count, page of reports with patient and
+    # token + user with their patient profile, count, page of reports with patient and
     # program (for the guidance), their open safety pause (guidance never below it)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         body = get_ok(patient_api, "/api/v1/me/pain-reports/")
     assert body["count"] == size
 
@@ -122,10 +122,10 @@ def test_plan_queries(size, patient, patient_api, program, today, django_assert_
         item.exercise.equipment.add(mat)
         CompletionFactory(item=item, date=today)
     PainReportFactory(patient=patient, prescription=program, date=today)
-    # token + user, patient role (their profile), programs of the day, their items with
+    # token + user with their patient profile, programs of the day, their items with
     # exercises, the exercises' steps, their equipment, the day's completions, its reports,
     # the open safety pause (if any), "not sure yet" reports to follow up, today's morning check
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         body = get_ok(patient_api, "/api/v1/me/plan/")
     assert body["due_count"] == size * program.times_per_day
 
