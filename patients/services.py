@@ -669,7 +669,7 @@ def answer_pain_follow_up(
     """
     now = now or timezone.now()
     locked = (
-        PainReport.objects.select_for_update()
+        PainReport.objects.select_for_update(of=("self",))
         .select_related("prescription", "patient")
         .get(pk=report.pk)
     )
