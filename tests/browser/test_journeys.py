@@ -74,7 +74,11 @@ def check_off_everything(page: Page) -> None:
     for _ in range(40):
         ready = page.locator("button.check-button:not([disabled])").filter(visible=True)
         if ready.count():
-            ready.first.click()
+            button = ready.first.element_handle()
+            button.click()
+            # The row is swapped for its "done" state: wait until this button has gone, so the
+            # next look does not find it again mid-swap.
+            button.wait_for_element_state("hidden")
             page.wait_for_load_state("networkidle")
             continue
         closed = page.locator("details:not([open]) > summary", has_text="Session")
