@@ -408,6 +408,20 @@ class Exercise(Dose):
             self.language = active if active in CATALOGUE_LANGUAGES else FALLBACK_LANGUAGE
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
+    def missing_translations(self) -> list[str]:
+        """Languages missing from any of the exercise's texts that English has: its name,
+        summary, precautions, steps and precaution tips (steps read from a prefetch if any)."""
+        missing = set(missing_languages(self, ("name", "summary", "precautions")))
+        for step in self.steps.all():
+            missing.update(missing_languages(step, ("text",)))
+        english_tips = self.precaution_tips_en if isinstance(self.precaution_tips_en, dict) else {}  # type: ignore[attr-defined]
+        for language in CATALOGUE_LANGUAGES:
+            tips = getattr(self, build_localized_fieldname("precaution_tips", language), None)
+            tips = tips if isinstance(tips, dict) else {}
+            if any(text and not tips.get(code) for code, text in english_tips.items()):
+                missing.add(language)
+        return [language for language in CATALOGUE_LANGUAGES if language in missing]
+
     @property
     def text_language(self) -> str:
         """The language of the name, summary and precautions the reader sees (see
