@@ -28,10 +28,10 @@ from exercises.models import (
     DEFAULT_MAX_REPS,
     DOSE_FIELDS,
     EXERCISE_FIELDS,
+    FALLBACK_LANGUAGE,
     Equipment,
     Exercise,
     ExerciseStep,
-    FALLBACK_LANGUAGE,
 )
 
 DEFAULT_CATALOGUE = Path(__file__).resolve().parent / "data" / "catalogue.json"
@@ -249,7 +249,8 @@ def catalogue_as_data() -> dict[str, Any]:
     exercises = Exercise.objects.shared().prefetch_related("steps", "equipment").order_by("slug")
     return {
         "equipment": [
-            {"slug": e.slug, "name": stored_texts(e, "name")} for e in Equipment.objects.order_by("slug")
+            {"slug": e.slug, "name": stored_texts(e, "name")}
+            for e in Equipment.objects.order_by("slug")
         ],
         "exercises": [
             {

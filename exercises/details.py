@@ -1,9 +1,9 @@
 """An exercise's instructions (steps and equipment), cached: the catalogue changes rarely and
 is read on every patient's page.
 
-Entries are keyed by the exercise's id, ``updated_at`` and the reader's language, so saving an exercise (the admin,
-``load_catalogue`` and the therapist's own-exercise form all save it) makes its old entry
-unreachable at once; entries also expire after ``CACHE_SECONDS``.
+Entries are keyed by the exercise's id, ``updated_at`` and the reader's language, so saving an
+exercise (the admin, ``load_catalogue`` and the therapist's own-exercise form all save it) makes
+its old entries unreachable at once; entries also expire after ``CACHE_SECONDS``.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -296,6 +296,9 @@ class Equipment(models.Model):
         ordering = ["name"]
         verbose_name_plural = "equipment"
 
+    # Declared so that type checking knows it: the translations library extends it at run time.
+    objects: ClassVar[models.Manager[Equipment]] = models.Manager()
+
     def __str__(self) -> str:
         return self.name
 
@@ -314,6 +317,9 @@ class ExerciseQuerySet(models.QuerySet["Exercise"]):
 
     def with_details(self) -> ExerciseQuerySet:
         return self.prefetch_related("steps", "equipment")
+
+
+ExerciseManager = models.Manager.from_queryset(ExerciseQuerySet)
 
 
 class Exercise(Dose):
@@ -380,7 +386,8 @@ class Exercise(Dose):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ExerciseQuerySet.as_manager()
+    # Declared so that type checking knows it: the translations library extends it at run time.
+    objects: ClassVar[ExerciseManager] = ExerciseManager()
 
     class Meta(Dose.Meta):
         ordering = ["name"]
@@ -488,6 +495,9 @@ class ExerciseStep(models.Model):
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField(default=0)
     text = models.TextField()
+
+    # Declared so that type checking knows it: the translations library extends it at run time.
+    objects: ClassVar[models.Manager[ExerciseStep]] = models.Manager()
 
     class Meta:
         ordering = ["order", "pk"]
