@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from exercises.models import DOSE_FIELDS, Equipment, Exercise, ExerciseStep
+from exercises.models import DOSE_FIELDS, FALLBACK_LANGUAGE, Equipment, Exercise, ExerciseStep
+
+LANGUAGE_NAMES = dict(settings.LANGUAGES)
 
 
-class ExerciseStepInline(admin.TabularInline):
+class ExerciseStepInline(TranslationTabularInline):
     model = ExerciseStep
     extra = 1
     fields = ["order", "text"]
@@ -29,10 +34,33 @@ class SharedOrPrivateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class NeedsTranslationFilter(admin.SimpleListFilter):
+    """Shared exercises with a text not yet in every language: readers of that language see
+    the English until it is written (a therapist's own exercise is written in one language)."""
+
+    title = gettext_lazy("needs translation")
+    parameter_name = "needs_translation"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("any", str(gettext_lazy("Any language")))] + [
+            (code, name) for code, name in settings.LANGUAGES if code != FALLBACK_LANGUAGE
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Exercise]) -> QuerySet[Exercise]:
+        if self.value() is None:
+            return queryset
+        wanted = set(LANGUAGE_NAMES) if self.value() == "any" else {self.value()}
+        shared = queryset.filter(owner__isnull=True).prefetch_related("steps")
+        return queryset.filter(
+            pk__in=[e.pk for e in shared if wanted & set(e.missing_translations())]
+        )
+
+
 @admin.register(Exercise)
-class ExerciseAdmin(admin.ModelAdmin):
+class ExerciseAdmin(TranslationAdmin):
     list_display = [
         "name",
+        "translations",
         "body_region",
         "kind",
         "position",
@@ -49,6 +77,7 @@ class ExerciseAdmin(admin.ModelAdmin):
         "equipment",
         "difficulty",
         SharedOrPrivateFilter,
+        NeedsTranslationFilter,
     ]
     list_editable = ["is_published"]
     search_fields = ["name", "slug", "summary", "precautions", "steps__text"]
@@ -59,7 +88,7 @@ class ExerciseAdmin(admin.ModelAdmin):
     actions = ["publish", "unpublish"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "summary", "is_published", "owner"]}),
+        (None, {"fields": ["name", "slug", "summary", "is_published", "owner", "language"]}),
         ("Classification", {"fields": ["body_region", "kind", "position", "equipment"]}),
         ("Difficulty and sides", {"fields": ["difficulty", "sided"]}),
         (
@@ -73,7 +102,19 @@ class ExerciseAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Exercise]:
-        return super().get_queryset(request).prefetch_related("equipment")
+        return super().get_queryset(request).prefetch_related("equipment", "steps")
+
+    @admin.display(description=gettext_lazy("translations"))
+    def translations(self, exercise: Exercise) -> str:
+        """What is missing, so that an English fallback is seen here and not by a patient."""
+        if not exercise.is_shared:
+            return LANGUAGE_NAMES.get(exercise.language, exercise.language)
+        missing = exercise.missing_translations()
+        if not missing:
+            return str(gettext_lazy("Complete"))
+        return str(gettext_lazy("Needs: %(languages)s")) % {
+            "languages": ", ".join(LANGUAGE_NAMES[code] for code in missing)
+        }
 
     @admin.display(description="default dose")
     def default_dose(self, exercise: Exercise) -> str:
@@ -91,7 +132,7 @@ class ExerciseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Equipment)
-class EquipmentAdmin(admin.ModelAdmin):
+class EquipmentAdmin(TranslationAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -3,6 +3,12 @@
 The file holds ``equipment`` and ``exercises`` (see exercises/data/catalogue.json). Loading is
 keyed by slug: re-running updates, never duplicates. A malformed entry raises
 :class:`CatalogueError` naming the file and the entry, and nothing is changed.
+
+Every text a reader sees holds each language side by side, so a translator reads the English
+next to their own: ``"name": {"en": "Bridge", "es": "Puente", "de": "Brücke"}``; each step
+likewise; ``precaution_tips`` by condition, then by language; equipment names too. A plain
+string is read as English. A language left out is a missing translation: the reader sees the
+English and the admin lists the exercise under "needs translation".
 """
 
 from __future__ import annotations
@@ -17,10 +23,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from exercises.models import (
+    CATALOGUE_LANGUAGES,
     DEFAULT_MAX_HOLD_SECONDS,
     DEFAULT_MAX_REPS,
     DOSE_FIELDS,
     EXERCISE_FIELDS,
+    FALLBACK_LANGUAGE,
     Equipment,
     Exercise,
     ExerciseStep,
@@ -30,8 +38,7 @@ DEFAULT_CATALOGUE = Path(__file__).resolve().parent / "data" / "catalogue.json"
 # An entry's fields besides its slug, steps, equipment and default dose; ``max_reps`` and
 # ``max_hold_seconds`` cap what a progression suggests for the exercise.
 ENTRY_FIELDS = (
-    *EXERCISE_FIELDS,
-    "precaution_tips",
+    *(name for name in EXERCISE_FIELDS if name not in ("name", "summary", "precautions")),
     "is_published",
     "max_reps",
     "max_hold_seconds",
@@ -41,10 +48,11 @@ ENTRY_FIELDS = (
 # database too.
 ENTRY_DEFAULTS: dict[str, Any] = {
     "precaution_tags": [],
-    "precaution_tips": {},
     "max_reps": DEFAULT_MAX_REPS,
     "max_hold_seconds": DEFAULT_MAX_HOLD_SECONDS,
 }
+# The texts an entry holds in every language (besides its steps and precaution tips).
+TRANSLATED_FIELDS = ("name", "summary", "precautions")
 REQUIRED_FIELDS = ("slug", "name", "steps", "body_region", "kind", "position", "default_dose")
 
 
@@ -57,6 +65,73 @@ class LoadResult:
     created: int
     updated: int
     equipment: int
+
+
+Texts = dict[str, str]
+
+
+def read_texts(value: object, what: str) -> Texts:
+    """A text in each language: ``{"en": ..., "es": ..., "de": ...}``; a plain string is English."""
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        return {FALLBACK_LANGUAGE: value.strip()} if value.strip() else {}
+    if isinstance(value, dict) and all(
+        language in CATALOGUE_LANGUAGES and isinstance(text, str)
+        for language, text in value.items()
+    ):
+        return {language: text.strip() for language, text in value.items() if text.strip()}
+    raise ValueError(
+        f"{what} must be a text or texts by language ({', '.join(CATALOGUE_LANGUAGES)})"
+    )
+
+
+def english_text(texts: Texts, what: str) -> str:
+    if not texts.get(FALLBACK_LANGUAGE):
+        raise ValueError(f"{what} needs its English text")
+    return texts[FALLBACK_LANGUAGE]
+
+
+def store_texts(instance: Any, field: str, texts: Texts, empty: Any = None) -> None:
+    """Store a text's languages; a language left out stays empty (English is shown)."""
+    for language in CATALOGUE_LANGUAGES:
+        value = texts.get(language)
+        setattr(instance, f"{field}_{language}", value if value else copy.copy(empty))
+
+
+def stored_texts(instance: Any, field: str) -> Texts:
+    """A translated field's languages as the file holds them: the empty ones left out."""
+    texts = {}
+    for language in CATALOGUE_LANGUAGES:
+        value = getattr(instance, f"{field}_{language}", None)
+        if value:
+            texts[language] = value
+    return texts
+
+
+def _tips_by_language(value: object) -> dict[str, dict[str, str]]:
+    """``{code: {language: tip}}`` from the file, as ``{language: {code: tip}}``."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError("precaution_tips must map a condition code to its tip")
+    by_language: dict[str, dict[str, str]] = {}
+    for code, tip in value.items():
+        texts = read_texts(tip, f"the {code} tip")
+        english_text(texts, f"the {code} tip")
+        for language, text in texts.items():
+            by_language.setdefault(language, {})[code] = text
+    return by_language
+
+
+def _tips_as_data(exercise: Exercise) -> dict[str, Texts]:
+    tips: dict[str, Texts] = {}
+    for language in CATALOGUE_LANGUAGES:
+        value = getattr(exercise, f"precaution_tips_{language}", None)
+        for code, text in (value if isinstance(value, dict) else {}).items():
+            if text:
+                tips.setdefault(code, {})[language] = text
+    return tips
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -74,11 +149,16 @@ def _read(path: Path) -> dict[str, Any]:
 def _load_equipment(path: Path, entries: list[Any]) -> dict[str, Equipment]:
     by_slug: dict[str, Equipment] = {e.slug: e for e in Equipment.objects.all()}
     for index, entry in enumerate(entries):
-        if not isinstance(entry, dict) or not entry.get("slug") or not entry.get("name"):
-            raise CatalogueError(f"{path}: equipment #{index + 1} needs a slug and a name.")
-        equipment, _ = Equipment.objects.update_or_create(
-            slug=entry["slug"], defaults={"name": entry["name"]}
-        )
+        try:
+            if not isinstance(entry, dict) or not entry.get("slug"):
+                raise ValueError("needs a slug")
+            names = read_texts(entry.get("name"), "its name")
+            english_text(names, "its name")
+        except ValueError as error:
+            raise CatalogueError(f"{path}: equipment #{index + 1} {error}.") from error
+        equipment = by_slug.get(entry["slug"]) or Equipment(slug=entry["slug"])
+        store_texts(equipment, "name", names)
+        equipment.save()
         by_slug[equipment.slug] = equipment
     return by_slug
 
@@ -88,9 +168,14 @@ def _load_exercise(entry: dict[str, Any], equipment: dict[str, Equipment]) -> bo
     missing = [name for name in REQUIRED_FIELDS if entry.get(name) in (None, "", [])]
     if missing:
         raise ValueError(f"missing {', '.join(missing)}")
-    steps = entry["steps"]
-    if not isinstance(steps, list) or not all(isinstance(s, str) and s.strip() for s in steps):
-        raise ValueError("steps must be a list of non-empty texts")
+    if not isinstance(entry["steps"], list):
+        raise ValueError("steps must be a list of texts")
+    steps = [read_texts(step, f"step {number}") for number, step in enumerate(entry["steps"], 1)]
+    for number, step in enumerate(steps, 1):
+        english_text(step, f"step {number}")
+    texts = {name: read_texts(entry.get(name), name) for name in TRANSLATED_FIELDS}
+    english_text(texts["name"], "the name")
+    tips = _tips_by_language(entry.get("precaution_tips"))
     dose = entry["default_dose"]
     if not isinstance(dose, dict) or set(dose) - set(DOSE_FIELDS):
         raise ValueError(f"default_dose may only hold {', '.join(DOSE_FIELDS)}")
@@ -104,6 +189,11 @@ def _load_exercise(entry: dict[str, Any], equipment: dict[str, Equipment]) -> bo
         if Exercise.objects.filter(slug=entry["slug"]).exists():
             raise ValueError("the slug belongs to a therapist's private exercise")
         exercise = Exercise(slug=entry["slug"])
+    store_texts(exercise, "name", texts["name"])
+    store_texts(exercise, "summary", texts["summary"], empty="")
+    store_texts(exercise, "precautions", texts["precautions"], empty="")
+    for language in CATALOGUE_LANGUAGES:
+        setattr(exercise, f"precaution_tips_{language}", tips.get(language, {}))
     for name in ENTRY_FIELDS:
         if name in entry:
             setattr(exercise, name, entry[name])
@@ -119,10 +209,12 @@ def _load_exercise(entry: dict[str, Any], equipment: dict[str, Equipment]) -> bo
     exercise.save()
     exercise.equipment.set([equipment[slug] for slug in entry.get("equipment", [])])
     exercise.steps.all().delete()
-    ExerciseStep.objects.bulk_create(
-        ExerciseStep(exercise=exercise, order=order, text=text.strip())
-        for order, text in enumerate(steps, start=1)
-    )
+    new_steps = []
+    for order, step in enumerate(steps, start=1):
+        new_step = ExerciseStep(exercise=exercise, order=order)
+        store_texts(new_step, "text", step)
+        new_steps.append(new_step)
+    ExerciseStep.objects.bulk_create(new_steps)
     return created
 
 
@@ -156,12 +248,17 @@ def catalogue_as_data() -> dict[str, Any]:
     """The shared catalogue in the file format ``load_catalogue`` reads."""
     exercises = Exercise.objects.shared().prefetch_related("steps", "equipment").order_by("slug")
     return {
-        "equipment": [{"slug": e.slug, "name": e.name} for e in Equipment.objects.order_by("slug")],
+        "equipment": [
+            {"slug": e.slug, "name": stored_texts(e, "name")}
+            for e in Equipment.objects.order_by("slug")
+        ],
         "exercises": [
             {
                 "slug": exercise.slug,
+                **{name: stored_texts(exercise, name) for name in TRANSLATED_FIELDS},
+                "precaution_tips": _tips_as_data(exercise),
                 **{name: getattr(exercise, name) for name in ENTRY_FIELDS},
-                "steps": [step.text for step in exercise.steps.all()],
+                "steps": [stored_texts(step, "text") for step in exercise.steps.all()],
                 "equipment": sorted(e.slug for e in exercise.equipment.all()),
                 "default_dose": {name: getattr(exercise, name) for name in DOSE_FIELDS},
             }

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
+from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -22,6 +24,35 @@ MAX_REST_SECONDS = 600
 # How far a progression suggestion may take an exercise (DESIGN §5), unless its entry says.
 DEFAULT_MAX_REPS = 12
 DEFAULT_MAX_HOLD_SECONDS = 30
+
+
+# The languages the catalogue is written in; the first is the one every text falls back to.
+CATALOGUE_LANGUAGES = tuple(code for code, _ in settings.LANGUAGES)
+FALLBACK_LANGUAGE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+
+
+def shown_language(instance: models.Model, field: str) -> str:
+    """The language of the text a reader sees in a translated ``field`` of ``instance``: the
+    active language when it is there, else the fallback's (English, else the language it was
+    written in). Pages mark text not in the reader's language with ``lang`` for screen readers.
+    """
+    for language in resolution_order(translation.get_language() or FALLBACK_LANGUAGE):
+        if getattr(instance, build_localized_fieldname(field, language), None):
+            return language
+    return FALLBACK_LANGUAGE
+
+
+def missing_languages(instance: models.Model, fields: Iterable[str]) -> list[str]:
+    """Languages in which any of the translated ``fields`` is empty while English is not."""
+    missing = []
+    for language in CATALOGUE_LANGUAGES:
+        for field in fields:
+            if getattr(instance, build_localized_fieldname(field, FALLBACK_LANGUAGE), None) and (
+                not getattr(instance, build_localized_fieldname(field, language), None)
+            ):
+                missing.append(language)
+                break
+    return missing
 
 
 class BodyRegion(models.TextChoices):
@@ -265,6 +296,9 @@ class Equipment(models.Model):
         ordering = ["name"]
         verbose_name_plural = "equipment"
 
+    # Declared so that type checking knows it: the translations library extends it at run time.
+    objects: ClassVar[models.Manager[Equipment]] = models.Manager()
+
     def __str__(self) -> str:
         return self.name
 
@@ -283,6 +317,9 @@ class ExerciseQuerySet(models.QuerySet["Exercise"]):
 
     def with_details(self) -> ExerciseQuerySet:
         return self.prefetch_related("steps", "equipment")
+
+
+ExerciseManager = models.Manager.from_queryset(ExerciseQuerySet)
 
 
 class Exercise(Dose):
@@ -328,6 +365,13 @@ class Exercise(Dose):
         help_text="Empty for the shared catalogue; otherwise the therapist who owns it.",
     )
     is_published = models.BooleanField(default=True)
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text="The language a therapist's own exercise is written in (theirs by default); "
+        "empty for the shared catalogue, which is written in every language.",
+    )
     # The caps of a progression suggestion (DESIGN §5): it never goes past them.
     max_reps = models.PositiveSmallIntegerField(
         "most repetitions a progression suggests",
@@ -342,7 +386,8 @@ class Exercise(Dose):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ExerciseQuerySet.as_manager()
+    # Declared so that type checking knows it: the translations library extends it at run time.
+    objects: ClassVar[ExerciseManager] = ExerciseManager()
 
     class Meta(Dose.Meta):
         ordering = ["name"]
@@ -361,6 +406,34 @@ class Exercise(Dose):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # A therapist writes their own exercise in the language they work in: it is stored in
+        # that language's fields, so it is the exercise's language too.
+        if self.owner_id is not None and not self.language:
+            active = translation.get_language() or FALLBACK_LANGUAGE
+            self.language = active if active in CATALOGUE_LANGUAGES else FALLBACK_LANGUAGE
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def missing_translations(self) -> list[str]:
+        """Languages missing from any of the exercise's texts that English has: its name,
+        summary, precautions, steps and precaution tips (steps read from a prefetch if any)."""
+        missing = set(missing_languages(self, ("name", "summary", "precautions")))
+        for step in self.steps.all():
+            missing.update(missing_languages(step, ("text",)))
+        english_tips = self.precaution_tips_en if isinstance(self.precaution_tips_en, dict) else {}  # type: ignore[attr-defined]
+        for language in CATALOGUE_LANGUAGES:
+            tips = getattr(self, build_localized_fieldname("precaution_tips", language), None)
+            tips = tips if isinstance(tips, dict) else {}
+            if any(text and not tips.get(code) for code, text in english_tips.items()):
+                missing.add(language)
+        return [language for language in CATALOGUE_LANGUAGES if language in missing]
+
+    @property
+    def text_language(self) -> str:
+        """The language of the name, summary and precautions the reader sees (see
+        ``shown_language``): a page marks them with it when it is not the page's own."""
+        return shown_language(self, "name")
 
     @property
     def is_shared(self) -> bool:
@@ -387,10 +460,16 @@ class Exercise(Dose):
     def tips_for(self, conditions: Iterable[str]) -> list[str]:
         """How to do it safely with the patient's own conditions, as the patient reads it:
         the exercise's tip for each condition it conflicts with, else the condition's default."""
-        tips = self.precaution_tips if isinstance(self.precaution_tips, dict) else {}
+        by_language = [
+            tips
+            for language in resolution_order(translation.get_language() or FALLBACK_LANGUAGE)
+            if isinstance(tips := getattr(self, f"precaution_tips_{language}", None), dict)
+        ]
         found: list[str] = []
         for code in self.precaution_conflicts(conditions):
-            tip = tips.get(code) or DEFAULT_TIPS[Precaution(code)]
+            # Each condition's tip in the reader's language, else English (the fallback).
+            tip = next((tips[code] for tips in by_language if tips.get(code)), None)
+            tip = tip or DEFAULT_TIPS[Precaution(code)]
             if tip not in found:
                 found.append(tip)
         return found
@@ -416,6 +495,9 @@ class ExerciseStep(models.Model):
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField(default=0)
     text = models.TextField()
+
+    # Declared so that type checking knows it: the translations library extends it at run time.
+    objects: ClassVar[models.Manager[ExerciseStep]] = models.Manager()
 
     class Meta:
         ordering = ["order", "pk"]

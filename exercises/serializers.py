@@ -69,6 +69,17 @@ class ExerciseSerializer(serializers.ModelSerializer):
         read_only=True, help_text="Part of the shared catalogue (read only)."
     )
     is_own = serializers.SerializerMethodField(help_text="One of the caller's own exercises.")
+    language = serializers.CharField(
+        read_only=True,
+        help_text="The language a therapist's own exercise is written in (`en`, `es`, `de`); "
+        "empty for the shared catalogue, which is written in every language.",
+    )
+    text_language = serializers.CharField(
+        read_only=True,
+        help_text="The language of the name, summary, precautions and steps: the request's "
+        "(Accept-Language), unless not translated yet (then English, or the language a "
+        "therapist wrote their own exercise in). Mark the text with it when it differs.",
+    )
 
     class Meta:
         model = Exercise
@@ -83,11 +94,13 @@ class ExerciseSerializer(serializers.ModelSerializer):
             "is_published",
             "is_shared",
             "is_own",
+            "language",
+            "text_language",
             "max_reps",
             "max_hold_seconds",
         ]
         # The progression caps are the catalogue's (the admin edits them), read only here.
-        read_only_fields = ["slug", "is_published", "max_reps", "max_hold_seconds"]
+        read_only_fields = ["slug", "is_published", "language", "max_reps", "max_hold_seconds"]
 
     def get_default_dose(self, exercise: Exercise) -> str:
         return exercise.dose_in_words(exercise.default_side)

@@ -1,4 +1,8 @@
-"""Shared starter templates, loaded from prescriptions/data/templates.json by slug."""
+"""Shared starter templates, loaded from prescriptions/data/templates.json by slug.
+
+A template's name, audience and description hold each language side by side, as the exercise
+catalogue does (``{"en": ..., "es": ..., "de": ...}``; a plain string is English).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from exercises.catalogue import english_text, read_texts, store_texts, stored_texts
 from exercises.models import Exercise
 from prescriptions.models import ITEM_VALUE_FIELDS, ProgramTemplate, ProgramTemplateItem
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "data" / "templates.json"
+# A template's texts, in every language.
+TRANSLATED_FIELDS = ("name", "audience", "description")
 
 
 class TemplateFileError(Exception):
@@ -20,12 +27,14 @@ class TemplateFileError(Exception):
 
 
 def _load_one(entry: dict[str, Any], exercises: dict[str, Exercise]) -> None:
-    template, _ = ProgramTemplate.objects.get_or_create(
-        slug=entry["slug"], owner=None, defaults={"name": entry["name"]}
-    )
-    template.name = entry["name"]
-    template.audience = entry.get("audience", "")
-    template.description = entry.get("description", "")
+    texts = {name: read_texts(entry.get(name), name) for name in TRANSLATED_FIELDS}
+    english_text(texts["name"], "the name")
+    template = ProgramTemplate.objects.filter(slug=entry["slug"], owner=None).first()
+    if template is None:
+        template = ProgramTemplate(slug=entry["slug"], owner=None)
+    store_texts(template, "name", texts["name"])
+    store_texts(template, "audience", texts["audience"], empty="")
+    store_texts(template, "description", texts["description"], empty="")
     template.days_of_week = entry.get("days_of_week", [0, 1, 2, 3, 4, 5, 6])
     template.times_per_day = entry.get("times_per_day", 1)
     template.full_clean()
@@ -61,3 +70,16 @@ def load_templates(path: Path = DEFAULT_TEMPLATES) -> int:
             except (KeyError, ValueError, TypeError) as error:
                 raise TemplateFileError(f"{where}: {error}") from error
     return len(entries)
+
+
+def templates_as_data() -> dict[str, Any]:
+    """The shared templates' texts in the file's format, every language (for a round trip)."""
+    return {
+        "templates": [
+            {
+                "slug": template.slug,
+                **{name: stored_texts(template, name) for name in TRANSLATED_FIELDS},
+            }
+            for template in ProgramTemplate.objects.filter(owner=None).order_by("slug")
+        ]
+    }
