@@ -3,8 +3,10 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from exercises.models import Side
@@ -44,6 +46,15 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_to_start_with():
+    """Each test starts in English, whatever language a request of the test before left
+    active on this thread: translated catalogue fields are written in the active language."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
