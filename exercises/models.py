@@ -11,6 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 if TYPE_CHECKING:
@@ -56,79 +58,79 @@ def missing_languages(instance: models.Model, fields: Iterable[str]) -> list[str
 
 
 class BodyRegion(models.TextChoices):
-    NECK = "neck", "Neck"
-    SHOULDER = "shoulder", "Shoulder"
-    MID_BACK = "mid_back", "Mid back"
-    LOWER_BACK = "lower_back", "Lower back"
-    CORE = "core", "Core"
-    HIP = "hip", "Hip"
-    KNEE = "knee", "Knee"
-    ANKLE = "ankle", "Ankle and foot"
-    WHOLE_BODY = "whole_body", "Whole body"
+    NECK = "neck", gettext_lazy("Neck")
+    SHOULDER = "shoulder", gettext_lazy("Shoulder")
+    MID_BACK = "mid_back", gettext_lazy("Mid back")
+    LOWER_BACK = "lower_back", gettext_lazy("Lower back")
+    CORE = "core", gettext_lazy("Core")
+    HIP = "hip", gettext_lazy("Hip")
+    KNEE = "knee", gettext_lazy("Knee")
+    ANKLE = "ankle", gettext_lazy("Ankle and foot")
+    WHOLE_BODY = "whole_body", gettext_lazy("Whole body")
 
 
 class Kind(models.TextChoices):
-    STRETCH = "stretch", "Stretch"
-    STRENGTHENING = "strengthening", "Strengthening"
-    MOBILITY = "mobility", "Mobility"
-    BREATHING = "breathing", "Breathing"
-    AEROBIC = "aerobic", "Aerobic"
+    STRETCH = "stretch", gettext_lazy("Stretch")
+    STRENGTHENING = "strengthening", gettext_lazy("Strengthening")
+    MOBILITY = "mobility", gettext_lazy("Mobility")
+    BREATHING = "breathing", gettext_lazy("Breathing")
+    AEROBIC = "aerobic", gettext_lazy("Aerobic")
 
 
 class Position(models.TextChoices):
-    LYING_ON_BACK = "lying_on_back", "Lying on your back"
-    LYING_ON_FRONT = "lying_on_front", "Lying on your front"
-    SIDE_LYING = "side_lying", "Lying on your side"
-    HANDS_AND_KNEES = "hands_and_knees", "On hands and knees"
-    KNEELING = "kneeling", "Kneeling"
-    SITTING = "sitting", "Sitting"
-    STANDING = "standing", "Standing"
+    LYING_ON_BACK = "lying_on_back", gettext_lazy("Lying on your back")
+    LYING_ON_FRONT = "lying_on_front", gettext_lazy("Lying on your front")
+    SIDE_LYING = "side_lying", gettext_lazy("Lying on your side")
+    HANDS_AND_KNEES = "hands_and_knees", gettext_lazy("On hands and knees")
+    KNEELING = "kneeling", gettext_lazy("Kneeling")
+    SITTING = "sitting", gettext_lazy("Sitting")
+    STANDING = "standing", gettext_lazy("Standing")
 
 
 class Difficulty(models.IntegerChoices):
-    EASY = 1, "Easy"
-    MODERATE = 2, "Moderate"
-    HARD = 3, "Hard"
+    EASY = 1, gettext_lazy("Easy")
+    MODERATE = 2, gettext_lazy("Moderate")
+    HARD = 3, gettext_lazy("Hard")
 
 
 class Side(models.TextChoices):
-    BOTH = "both", "Both sides together"
-    LEFT = "left", "Left side"
-    RIGHT = "right", "Right side"
-    EACH = "each", "Each side"
-    ALTERNATING = "alternating", "Alternating sides"
+    BOTH = "both", gettext_lazy("Both sides together")
+    LEFT = "left", gettext_lazy("Left side")
+    RIGHT = "right", gettext_lazy("Right side")
+    EACH = "each", gettext_lazy("Each side")
+    ALTERNATING = "alternating", gettext_lazy("Alternating sides")
 
 
 class Precaution(models.TextChoices):
     """Conditions that call for care; patients' conditions use the same codes."""
 
-    OSTEOPOROSIS = "osteoporosis", "Osteoporosis"
-    PREGNANCY = "pregnancy", "Pregnancy"
-    HERNIATED_DISC = "herniated_disc", "Herniated disc"
-    ACUTE_LOW_BACK_PAIN = "acute_low_back_pain", "Acute low back pain"
-    WRIST = "wrist", "Wrist problems"
-    KNEE = "knee", "Knee problems"
-    SPINAL_STENOSIS = "spinal_stenosis", "Spinal stenosis"
-    SPONDYLOLISTHESIS = "spondylolisthesis", "Spondylolisthesis"
-    HIP_REPLACEMENT = "hip_replacement", "Hip replacement"
-    RECENT_SPINAL_SURGERY = "recent_spinal_surgery", "Recent spinal surgery"
-    FALL_RISK = "fall_risk", "Fall risk"
+    OSTEOPOROSIS = "osteoporosis", gettext_lazy("Osteoporosis")
+    PREGNANCY = "pregnancy", gettext_lazy("Pregnancy")
+    HERNIATED_DISC = "herniated_disc", gettext_lazy("Herniated disc")
+    ACUTE_LOW_BACK_PAIN = "acute_low_back_pain", gettext_lazy("Acute low back pain")
+    WRIST = "wrist", gettext_lazy("Wrist problems")
+    KNEE = "knee", gettext_lazy("Knee problems")
+    SPINAL_STENOSIS = "spinal_stenosis", gettext_lazy("Spinal stenosis")
+    SPONDYLOLISTHESIS = "spondylolisthesis", gettext_lazy("Spondylolisthesis")
+    HIP_REPLACEMENT = "hip_replacement", gettext_lazy("Hip replacement")
+    RECENT_SPINAL_SURGERY = "recent_spinal_surgery", gettext_lazy("Recent spinal surgery")
+    FALL_RISK = "fall_risk", gettext_lazy("Fall risk")
 
 
 # How a patient reads the name of a condition their therapist recorded: everyday words, no
 # clinical terms (the codes and ``Precaution`` labels are for therapists and programs).
 PATIENT_WORDS = {
-    Precaution.OSTEOPOROSIS: "Thin or weak bones",
-    Precaution.PREGNANCY: "Pregnancy",
-    Precaution.HERNIATED_DISC: "A slipped disc in your back",
-    Precaution.ACUTE_LOW_BACK_PAIN: "A recent flare-up of low back pain",
-    Precaution.WRIST: "Wrist problems",
-    Precaution.KNEE: "Knee problems",
-    Precaution.SPINAL_STENOSIS: "Narrowing around the nerves in your back",
-    Precaution.SPONDYLOLISTHESIS: "A bone in your back that has slipped forward",
-    Precaution.HIP_REPLACEMENT: "A hip replacement",
-    Precaution.RECENT_SPINAL_SURGERY: "Recent surgery on your back",
-    Precaution.FALL_RISK: "A risk of falling",
+    Precaution.OSTEOPOROSIS: gettext_lazy("Thin or weak bones"),
+    Precaution.PREGNANCY: gettext_lazy("Pregnancy"),
+    Precaution.HERNIATED_DISC: gettext_lazy("A slipped disc in your back"),
+    Precaution.ACUTE_LOW_BACK_PAIN: gettext_lazy("A recent flare-up of low back pain"),
+    Precaution.WRIST: gettext_lazy("Wrist problems"),
+    Precaution.KNEE: gettext_lazy("Knee problems"),
+    Precaution.SPINAL_STENOSIS: gettext_lazy("Narrowing around the nerves in your back"),
+    Precaution.SPONDYLOLISTHESIS: gettext_lazy("A bone in your back that has slipped forward"),
+    Precaution.HIP_REPLACEMENT: gettext_lazy("A hip replacement"),
+    Precaution.RECENT_SPINAL_SURGERY: gettext_lazy("Recent surgery on your back"),
+    Precaution.FALL_RISK: gettext_lazy("A risk of falling"),
 }
 
 # Conditions that conflict with every exercise, tagged or not, the therapist's own included
@@ -138,36 +140,48 @@ CONFLICTS_WITH_EVERYTHING = frozenset({Precaution.RECENT_SPINAL_SURGERY})
 # What a patient with the condition reads on an exercise that conflicts with it when the
 # exercise has no tip of its own: what to do, in plain words, never "not for you".
 DEFAULT_TIPS = {
-    Precaution.OSTEOPOROSIS: "Move slowly and smoothly, and do not bend or twist further than "
-    "your therapist showed you.",
-    Precaution.PREGNANCY: "Do not stay lying flat on your back or on your front for long, and "
-    "do not push a stretch far.",
-    Precaution.HERNIATED_DISC: "Move gently, and stop if tingling, numbness or pain goes down "
-    "your leg.",
-    Precaution.ACUTE_LOW_BACK_PAIN: "Go gently and keep the movement small while your back "
-    "settles.",
-    Precaution.WRIST: "If your wrists hurt, place your hands a little further forward or rest "
-    "on your fists.",
-    Precaution.KNEE: "If your knees hurt, put a cushion under them.",
-    Precaution.SPINAL_STENOSIS: "Only bend backwards a little, and come back down if your legs "
-    "ache, tingle or feel heavy.",
-    Precaution.SPONDYLOLISTHESIS: "Only bend backwards a little, and come back down if your "
-    "back or legs hurt more.",
-    Precaution.HIP_REPLACEMENT: "Keep your knee in line with your hip: do not bring it past "
-    "your hip height, across your body or turn it inwards.",
-    Precaution.RECENT_SPINAL_SURGERY: "Do only the movements your surgeon and therapist have "
-    "cleared, and move gently.",
-    Precaution.FALL_RISK: "Have something sturdy to hold on to, or someone nearby, while you do "
-    "this.",
+    Precaution.OSTEOPOROSIS: gettext_lazy(
+        "Move slowly and smoothly, and do not bend or twist further than your therapist showed you."
+    ),
+    Precaution.PREGNANCY: gettext_lazy(
+        "Do not stay lying flat on your back or on your front for long, and "
+        "do not push a stretch far."
+    ),
+    Precaution.HERNIATED_DISC: gettext_lazy(
+        "Move gently, and stop if tingling, numbness or pain goes down your leg."
+    ),
+    Precaution.ACUTE_LOW_BACK_PAIN: gettext_lazy(
+        "Go gently and keep the movement small while your back settles."
+    ),
+    Precaution.WRIST: gettext_lazy(
+        "If your wrists hurt, place your hands a little further forward or rest on your fists."
+    ),
+    Precaution.KNEE: gettext_lazy("If your knees hurt, put a cushion under them."),
+    Precaution.SPINAL_STENOSIS: gettext_lazy(
+        "Only bend backwards a little, and come back down if your legs ache, tingle or feel heavy."
+    ),
+    Precaution.SPONDYLOLISTHESIS: gettext_lazy(
+        "Only bend backwards a little, and come back down if your back or legs hurt more."
+    ),
+    Precaution.HIP_REPLACEMENT: gettext_lazy(
+        "Keep your knee in line with your hip: do not bring it past "
+        "your hip height, across your body or turn it inwards."
+    ),
+    Precaution.RECENT_SPINAL_SURGERY: gettext_lazy(
+        "Do only the movements your surgeon and therapist have cleared, and move gently."
+    ),
+    Precaution.FALL_RISK: gettext_lazy(
+        "Have something sturdy to hold on to, or someone nearby, while you do this."
+    ),
 }
 
 
 def validate_precaution_tags(value: object) -> None:
     if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
-        raise ValidationError("Precaution tags must be a list of codes.")
+        raise ValidationError(_("Precaution tags must be a list of codes."))
     unknown = sorted(set(value) - set(Precaution.values))
     if unknown:
-        raise ValidationError(f"Unknown precaution: {', '.join(unknown)}.")
+        raise ValidationError(_("Unknown precaution: %(codes)s.") % {"codes": ", ".join(unknown)})
 
 
 def validate_precaution_tips(value: object) -> None:
@@ -176,21 +190,27 @@ def validate_precaution_tips(value: object) -> None:
         isinstance(code, str) and isinstance(tip, str) and tip.strip()
         for code, tip in value.items()
     ):
-        raise ValidationError("Tips must map a precaution code to a sentence.")
+        raise ValidationError(_("Tips must map a precaution code to a sentence."))
     unknown = sorted(set(value) - set(Precaution.values))
     if unknown:
-        raise ValidationError(f"Unknown precaution: {', '.join(unknown)}.")
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+        raise ValidationError(_("Unknown precaution: %(codes)s.") % {"codes": ", ".join(unknown)})
 
 
 def seconds_in_words(seconds: int) -> str:
     """As a patient reads it: "45 seconds", "1 second", "5 minutes"."""
     if seconds >= 60 and seconds % 60 == 0:
-        return _plural(seconds // 60, "minute")
-    return _plural(seconds, "second")
+        minutes = seconds // 60
+        return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+    return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
+
+
+# The side of a dose as the end of "3 sets of 10, hold 5 seconds, each side".
+SIDE_IN_DOSE = {
+    "left": pgettext_lazy("the side of a dose", "left side"),
+    "right": pgettext_lazy("the side of a dose", "right side"),
+    "each": pgettext_lazy("the side of a dose", "each side"),
+    "alternating": pgettext_lazy("the side of a dose", "alternating sides"),
+}
 
 
 class Dose(models.Model):
@@ -260,28 +280,39 @@ class Dose(models.Model):
     def clean(self) -> None:
         super().clean()
         if self.reps is None and self.duration_seconds is None:
-            raise ValidationError("Give the number of repetitions or a duration.")
+            raise ValidationError(_("Give the number of repetitions or a duration."))
 
     def dose_in_words(self, side: str = "") -> str:
         """The dose as a patient reads it: "3 sets of 10, hold 5 seconds, each side"."""
         parts: list[str] = []
-        if self.reps:
+        if self.reps and self.sets > 1:
             parts.append(
-                f"{_plural(self.sets, 'set')} of {self.reps}"
-                if self.sets > 1
-                else _plural(self.reps, "repetition")
+                # Translators: "3 sets of 10" (repetitions), the start of a dose.
+                ngettext("%(sets)d set of %(reps)d", "%(sets)d sets of %(reps)d", self.sets)
+                % {"sets": self.sets, "reps": self.reps}
+            )
+        elif self.reps:
+            parts.append(
+                ngettext("%(count)d repetition", "%(count)d repetitions", self.reps)
+                % {"count": self.reps}
             )
         elif self.sets > 1:
-            parts.append(_plural(self.sets, "set"))
+            parts.append(
+                ngettext("%(count)d set", "%(count)d sets", self.sets) % {"count": self.sets}
+            )
         if self.hold_seconds:
-            parts.append(f"hold {seconds_in_words(self.hold_seconds)}")
+            # Translators: part of a dose: "hold 5 seconds" (keep the position still).
+            parts.append(_("hold %(time)s") % {"time": seconds_in_words(self.hold_seconds)})
         if self.duration_seconds:
-            parts.append(f"for {seconds_in_words(self.duration_seconds)}")
+            # Translators: part of a dose: "for 10 minutes".
+            parts.append(_("for %(time)s") % {"time": seconds_in_words(self.duration_seconds)})
         if self.rest_seconds:
-            parts.append(f"rest {seconds_in_words(self.rest_seconds)} between")
-        if side and side != Side.BOTH:
-            parts.append(Side(side).label.lower())
-        return ", ".join(parts)
+            # Translators: part of a dose: "rest 30 seconds between" (sets or repetitions).
+            parts.append(_("rest %(time)s between") % {"time": seconds_in_words(self.rest_seconds)})
+        if side in SIDE_IN_DOSE:
+            parts.append(str(SIDE_IN_DOSE[side]))
+        # Translators: what separates the parts of a dose ("3 sets of 10, hold 5 seconds").
+        return pgettext("between the parts of a dose", ", ").join(parts)
 
 
 # The dose's fields, in order: every list of them (forms, serializers, copies) starts here.
@@ -444,7 +475,9 @@ class Exercise(Dose):
         return Side.EACH if self.sided else Side.BOTH
 
     def precaution_labels(self) -> list[str]:
-        return [Precaution(tag).label for tag in self.precaution_tags if tag in Precaution.values]
+        return [
+            str(Precaution(tag).label) for tag in self.precaution_tags if tag in Precaution.values
+        ]
 
     def precaution_conflicts(self, conditions: Iterable[str]) -> list[str]:
         """Codes of the patient's conditions this exercise conflicts with, in the order of the
@@ -455,7 +488,7 @@ class Exercise(Dose):
 
     def precautions_matching(self, conditions: Iterable[str]) -> list[str]:
         """Labels of the patient's conditions this exercise conflicts with (for therapists)."""
-        return [Precaution(code).label for code in self.precaution_conflicts(conditions)]
+        return [str(Precaution(code).label) for code in self.precaution_conflicts(conditions)]
 
     def tips_for(self, conditions: Iterable[str]) -> list[str]:
         """How to do it safely with the patient's own conditions, as the patient reads it:
@@ -471,7 +504,7 @@ class Exercise(Dose):
             tip = next((tips[code] for tips in by_language if tips.get(code)), None)
             tip = tip or DEFAULT_TIPS[Precaution(code)]
             if tip not in found:
-                found.append(tip)
+                found.append(str(tip))
         return found
 
 

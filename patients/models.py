@@ -226,7 +226,9 @@ class Patient(models.Model):
         return (now or timezone.now()).astimezone(self.zone).date()
 
     def condition_labels(self) -> list[str]:
-        return [Precaution(code).label for code in self.conditions if code in Precaution.values]
+        return [
+            str(Precaution(code).label) for code in self.conditions if code in Precaution.values
+        ]
 
     @property
     def wants_email_reminders(self) -> bool:

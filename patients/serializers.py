@@ -338,7 +338,7 @@ class MyPatientSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ListField(child=CONDITION_SCHEMA))
     def get_condition_labels(self, patient: Patient) -> list[dict[str, str]]:
         return [
-            {"code": code, "label": PATIENT_WORDS[Precaution(code)]}
+            {"code": code, "label": str(PATIENT_WORDS[Precaution(code)])}
             for code in patient.conditions
             if code in Precaution.values
         ]

@@ -197,7 +197,7 @@ class PrecautionConflict:
 
     @property
     def labels(self) -> list[str]:
-        return [Precaution(code).label for code in self.codes]
+        return [str(Precaution(code).label) for code in self.codes]
 
     def __str__(self) -> str:
         return f"{self.exercise.name} ({', '.join(self.labels)})"
