@@ -144,6 +144,12 @@ class PatientSerializer(serializers.ModelSerializer):
         required=False,
         help_text="Conditions that call for care with some exercises.",
     )
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text="What the patient reads Rehabit in: pages, emails, calendar and handout. "
+        "Left out when adding a patient: the language of the therapist who adds them.",
+    )
     clinic_phone = serializers.CharField(
         max_length=PHONE_MAX_LENGTH,
         validators=[validate_phone],
@@ -178,6 +184,7 @@ class PatientSerializer(serializers.ModelSerializer):
             "email",
             "timezone",
             "conditions",
+            "language",
             "clinic_phone",
             "intake_screen",
             "program_start",
@@ -280,6 +287,7 @@ class PatientSerializer(serializers.ModelSerializer):
             timezone_name=value("timezone", settings.TIME_ZONE),
             conditions=list(value("conditions", [])),
             clinic_phone=value("clinic_phone", ""),
+            language=value("language", ""),
             intake=(
                 {name: data[f"intake_{name}"] for name in INTAKE_QUESTIONS}
                 if f"intake_{next(iter(INTAKE_QUESTIONS))}" in data

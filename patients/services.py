@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import dateformat, timezone
 from django.utils.text import slugify
 
+from config.languages import staff_language
 from exercises.models import DOSE_FIELDS
 from monitoring.alerts import open_alert, raise_alerts_for, report_message, worse_mornings_finding
 from monitoring.progression import review_item
@@ -83,11 +84,14 @@ class PatientDetails:
     timezone_name: str = "UTC"
     conditions: Sequence[str] = ()
     clinic_phone: str = ""
+    # What the patient reads Rehabit in; empty: the therapist's own language (on a new record)
+    # or the language the record already has.
+    language: str = ""
     # The intake red-flag screen, every question answered (True: yes); None leaves it as it is.
     intake: Mapping[str, bool] | None = None
 
 
-_DETAIL_FIELDS = ["timezone", "conditions", "clinic_phone"]
+_DETAIL_FIELDS = ["timezone", "conditions", "clinic_phone", "language"]
 _SCREEN_FIELDS = [*INTAKE_FIELDS, "intake_screened_at", "intake_screened_by"]
 _CLEARANCE_FIELDS = ["cleared_at", "cleared_by", "clearance_note"]
 
@@ -124,6 +128,13 @@ def _apply_details(patient: Patient, details: PatientDetails) -> None:
     patient.timezone = details.timezone_name
     patient.conditions = list(details.conditions)
     patient.clinic_phone = details.clinic_phone.strip()
+    if details.language:
+        patient.language = details.language
+
+
+def default_patient_language(therapist: User) -> str:
+    """A new patient reads the language of the therapist who adds them, else the site's."""
+    return staff_language(therapist) or settings.LANGUAGE_CODE
 
 
 @transaction.atomic
@@ -135,7 +146,7 @@ def create_patient(
     user = get_user_model()._default_manager.create_user(
         username=username or _free_username(details.first_name, details.last_name, details.email)
     )
-    patient = Patient(user=user)
+    patient = Patient(user=user, language=default_patient_language(therapist))
     _apply_details(patient, details)
     if details.intake is not None:
         _record_screen(patient, details.intake, by=therapist, now=timezone.now())
