@@ -33,6 +33,7 @@ from prescriptions.models import MAX_TIMES_PER_DAY, PHONE_MAX_LENGTH, validate_p
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
+    from django_stubs_ext import StrOrPromise
 
 INVITATION_DAYS = 14
 # How many patients a list of them shows per page (caseload, archived, dashboard).
@@ -60,15 +61,17 @@ def validate_conditions(value: object) -> None:
 
 # The intake red-flag screen (DESIGN §5 and common red-flag practice): each answer is an explicit
 # yes or no, stored as ``intake_<name>``; empty on every one means the screen was never done.
-INTAKE_QUESTIONS: dict[str, str] = {
-    "bladder_bowel": "Bladder or bowel change (can't pass urine, leaking, loss of control)",
-    "saddle_numbness": "Numbness in the saddle area",
-    "both_legs": "Numbness or weakness in both legs",
-    "weight_loss": "Unexplained weight loss",
-    "cancer_history": "History of cancer",
-    "night_pain": "Night pain not eased by rest",
-    "fever": "Fever",
-    "injury": "Recent significant injury (a fall, an accident)",
+INTAKE_QUESTIONS: dict[str, StrOrPromise] = {
+    "bladder_bowel": gettext_lazy(
+        "Bladder or bowel change (can't pass urine, leaking, loss of control)"
+    ),
+    "saddle_numbness": gettext_lazy("Numbness in the saddle area"),
+    "both_legs": gettext_lazy("Numbness or weakness in both legs"),
+    "weight_loss": gettext_lazy("Unexplained weight loss"),
+    "cancer_history": gettext_lazy("History of cancer"),
+    "night_pain": gettext_lazy("Night pain not eased by rest"),
+    "fever": gettext_lazy("Fever"),
+    "injury": gettext_lazy("Recent significant injury (a fall, an accident)"),
 }
 INTAKE_FIELDS = [f"intake_{name}" for name in INTAKE_QUESTIONS]
 CLEARANCE_NOTE_MAX_LENGTH = 1000
@@ -464,7 +467,7 @@ class PainReport(models.Model):
         help_text=gettext_lazy("0 is no pain, 10 is the worst pain imaginable."),
     )
     pain_lasting = models.CharField(
-        "pain still there 15 minutes after stopping",
+        gettext_lazy("pain still there 15 minutes after stopping"),
         max_length=8,
         choices=LastingChoice.choices,
         blank=True,
@@ -474,25 +477,33 @@ class PainReport(models.Model):
     numbness = models.BooleanField(default=False)
     tingling = models.BooleanField(default=False)
     weakness = models.BooleanField(default=False)
-    pain_down_leg = models.BooleanField("pain spreading down a leg", default=False)
+    pain_down_leg = models.BooleanField(gettext_lazy("pain spreading down a leg"), default=False)
     leg_symptoms_usual = models.BooleanField(
-        "leg symptoms as usual and unchanged",
+        gettext_lazy("leg symptoms as usual and unchanged"),
         null=True,
         blank=True,
         help_text=gettext_lazy("Yes: the same as usual. No or unanswered: new or worse."),
     )
     # Emergency signs (row 1).
     bladder_bowel = models.BooleanField(
-        "bladder or bowel change",
+        gettext_lazy("bladder or bowel change"),
         default=False,
         help_text=gettext_lazy("Can't pass urine, leaking, loss of control."),
     )
-    saddle_numbness = models.BooleanField("numbness in the saddle area", default=False)
-    both_legs = models.BooleanField("numbness or weakness in both legs", default=False)
-    chest = models.BooleanField("chest pain, sudden breathlessness or fainting", default=False)
+    saddle_numbness = models.BooleanField(
+        gettext_lazy("numbness in the saddle area"), default=False
+    )
+    both_legs = models.BooleanField(
+        gettext_lazy("numbness or weakness in both legs"), default=False
+    )
+    chest = models.BooleanField(
+        gettext_lazy("chest pain, sudden breathlessness or fainting"), default=False
+    )
     # Other reasons to stop (row 3).
-    unwell = models.BooleanField("fever or feeling unwell", default=False)
-    fall_or_injury = models.BooleanField("a fall or injury since the last session", default=False)
+    unwell = models.BooleanField(gettext_lazy("fever or feeling unwell"), default=False)
+    fall_or_injury = models.BooleanField(
+        gettext_lazy("a fall or injury since the last session"), default=False
+    )
     difficulty = models.CharField(max_length=12, choices=Difficulty.choices, blank=True)
     note = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -571,8 +582,18 @@ class PainReport(models.Model):
     @classmethod
     def label(cls, name: str) -> str:
         """A field's plain words ("numbness in the saddle area")."""
+        if name in _UNNAMED_SYMPTOMS:
+            return str(_UNNAMED_SYMPTOMS[name])
         field = cls._meta.get_field(name)
         return str(getattr(field, "verbose_name", name))
+
+
+# The symptoms whose field name is their plain word (the field has no verbose name of its own).
+_UNNAMED_SYMPTOMS = {
+    "numbness": gettext_lazy("numbness"),
+    "tingling": gettext_lazy("tingling"),
+    "weakness": gettext_lazy("weakness"),
+}
 
 
 class MorningAnswer(models.TextChoices):
