@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.layout import HTML, Column, Field, Fieldset, Row
@@ -35,6 +35,9 @@ from patients.reminder_times import format_time, parse_time, time_choices, time_
 from patients.services import NOTE_MAX_LENGTH, PatientDetails, default_patient_language
 from prescriptions.forms import form_helper
 from prescriptions.models import MAX_TIMES_PER_DAY, PHONE_MAX_LENGTH, validate_phone
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ChoosePasswordForm(SetPasswordForm):
@@ -80,7 +83,7 @@ class ReportTargetForm(forms.Form):
         """A plain message for the first thing wrong."""
         for name in ("date", "session"):
             if name in self.errors:
-                return self.error_messages[name]
+                return str(self.error_messages[name])
         return ""
 
 
@@ -419,7 +422,7 @@ def timezone_label(name: str) -> str:
     return f"{place.replace('_', ' ')} ({region})"
 
 
-def timezone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+def timezone_choices() -> list[tuple[StrOrPromise, list[tuple[str, str]]]]:
     """The common zones in a group of their own, then every other IANA zone by place name."""
     common = [(name, timezone_label(name)) for name in COMMON_TIMEZONES]
     others = sorted(

@@ -560,7 +560,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     patient = reminder_services.patient_for_unsubscribe(token)
     if patient is None:
         return render(request, "patients/unsubscribe.html", {"unknown": True}, status=404)
-    context = {"masked_email": _masked_email(patient.user.email), "token": token}
+    context: dict[str, object] = {"masked_email": _masked_email(patient.user.email), "token": token}
     if request.method == "POST":
         reminder_services.unsubscribe(patient=patient)
         context["done"] = True
