@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -70,7 +71,7 @@ from patients.services import (
     submit_pain_report,
     undo_completion,
 )
-from prescriptions.models import WEEKDAY_NAMES, Prescription, PrescriptionItem
+from prescriptions.models import Prescription, PrescriptionItem
 
 
 def _patient(request: AuthenticatedHttpRequest) -> Patient:
@@ -386,7 +387,7 @@ def history(request: AuthenticatedHttpRequest) -> HttpResponse:
     patient = _patient(request)
     context = {
         "history": load_history(patient, patient.local_today()),
-        "weekday_names": [(name, name[:3]) for name in WEEKDAY_NAMES],
+        "weekday_names": [(WEEKDAYS[day], WEEKDAYS_ABBR[day]) for day in range(7)],
     }
     return render(request, "patients/history.html", context)
 
