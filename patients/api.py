@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth.signals import user_logged_in
 from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -619,7 +620,7 @@ class PatientViewSet(
         pause = patient.safety_pauses.open().first()
         if pause is None:
             return Response(
-                {"detail": "There is no safety pause to end."}, status=status.HTTP_409_CONFLICT
+                {"detail": _("There is no safety pause to end.")}, status=status.HTTP_409_CONFLICT
             )
         end_safety_pause(pause=pause, by=caller(request), **serializer.validated_data)
         return self._answer(patient)

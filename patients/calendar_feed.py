@@ -24,6 +24,8 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from exercises.models import Side
 from patients.models import Patient
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
 PAST_DAYS = 7
 HORIZON_DAYS = 56
 PRODID = "-//Rehabit//Home exercise reminders//EN"
-CALENDAR_NAME = "Rehabit exercises"
+CALENDAR_NAME = gettext_lazy("Rehabit exercises")
 REFRESH = "PT6H"
 MAX_LINE_OCTETS = 75
 TOKEN_SALT = "patients.calendar_feed.token"
@@ -157,7 +159,10 @@ def feed_events(
                     lines=tuple(
                         (
                             program.prescription.title if several else "",
-                            f"{item.exercise.name}: {item.dose_text()}",
+                            # Translators: one line of a calendar event: an exercise and its
+                            # dose, such as "Bridge: 3 sets of 10 repetitions".
+                            _("%(exercise)s: %(dose)s")
+                            % {"exercise": item.exercise.name, "dose": item.dose_text()},
                         )
                         for program in in_session
                         for item in program.items
@@ -177,17 +182,21 @@ def _description(event: FeedEvent, today_url: str) -> str:
     title = None
     for program_title, text in event.lines:
         if program_title and program_title != title:
-            lines.append(f"{program_title}:")
+            # Translators: a program's title heading its exercises in a calendar event.
+            lines.append(_("%(program)s:") % {"program": program_title})
             title = program_title
         lines.append(f"- {text}")
-    lines += ["", f"Tick them off in Rehabit: {today_url}"]
+    lines += ["", _("Tick them off in Rehabit: %(url)s") % {"url": today_url}]
     return "\n".join(lines)
 
 
 def _summary(event: FeedEvent) -> str:
     if event.sessions > 1:
-        return f"Your exercises (session {event.session} of {event.sessions})"
-    return "Your exercises"
+        return _("Your exercises (session %(session)s of %(sessions)s)") % {
+            "session": event.session,
+            "sessions": event.sessions,
+        }
+    return _("Your exercises")
 
 
 def render_calendar(
@@ -204,8 +213,8 @@ def render_calendar(
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"NAME:{escape_text(CALENDAR_NAME)}",
-        f"X-WR-CALNAME:{escape_text(CALENDAR_NAME)}",
+        f"NAME:{escape_text(str(CALENDAR_NAME))}",
+        f"X-WR-CALNAME:{escape_text(str(CALENDAR_NAME))}",
         f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}",
         f"X-PUBLISHED-TTL:{REFRESH}",
     ]
@@ -222,7 +231,7 @@ def render_calendar(
             "TRANSP:TRANSPARENT",
             "BEGIN:VALARM",
             "ACTION:DISPLAY",
-            f"DESCRIPTION:{escape_text('Time for your exercises')}",
+            f"DESCRIPTION:{escape_text(_('Time for your exercises'))}",
             "TRIGGER:PT0S",
             "END:VALARM",
             "END:VEVENT",

@@ -2,16 +2,21 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
-from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.layout import HTML, Column, Field, Fieldset, Row
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from exercises.models import Precaution
 from patients.guidance import OTHER_REASONS, LegSymptom, Sign
@@ -27,9 +32,12 @@ from patients.models import (
     SafetyPause,
 )
 from patients.reminder_times import format_time, parse_time, time_choices, time_in_words
-from patients.services import NOTE_MAX_LENGTH, PatientDetails
+from patients.services import NOTE_MAX_LENGTH, PatientDetails, default_patient_language
 from prescriptions.forms import form_helper
 from prescriptions.models import MAX_TIMES_PER_DAY, PHONE_MAX_LENGTH, validate_phone
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ChoosePasswordForm(SetPasswordForm):
@@ -37,19 +45,23 @@ class ChoosePasswordForm(SetPasswordForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["new_password1"].label = "Choose a password"
-        self.fields[
-            "new_password1"
-        ].help_text = "At least 10 characters. A short sentence is easy to remember."
-        self.fields["new_password2"].label = "Type the same password again"
+        self.fields["new_password1"].label = _("Choose a password")
+        self.fields["new_password1"].help_text = _(
+            "At least 10 characters. A short sentence is easy to remember."
+        )
+        self.fields["new_password2"].label = _("Type the same password again")
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control form-control-lg"
 
 
-PAIN_WORDS = {0: "No pain", 5: "Moderate", PAIN_MAX: "Worst imaginable"}
+PAIN_WORDS = {
+    0: gettext_lazy("No pain"),
+    5: gettext_lazy("Moderate"),
+    PAIN_MAX: gettext_lazy("Worst imaginable"),
+}
 
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
+YES_NO = [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
 
 
 def _yes_no(value: str) -> bool:
@@ -63,15 +75,15 @@ class ReportTargetForm(forms.Form):
     session = forms.IntegerField(required=False, min_value=1, max_value=MAX_TIMES_PER_DAY)
 
     error_messages = {
-        "date": "That date is not one we understand.",
-        "session": "There is no such session.",
+        "date": gettext_lazy("That date is not one we understand."),
+        "session": gettext_lazy("There is no such session."),
     }
 
     def problem(self) -> str:
         """A plain message for the first thing wrong."""
         for name in ("date", "session"):
             if name in self.errors:
-                return self.error_messages[name]
+                return str(self.error_messages[name])
         return ""
 
 
@@ -81,8 +93,8 @@ class EffortForm(forms.Form):
     effort = forms.ChoiceField(
         choices=Difficulty.choices,
         error_messages={
-            "required": "Choose too easy, about right or too hard.",
-            "invalid_choice": "Choose too easy, about right or too hard.",
+            "required": gettext_lazy("Choose too easy, about right or too hard."),
+            "invalid_choice": gettext_lazy("Choose too easy, about right or too hard."),
         },
     )
 
@@ -91,30 +103,33 @@ class EffortForm(forms.Form):
 
 
 NONE = "none"
-NONE_OF_THESE = (NONE, "None of these")
+NONE_OF_THESE = (NONE, gettext_lazy("None of these"))
 EMERGENCY_CHOICES = [
     (
         Sign.BLADDER_BOWEL.value,
-        "Changes in peeing or pooing: can't pass urine, leaking, or losing control",
+        gettext_lazy("Changes in peeing or pooing: can't pass urine, leaking, or losing control"),
     ),
-    (Sign.SADDLE_NUMBNESS.value, "Numbness between your legs or around your bottom"),
-    (Sign.BOTH_LEGS.value, "Numbness or weakness in both legs, new or worse"),
-    (Sign.CHEST.value, "Chest pain, sudden breathlessness, or fainting"),
+    (Sign.SADDLE_NUMBNESS.value, gettext_lazy("Numbness between your legs or around your bottom")),
+    (Sign.BOTH_LEGS.value, gettext_lazy("Numbness or weakness in both legs, new or worse")),
+    (Sign.CHEST.value, gettext_lazy("Chest pain, sudden breathlessness, or fainting")),
     NONE_OF_THESE,
 ]
 LEG_CHOICES = [
-    (LegSymptom.NUMBNESS.value, "Numbness in a leg"),
-    (LegSymptom.TINGLING.value, "Tingling or pins and needles in a leg"),
-    (LegSymptom.WEAKNESS.value, "Weakness in a leg"),
-    (LegSymptom.PAIN_DOWN_LEG.value, "Pain spreading down a leg"),
+    (LegSymptom.NUMBNESS.value, gettext_lazy("Numbness in a leg")),
+    (LegSymptom.TINGLING.value, gettext_lazy("Tingling or pins and needles in a leg")),
+    (LegSymptom.WEAKNESS.value, gettext_lazy("Weakness in a leg")),
+    (LegSymptom.PAIN_DOWN_LEG.value, gettext_lazy("Pain spreading down a leg")),
     NONE_OF_THESE,
 ]
 OTHER_CHOICES = [
-    ("unwell", "A fever, or feeling unwell"),
-    ("fall_or_injury", "A fall or an injury since you last exercised"),
+    ("unwell", gettext_lazy("A fever, or feeling unwell")),
+    ("fall_or_injury", gettext_lazy("A fall or an injury since you last exercised")),
     NONE_OF_THESE,
 ]
-LEG_CHANGE_CHOICES = [("new", "Yes, it is new or worse"), ("usual", "No, it is the same as usual")]
+LEG_CHANGE_CHOICES = [
+    ("new", gettext_lazy("Yes, it is new or worse")),
+    ("usual", gettext_lazy("No, it is the same as usual")),
+]
 
 
 def _ticked(values: list[str]) -> set[str]:
@@ -127,52 +142,60 @@ class PainReportForm(forms.Form):
     a detail: nothing that matters for safety is taken as "no" when it was skipped."""
 
     pain = forms.TypedChoiceField(
-        label="What was your worst pain during the exercises?",
+        label=gettext_lazy("What was your worst pain during the exercises?"),
         choices=[(str(value), str(value)) for value in range(PAIN_MAX + 1)],
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose a number from 0 (no pain) to 10."},
+        error_messages={"required": gettext_lazy("Choose a number from 0 (no pain) to 10.")},
     )
     pain_lasting = forms.ChoiceField(
-        label="Is the pain still there 15 minutes after you stopped?",
+        label=gettext_lazy("Is the pain still there 15 minutes after you stopped?"),
         choices=LastingChoice.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Say whether the pain is still there: yes, no or not sure yet."
+            "required": gettext_lazy(
+                "Say whether the pain is still there: yes, no or not sure yet."
+            )
         },
     )
     emergency = forms.MultipleChoiceField(
-        label="Right now, do you have any of these?",
+        label=gettext_lazy("Right now, do you have any of these?"),
         choices=EMERGENCY_CHOICES,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Tick any of these you have, or “None of these”."},
+        error_messages={
+            "required": gettext_lazy("Tick any of these you have, or “None of these”.")
+        },
     )
     legs = forms.MultipleChoiceField(
-        label="Do you have any of these in a leg?",
+        label=gettext_lazy("Do you have any of these in a leg?"),
         choices=LEG_CHOICES,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Tick any of these you have, or “None of these”."},
+        error_messages={
+            "required": gettext_lazy("Tick any of these you have, or “None of these”.")
+        },
     )
     leg_change = forms.ChoiceField(
-        label="Is this new, or worse than usual?",
+        label=gettext_lazy("Is this new, or worse than usual?"),
         choices=LEG_CHANGE_CHOICES,
         required=False,
         widget=forms.RadioSelect,
     )
     other = forms.MultipleChoiceField(
-        label="Since you last exercised, have you had any of these?",
+        label=gettext_lazy("Since you last exercised, have you had any of these?"),
         choices=OTHER_CHOICES,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Tick any of these you have had, or “None of these”."},
+        error_messages={
+            "required": gettext_lazy("Tick any of these you have had, or “None of these”.")
+        },
     )
     difficulty = forms.ChoiceField(
-        label="How did the exercises feel?",
+        label=gettext_lazy("How did the exercises feel?"),
         choices=Difficulty.choices,
         required=False,
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label="Anything else your therapist should know?",
+        label=gettext_lazy("Anything else your therapist should know?"),
         required=False,
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control form-control-lg"}),
@@ -229,7 +252,9 @@ class PainReportForm(forms.Form):
 
 
 def _time_label(session: int, sessions: int) -> str:
-    return "Reminder time" if sessions == 1 else f"Reminder for session {session}"
+    if sessions == 1:
+        return _("Reminder time")
+    return _("Reminder for session %(number)s") % {"number": session}
 
 
 class ReminderTimesForm(forms.Form):
@@ -253,8 +278,8 @@ class ReminderTimesForm(forms.Form):
                 choices=choices,
                 initial=stored[session - 1] if session <= len(stored) else None,
                 error_messages={
-                    "required": "Choose a time.",
-                    "invalid_choice": "Choose one of the times in the list.",
+                    "required": gettext_lazy("Choose a time."),
+                    "invalid_choice": gettext_lazy("Choose one of the times in the list."),
                 },
                 widget=forms.Select(attrs={"class": select_class}),
             )
@@ -268,7 +293,7 @@ class ReminderTimesForm(forms.Form):
         values = [cleaned.get(f"time_{session}") for session in range(1, self.sessions + 1)]
         chosen = [value for value in values if value]
         if len(set(chosen)) != len(chosen):
-            raise forms.ValidationError("Choose a different time for each session.")
+            raise forms.ValidationError(_("Choose a different time for each session."))
         return cleaned
 
     @property
@@ -284,18 +309,20 @@ class ReminderPreferencesForm(ReminderTimesForm):
     """The patient's own choice: times, email or not, and the address to use."""
 
     email_reminders = forms.TypedChoiceField(
-        label="Do you want an email when it is time?",
-        choices=[("yes", "Yes, email me"), ("no", "No emails")],
+        label=gettext_lazy("Do you want an email when it is time?"),
+        choices=[("yes", gettext_lazy("Yes, email me")), ("no", gettext_lazy("No emails"))],
         coerce=_yes_no,
         empty_value=False,  # type: ignore[arg-type]  # Django takes any value; the stubs say str
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose yes or no."},
+        error_messages={"required": gettext_lazy("Choose yes or no.")},
     )
     email = forms.EmailField(
-        label="Your email address",
+        label=gettext_lazy("Your email address"),
         required=False,
         max_length=254,
-        error_messages={"invalid": "This does not look like an email address. Please check it."},
+        error_messages={
+            "invalid": gettext_lazy("This does not look like an email address. Please check it.")
+        },
         widget=forms.EmailInput(
             attrs={
                 "class": "form-control form-control-lg",
@@ -316,11 +343,15 @@ class ReminderPreferencesForm(ReminderTimesForm):
         super().__init__(*args, **kwargs)
         # Field order: times first, then email.
         self.order_fields([f"time_{n}" for n in range(1, self.sessions + 1)])
-        source = "Your therapist suggests" if by_therapist else "Suggested:"
         for session, value in enumerate(suggested, start=1):
             if session <= self.sessions:
                 field = self.fields[f"time_{session}"]
-                field.help_text = f"{source} {time_in_words(value)}."
+                words = {"time": time_in_words(value)}
+                field.help_text = (
+                    _("Your therapist suggests %(time)s.") % words
+                    if by_therapist
+                    else _("Suggested: %(time)s.") % words
+                )
                 field.widget.attrs["aria-describedby"] = f"id_time_{session}-help"
 
     def clean_email(self) -> str:
@@ -333,7 +364,7 @@ class ReminderPreferencesForm(ReminderTimesForm):
             and not cleaned.get("email")
             and "email" not in (self.errors)
         ):
-            self.add_error("email", "Type your email address, or choose “No emails”.")
+            self.add_error("email", _("Type your email address, or choose “No emails”."))
         return cleaned
 
 
@@ -341,9 +372,9 @@ class ReminderDefaultsForm(ReminderTimesForm):
     """The therapist's defaults for a patient."""
 
     email_reminders = forms.BooleanField(
-        label="Send reminder emails",
+        label=gettext_lazy("Send reminder emails"),
         required=False,
-        help_text="Applies until the patient chooses for themselves.",
+        help_text=gettext_lazy("Applies until the patient chooses for themselves."),
         widget=forms.CheckboxInput(attrs={"class": "form-check-input", "role": "switch"}),
     )
 
@@ -352,63 +383,132 @@ class ReminderDefaultsForm(ReminderTimesForm):
         super().__init__(*args, **kwargs)
         for session in range(1, self.sessions + 1):
             self.fields[f"time_{session}"].label = (
-                "Reminder time" if self.sessions == 1 else f"Session {session}"
+                _("Reminder time")
+                if self.sessions == 1
+                else _("Session %(number)s") % {"number": session}
             )
 
 
 # --- The patient record (the therapist's forms) ------------------------------------------------
 
 
-def timezone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """IANA zones grouped by region, for a select with optgroups."""
-    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for name in sorted(zoneinfo.available_timezones()):
-        region, _, place = name.partition("/")
-        if not place or region in {"Etc", "SystemV", "US", "Brazil", "Canada", "Chile", "Mexico"}:
-            continue
-        groups[region].append((name, place.replace("_", " ").replace("/", " – ")))
-    return [("", [("UTC", "UTC")]), *sorted(groups.items())]
+# Zones most patients live in, first in the list: those of the countries whose languages
+# Rehabit speaks, and the large zones of the Americas.
+COMMON_TIMEZONES = (
+    "Europe/Berlin",
+    "Europe/Vienna",
+    "Europe/Zurich",
+    "Europe/Madrid",
+    "Europe/London",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Mexico_City",
+    "America/Bogota",
+    "America/Argentina/Buenos_Aires",
+    "UTC",
+)
+# Old aliases of zones listed under their current name.
+_ALIAS_REGIONS = {"Etc", "SystemV", "US", "Brazil", "Canada", "Chile", "Mexico"}
+
+
+def timezone_label(name: str) -> str:
+    """The place first, so that typing its first letters in the list finds it:
+    "Buenos Aires (America/Argentina)"."""
+    region, slash, place = name.rpartition("/")
+    if not slash:
+        return name
+    return f"{place.replace('_', ' ')} ({region})"
+
+
+def timezone_choices() -> list[tuple[StrOrPromise, list[tuple[str, str]]]]:
+    """The common zones in a group of their own, then every other IANA zone by place name."""
+    common = [(name, timezone_label(name)) for name in COMMON_TIMEZONES]
+    others = sorted(
+        (
+            (name, timezone_label(name))
+            for name in zoneinfo.available_timezones()
+            if "/" in name
+            and name.partition("/")[0] not in _ALIAS_REGIONS
+            and name not in COMMON_TIMEZONES
+        ),
+        key=lambda choice: choice[1],
+    )
+    return [
+        (pgettext_lazy("time zones", "Common"), common),
+        (gettext_lazy("All time zones"), others),
+    ]
 
 
 class PatientForm(forms.Form):
-    first_name = forms.CharField(label="First name", max_length=150)
-    last_name = forms.CharField(label="Last name", max_length=150)
+    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=150)
+    last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=150)
     email = forms.EmailField(
-        label="Email",
+        label=gettext_lazy("Email"),
         required=False,
-        help_text="Optional. The patient can log in with it once they have set a password.",
+        help_text=gettext_lazy(
+            "Optional. The patient can log in with it once they have set a password."
+        ),
     )
     timezone = forms.ChoiceField(
-        label="Time zone",
+        label=gettext_lazy("Time zone"),
         choices=timezone_choices,
-        help_text="Where the patient lives: their day starts at midnight there.",
+        help_text=gettext_lazy("Where the patient lives: their day starts at midnight there."),
     )
     conditions = forms.MultipleChoiceField(
-        label="Conditions that call for care",
+        label=gettext_lazy("Conditions that call for care"),
         required=False,
         choices=Precaution.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Exercises with a matching precaution show a warning in the program builder.",
+        help_text=gettext_lazy(
+            "Exercises with a matching precaution show a warning in the program builder."
+        ),
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=gettext_lazy(
+            "What the patient reads Rehabit in: pages, emails, calendar and handout. They can "
+            "change it themselves."
+        ),
     )
     clinic_phone = forms.CharField(
-        label="Clinic phone shown to the patient",
+        label=gettext_lazy("Clinic phone shown to the patient"),
         max_length=PHONE_MAX_LENGTH,
         validators=[validate_phone],
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-        help_text="The number the patient calls when something is wrong. Every stop screen "
-        "shows it.",
-        error_messages={"required": "Give the clinic phone the patient should call."},
+        help_text=gettext_lazy(
+            "The number the patient calls when something is wrong. Every stop screen shows it."
+        ),
+        error_messages={"required": gettext_lazy("Give the clinic phone the patient should call.")},
     )
 
-    def __init__(self, *args: Any, patient: Patient | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        patient: Patient | None = None,
+        therapist: User | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.patient = patient
         super().__init__(*args, **kwargs)
+        if patient is None and not self.initial.get("language"):
+            # A new patient reads the language of the therapist adding them (the page is in
+            # it already when no therapist is given), else the site's.
+            active = translation.get_language() or ""
+            self.initial["language"] = (
+                default_patient_language(therapist)
+                if therapist is not None
+                else (active if active in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE)
+            )
         for name, question in INTAKE_QUESTIONS.items():
             self.fields[f"intake_{name}"] = forms.ChoiceField(
                 label=question,
                 choices=YES_NO,
                 widget=forms.RadioSelect,
-                error_messages={"required": "Answer yes or no."},
+                error_messages={"required": gettext_lazy("Answer yes or no.")},
             )
         self.helper = form_helper(
             Row(
@@ -418,13 +518,18 @@ class PatientForm(forms.Form):
             Row(
                 Column("email", css_class="col-md-6"), Column("clinic_phone", css_class="col-md-6")
             ),
-            Field("timezone"),
+            Row(Column("timezone", css_class="col-md-6"), Column("language", css_class="col-md-6")),
             Field("conditions"),
             Fieldset(
-                "Intake red-flag screen",
+                _("Intake red-flag screen"),
                 HTML(
-                    '<p class="form-text">Ask each question and record the answer. A yes asks '
-                    "you to confirm medical clearance before a program can start.</p>"
+                    format_html(
+                        '<p class="form-text">{}</p>',
+                        _(
+                            "Ask each question and record the answer. A yes asks you to confirm "
+                            "medical clearance before a program can start."
+                        ),
+                    )
                 ),
                 *(InlineRadios(f"intake_{name}") for name in INTAKE_QUESTIONS),
             ),
@@ -447,6 +552,7 @@ class PatientForm(forms.Form):
             "last_name": user.last_name,
             "email": user.email,
             "timezone": patient.timezone,
+            "language": patient.language,
             "conditions": patient.conditions,
             "clinic_phone": patient.clinic_phone,
         }
@@ -466,8 +572,10 @@ class PatientForm(forms.Form):
             others = others.exclude(pk=self.patient.user_id)
         if others.exists():
             raise ValidationError(
-                "Another account already uses this email address. Leave it empty, or use "
-                "another one: each person logs in with their own."
+                gettext_lazy(
+                    "Another account already uses this email address. Leave it empty, or use "
+                    "another one: each person logs in with their own."
+                )
             )
         return email
 
@@ -478,6 +586,7 @@ class PatientForm(forms.Form):
             last_name=data["last_name"],
             email=data["email"],
             timezone_name=data["timezone"],
+            language=data["language"],
             conditions=data["conditions"],
             clinic_phone=data["clinic_phone"],
             intake={name: data[f"intake_{name}"] == "yes" for name in INTAKE_QUESTIONS},
@@ -491,13 +600,17 @@ class MedicalClearanceForm(forms.Form):
     """A therapist confirms medical clearance for what the intake screen found."""
 
     note = forms.CharField(
-        label="Clearance note",
+        label=gettext_lazy("Clearance note"),
         max_length=CLEARANCE_NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Who cleared the patient and on what: for example, their doctor saw them on "
-        "3 March and found no reason not to exercise.",
+        help_text=gettext_lazy(
+            "Who cleared the patient and on what: for example, their doctor saw them on "
+            "3 March and found no reason not to exercise."
+        ),
         error_messages={
-            "required": "Write who gave the clearance and on what it rests, for the record."
+            "required": gettext_lazy(
+                "Write who gave the clearance and on what it rests, for the record."
+            )
         },
     )
 
@@ -509,27 +622,29 @@ class EndSafetyPauseForm(forms.Form):
     """A therapist ends a patient's safety pause, having spoken with them."""
 
     resume = forms.TypedChoiceField(
-        label="Their programs",
+        label=gettext_lazy("Their programs"),
         choices=[
-            ("yes", "Start their paused programs again as they are"),
-            ("no", "Keep them paused: I will change them first"),
+            ("yes", gettext_lazy("Start their paused programs again as they are")),
+            ("no", gettext_lazy("Keep them paused: I will change them first")),
         ],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether their programs start again now."},
+        error_messages={"required": gettext_lazy("Choose whether their programs start again now.")},
     )
     note = forms.CharField(
-        label="Note (optional)",
+        label=gettext_lazy("Note (optional)"),
         required=False,
         max_length=SafetyPause._meta.get_field("end_note").max_length,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="For example: spoke on the phone, symptoms settled, seen by their doctor.",
+        help_text=gettext_lazy(
+            "For example: spoke on the phone, symptoms settled, seen by their doctor."
+        ),
     )
 
 
 class ArchiveForm(forms.Form):
     end_programs = forms.BooleanField(
-        label="Also end their programs, so they no longer see exercises",
+        label=gettext_lazy("Also end their programs, so they no longer see exercises"),
         required=False,
         initial=True,
     )
@@ -542,10 +657,13 @@ class PainFollowUpForm(forms.Form):
     """ "Is the pain still there now?" after a "not sure yet": one tap, yes or no."""
 
     still_there = forms.TypedChoiceField(
-        label="Is the pain still there now?",
-        choices=[("yes", "Yes, it is still there"), ("no", "No, it has gone")],
+        label=gettext_lazy("Is the pain still there now?"),
+        choices=[
+            ("yes", gettext_lazy("Yes, it is still there")),
+            ("no", gettext_lazy("No, it has gone")),
+        ],
         coerce=lambda value: value == "yes",
-        error_messages={"required": "Choose yes or no."},
+        error_messages={"required": gettext_lazy("Choose yes or no.")},
     )
 
 
@@ -553,7 +671,7 @@ class MorningCheckForm(forms.Form):
     """Compared with yesterday morning: better, the same or worse; or skip for today."""
 
     answer = forms.ChoiceField(
-        label="Compared with yesterday morning, how is your pain?",
+        label=gettext_lazy("Compared with yesterday morning, how is your pain?"),
         choices=MorningAnswer.choices,
-        error_messages={"required": "Choose better, the same or worse."},
+        error_messages={"required": gettext_lazy("Choose better, the same or worse.")},
     )

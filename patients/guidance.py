@@ -13,6 +13,8 @@ import enum
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 
 class Level(enum.StrEnum):
     """What the patient is told, from the most to the least urgent."""
@@ -179,10 +181,15 @@ def decide(answers: Answers) -> Decision:
 
 
 # --- The words the patient reads ------------------------------------------------------------
+#
+# Every sentence is one message with named placeholders; a paragraph is whole sentences put one
+# after the other. Where the patient is told to call the emergency number, the sentence comes in
+# two forms: with the number of their country (``%(number)s``), and with "your local emergency
+# number" when none is set, so that each reads naturally in every language.
 
 
 def emergency_words(number: str) -> str:
-    return number.strip() or "your local emergency number"
+    return number.strip() or _("your local emergency number")
 
 
 def tel_href(phone: str) -> str:
@@ -222,62 +229,128 @@ class Guidance:
         return self.level == Level.EMERGENCY
 
 
-_STOP_REASON = {
-    Row.LEG_SYMPTOMS_NEW: (
-        "Numbness, tingling, weakness or pain spreading down a leg that is new or worse than "
-        "usual needs your therapist's advice before you exercise again."
-    ),
-    Row.UNWELL_OR_FALL: (
-        "A fever, feeling unwell, a fall or an injury needs your therapist's advice before "
-        "you exercise again."
-    ),
-    Row.SEVERE_PAIN: (
-        "Pain of {pain} out of 10 is too much for your exercises. Your therapist needs to "
-        "know before you exercise again."
-    ),
-    Row.LASTING_PAIN: (
-        "Pain of {pain} out of 10 that is still there 15 minutes after you stopped needs your "
+def _stop_reason(row: Row, pain: int) -> str:
+    """Why the exercises stop, in the patient's words (rows 2 to 5 of DESIGN §5)."""
+    if row == Row.LEG_SYMPTOMS_NEW:
+        # Translators: safety guidance (DESIGN §5, row 2). Plain words for an older patient;
+        # it must not read as a diagnosis.
+        return _(
+            "Numbness, tingling, weakness or pain spreading down a leg that is new or worse than "
+            "usual needs your therapist's advice before you exercise again."
+        )
+    if row == Row.UNWELL_OR_FALL:
+        # Translators: safety guidance (DESIGN §5, row 3).
+        return _(
+            "A fever, feeling unwell, a fall or an injury needs your therapist's advice before "
+            "you exercise again."
+        )
+    if row == Row.SEVERE_PAIN:
+        # Translators: safety guidance (DESIGN §5, row 4). %(pain)s is a number from 0 to 10.
+        return _(
+            "Pain of %(pain)s out of 10 is too much for your exercises. Your therapist needs to "
+            "know before you exercise again."
+        ) % {"pain": pain}
+    # Translators: safety guidance (DESIGN §5, row 5). %(pain)s is a number from 0 to 10.
+    return _(
+        "Pain of %(pain)s out of 10 that is still there 15 minutes after you stopped needs your "
         "therapist's advice before you exercise again."
-    ),
-}
+    ) % {"pain": pain}
 
 
-def _clinic_call(phone: str, emergency: str) -> str:
+def _clinic_call(phone: str, number: str) -> str:
     if phone:
-        return f"Call your clinic on {phone} today."
-    return (
-        f"Call your clinic today. If you cannot reach them and you are worried, call {emergency}."
+        # Translators: on every stop screen; %(phone)s is the clinic's phone number.
+        return _("Call your clinic on %(phone)s today.") % {"phone": phone}
+    if number:
+        # Translators: on a stop screen when the clinic's number is unknown; %(number)s is the
+        # emergency number of the patient's country, such as 112.
+        return _(
+            "Call your clinic today. If you cannot reach them and you are worried, call %(number)s."
+        ) % {"number": number}
+    # Translators: on a stop screen when neither the clinic's nor the emergency number is known.
+    return _(
+        "Call your clinic today. If you cannot reach them and you are worried, call your local "
+        "emergency number."
     )
 
 
-def _paused(phone: str, emergency: str) -> str:
+def _if_much_worse(number: str) -> str:
+    if number:
+        # Translators: the last words of every stop screen; %(number)s is an emergency number.
+        return _("If it gets much worse quickly, call %(number)s.") % {"number": number}
+    # Translators: the last words of every stop screen.
+    return _("If it gets much worse quickly, call your local emergency number.")
+
+
+def _paused(phone: str, number: str) -> str:
     """What every stop screen says after its reason: stop, call, paused, and when to call 112."""
-    return (
-        f"Stop these exercises and rest. {_clinic_call(phone, emergency)} Your exercises are "
-        "paused until your therapist has spoken with you. We have told your care team too. If "
-        f"it gets much worse quickly, call {emergency}."
+    return " ".join(
+        [
+            # Translators: safety guidance on every stop screen (DESIGN §5).
+            _("Stop these exercises and rest."),
+            _clinic_call(phone, number),
+            # Translators: safety guidance on every stop screen (DESIGN §5).
+            _(
+                "Your exercises are paused until your therapist has spoken with you. We have "
+                "told your care team too."
+            ),
+            _if_much_worse(number),
+        ]
     )
 
 
-def _emergency_message(emergency: str) -> str:
-    return (
+def _emergency_message(number: str) -> str:
+    if number:
+        # Translators: the emergency screen (DESIGN §5, row 1); %(number)s is the emergency
+        # number of the patient's country, such as 112. It must not read as a diagnosis.
+        return _(
+            "What you told us can be a sign of something that needs a doctor straight away. Stop "
+            "your exercises and call %(number)s now. Do not wait to hear from your therapist. We "
+            "have told your care team too. Your exercises are paused until your therapist has "
+            "spoken with you."
+        ) % {"number": number}
+    # Translators: the emergency screen (DESIGN §5, row 1). It must not read as a diagnosis.
+    return _(
         "What you told us can be a sign of something that needs a doctor straight away. Stop "
-        f"your exercises and call {emergency} now. Do not wait to hear from your therapist. We "
-        "have told your care team too. Your exercises are paused until your therapist has "
-        "spoken with you."
+        "your exercises and call your local emergency number now. Do not wait to hear from your "
+        "therapist. We have told your care team too. Your exercises are paused until your "
+        "therapist has spoken with you."
     )
+
+
+def _call_now(number: str) -> str:
+    if number:
+        # Translators: the title of the emergency screen; %(number)s is an emergency number.
+        return _("Call %(number)s now") % {"number": number}
+    # Translators: the title of the emergency screen.
+    return _("Call your local emergency number now")
+
+
+def _ease_off(reason: str, *, told: bool) -> str:
+    """The advice of an "ease off" screen after its reason."""
+    if told:
+        # Translators: safety guidance after two worse mornings (DESIGN §5, "over days").
+        advice = _(
+            "Next time do fewer repetitions or move more slowly, and stop any exercise that makes "
+            "it worse. We have told your care team. If it does not settle or gets worse, call your "
+            "clinic."
+        )
+    else:
+        # Translators: safety guidance (DESIGN §5, rows 6 and 7): ease off, not stop.
+        advice = _(
+            "Next time do fewer repetitions or move more slowly, and stop any exercise that makes "
+            "it worse. Your therapist will see your answers. If it does not settle or gets worse, "
+            "call your clinic."
+        )
+    return f"{reason} {advice}"
 
 
 def paused_guidance(*, level: Level, clinic_phone: str, emergency_number: str) -> Guidance:
     """The words for the whole of a safety pause, from the level it began with (an emergency
     keeps its call-now words and button), whatever is reported meanwhile."""
     phone, number = clinic_phone.strip(), emergency_number.strip()
-    emergency = emergency_words(number)
-    if level == Level.EMERGENCY:
-        message = _emergency_message(emergency)
-    else:
-        message = _paused(phone, emergency)
-    return Guidance(level, "Your exercises are paused", message, phone, number)
+    message = _emergency_message(number) if level == Level.EMERGENCY else _paused(phone, number)
+    return Guidance(level, _("Your exercises are paused"), message, phone, number)
 
 
 def guidance_for(
@@ -285,44 +358,43 @@ def guidance_for(
 ) -> Guidance:
     """The guidance for one report: the level of the first row met, in plain words."""
     decision = decide(answers)
-    phone, emergency = clinic_phone.strip(), emergency_words(emergency_number)
-    number = emergency_number.strip()
+    phone, number = clinic_phone.strip(), emergency_number.strip()
 
     def said(level: Level, title: str, message: str) -> Guidance:
         return Guidance(level, title, message, phone, number)
 
     pain = answers.pain
     if decision.level == Level.EMERGENCY:
-        return said(Level.EMERGENCY, f"Call {emergency} now", _emergency_message(emergency))
+        return said(Level.EMERGENCY, _call_now(number), _emergency_message(number))
     if decision.level == Level.STOP:
-        reason = _STOP_REASON[decision.rows[0]].format(pain=pain)
+        reason = _stop_reason(decision.rows[0], pain)
         return said(
             Level.STOP,
-            "Stop your exercises for now",
-            f"{reason} {_paused(phone, emergency)}",
+            # Translators: the title of a stop screen (DESIGN §5).
+            _("Stop your exercises for now"),
+            f"{reason} {_paused(phone, number)}",
         )
     if decision.level == Level.EASE_OFF:
         if decision.rows[0] == Row.ABOVE_THRESHOLD:
-            reason = f"Pain of {pain} out of 10 is more than your therapist wants you to feel."
+            # Translators: safety guidance (DESIGN §5, row 6). %(pain)s is a number from 0 to 10.
+            reason = _(
+                "Pain of %(pain)s out of 10 is more than your therapist wants you to feel."
+            ) % {"pain": pain}
         else:
-            reason = "You said the feelings in your leg are the same as usual."
-        return said(
-            Level.EASE_OFF,
-            "Ease off a little",
-            (
-                f"{reason} Next time do fewer repetitions or move more slowly, and stop any "
-                "exercise that makes it worse. Your therapist will see your answers. If it "
-                "does not settle or gets worse, call your clinic."
-            ),
-        )
+            # Translators: safety guidance (DESIGN §5, row 7).
+            reason = _("You said the feelings in your leg are the same as usual.")
+        # Translators: the title of an "ease off" screen (DESIGN §5).
+        return said(Level.EASE_OFF, _("Ease off a little"), _ease_off(reason, told=False))
     if pain == 0:
-        message = "No pain: well done. Keep going with your exercises as planned."
+        message = _("No pain: well done. Keep going with your exercises as planned.")
     else:
-        message = (
-            f"Well done. Mild discomfort up to {answers.threshold} out of 10 is expected while "
-            "you exercise. Keep going as planned, and tell your therapist if it gets worse."
-        )
-    return said(Level.OK, "Thank you", message)
+        # Translators: after a report within the expected discomfort (DESIGN §5, row 8);
+        # %(threshold)s is a number from 0 to 10 that the therapist set.
+        message = _(
+            "Well done. Mild discomfort up to %(threshold)s out of 10 is expected while you "
+            "exercise. Keep going as planned, and tell your therapist if it gets worse."
+        ) % {"threshold": answers.threshold}
+    return said(Level.OK, _("Thank you"), message)
 
 
 # --- Over days: the morning check (DESIGN §5) -----------------------------------------------
@@ -348,21 +420,16 @@ def morning_guidance(
     if answer == Morning.WORSE and worse_mornings:
         return Guidance(
             Level.EASE_OFF,
-            "Ease off a little",
-            (
-                "Your pain has been worse two mornings in a row. Next time do fewer "
-                "repetitions or move more slowly, and stop any exercise that makes it worse. "
-                "We have told your care team. If it does not settle or gets worse, call your "
-                "clinic."
-            ),
+            _("Ease off a little"),
+            _ease_off(_("Your pain has been worse two mornings in a row."), told=True),
             phone,
             number,
         )
     if answer == Morning.WORSE:
         return Guidance(
             Level.OK,
-            "Thank you for telling us",
-            (
+            _("Thank you for telling us"),
+            _(
                 "Go gently today and stop any exercise that makes the pain worse. We will ask "
                 "you again tomorrow morning."
             ),
@@ -371,8 +438,8 @@ def morning_guidance(
         )
     return Guidance(
         Level.OK,
-        "Thank you",
-        "Thank you for telling us. Keep going with your exercises as planned.",
+        _("Thank you"),
+        _("Thank you for telling us. Keep going with your exercises as planned."),
         phone,
         number,
     )

@@ -14,6 +14,8 @@ from typing import Literal
 
 from django.db.models import Q
 from django.utils import dateformat
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from patients.models import PAIN_MAX, Completion, PainReport, Patient
 from patients.services import DEFAULT_PAIN_THRESHOLD
@@ -58,15 +60,22 @@ class DaySummary:
 
     @property
     def status_text(self) -> str:
-        return {
-            "future": "not yet",
-            "before": "before your exercises started",
-            "rest": "rest day",
-            "done": "all done",
-            "open": f"{self.done} of {self.due} done so far",
-            "partly": f"{self.done} of {self.due} done",
-            "missed": "not done",
-        }[self.status]
+        # Translators: the words for one day of the history calendar, read out after its date.
+        status = self.status
+        counts = {"done": self.done, "due": self.due}
+        if status == "future":
+            return pgettext("day in the history", "not yet")
+        if status == "before":
+            return pgettext("day in the history", "before your exercises started")
+        if status == "rest":
+            return pgettext("day in the history", "rest day")
+        if status == "done":
+            return pgettext("day in the history", "all done")
+        if status == "open":
+            return pgettext("day in the history", "%(done)s of %(due)s done so far") % counts
+        if status == "partly":
+            return pgettext("day in the history", "%(done)s of %(due)s done") % counts
+        return pgettext("day in the history", "not done")
 
     @property
     def is_today(self) -> bool:
@@ -153,14 +162,30 @@ class PainChart:
     @property
     def description(self) -> str:
         latest = self.latest
-        return (
-            f"Highest pain each day from {dateformat.format(self.first, 'j F')} to "
-            f"{dateformat.format(self.last, 'j F')}, on a scale of 0 to 10, on "
-            f"{len(self.points)} day{'s' if len(self.points) != 1 else ''}. "
-            f"Lowest {self.lowest}, highest {self.highest}; most recently "
-            f"{latest.pain} on {dateformat.format(latest.day, 'j F')}. "
-            f"Your therapist's limit is {self.threshold}."
-        )
+        days = len(self.points)
+        # Translators: the text alternative of the pain chart, read by screen readers.
+        span = ngettext(
+            "Highest pain each day from %(first)s to %(last)s, on a scale of 0 to 10, on "
+            "%(count)d day.",
+            "Highest pain each day from %(first)s to %(last)s, on a scale of 0 to 10, on "
+            "%(count)d days.",
+            days,
+        ) % {
+            "first": dateformat.format(self.first, "j F"),
+            "last": dateformat.format(self.last, "j F"),
+            "count": days,
+        }
+        # Translators: the text alternative of the pain chart, read by screen readers.
+        range_ = _(
+            "Lowest %(lowest)s, highest %(highest)s; most recently %(latest)s on %(day)s."
+        ) % {
+            "lowest": self.lowest,
+            "highest": self.highest,
+            "latest": latest.pain,
+            "day": dateformat.format(latest.day, "j F"),
+        }
+        limit = _("Your therapist's limit is %(limit)s.") % {"limit": self.threshold}
+        return f"{span} {range_} {limit}"
 
 
 @dataclass(frozen=True)

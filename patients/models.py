@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from exercises.models import Dose, Precaution, Side
 from patients.guidance import (
@@ -32,6 +33,7 @@ from prescriptions.models import MAX_TIMES_PER_DAY, PHONE_MAX_LENGTH, validate_p
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
+    from django_stubs_ext import StrOrPromise
 
 INVITATION_DAYS = 14
 # How many patients a list of them shows per page (caseload, archived, dashboard).
@@ -41,28 +43,35 @@ PAIN_MAX = 10
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"“{value}” is not a known time zone (for example Europe/Berlin).")
+        raise ValidationError(
+            gettext("“%(value)s” is not a known time zone (for example Europe/Berlin).")
+            % {"value": value}
+        )
 
 
 def validate_conditions(value: object) -> None:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ValidationError("Conditions must be a list of codes.")
+        raise ValidationError(gettext("Conditions must be a list of codes."))
     unknown = sorted(set(value) - set(Precaution.values))
     if unknown:
-        raise ValidationError(f"Unknown condition: {', '.join(unknown)}.")
+        raise ValidationError(
+            gettext("Unknown condition: %(codes)s.") % {"codes": ", ".join(unknown)}
+        )
 
 
 # The intake red-flag screen (DESIGN §5 and common red-flag practice): each answer is an explicit
 # yes or no, stored as ``intake_<name>``; empty on every one means the screen was never done.
-INTAKE_QUESTIONS: dict[str, str] = {
-    "bladder_bowel": "Bladder or bowel change (can't pass urine, leaking, loss of control)",
-    "saddle_numbness": "Numbness in the saddle area",
-    "both_legs": "Numbness or weakness in both legs",
-    "weight_loss": "Unexplained weight loss",
-    "cancer_history": "History of cancer",
-    "night_pain": "Night pain not eased by rest",
-    "fever": "Fever",
-    "injury": "Recent significant injury (a fall, an accident)",
+INTAKE_QUESTIONS: dict[str, StrOrPromise] = {
+    "bladder_bowel": gettext_lazy(
+        "Bladder or bowel change (can't pass urine, leaking, loss of control)"
+    ),
+    "saddle_numbness": gettext_lazy("Numbness in the saddle area"),
+    "both_legs": gettext_lazy("Numbness or weakness in both legs"),
+    "weight_loss": gettext_lazy("Unexplained weight loss"),
+    "cancer_history": gettext_lazy("History of cancer"),
+    "night_pain": gettext_lazy("Night pain not eased by rest"),
+    "fever": gettext_lazy("Fever"),
+    "injury": gettext_lazy("Recent significant injury (a fall, an accident)"),
 }
 INTAKE_FIELDS = [f"intake_{name}" for name in INTAKE_QUESTIONS]
 CLEARANCE_NOTE_MAX_LENGTH = 1000
@@ -71,9 +80,9 @@ CLEARANCE_NOTE_MAX_LENGTH = 1000
 class ProgramStart(models.TextChoices):
     """Whether a new program may start for a patient, and if not, why."""
 
-    ALLOWED = "allowed", "A program can start"
-    SCREEN_NEEDED = "screen_needed", "The intake red-flag screen is not recorded yet"
-    CLEARANCE_NEEDED = "clearance_needed", "Medical clearance is not confirmed yet"
+    ALLOWED = "allowed", gettext_lazy("A program can start")
+    SCREEN_NEEDED = "screen_needed", gettext_lazy("The intake red-flag screen is not recorded yet")
+    CLEARANCE_NEEDED = "clearance_needed", gettext_lazy("Medical clearance is not confirmed yet")
 
 
 class PatientQuerySet(models.QuerySet["Patient"]):
@@ -102,26 +111,33 @@ class Patient(models.Model):
         settings.AUTH_USER_MODEL, related_name="caseload", blank=True
     )
     timezone = models.CharField(
-        max_length=64, default="UTC", validators=[validate_timezone], help_text="IANA name."
+        max_length=64,
+        default="UTC",
+        validators=[validate_timezone],
+        help_text=gettext_lazy("IANA name."),
     )
     conditions = models.JSONField(
         default=list,
         blank=True,
         validators=[validate_conditions],
-        help_text="Conditions that call for care with some exercises.",
+        help_text=gettext_lazy("Conditions that call for care with some exercises."),
     )
     clinic_phone = models.CharField(
         max_length=PHONE_MAX_LENGTH,
         blank=True,
         validators=[validate_phone],
-        help_text="Required for new patients; empty only on older records (the clinic-wide "
-        "number stands in).",
+        help_text=gettext_lazy(
+            "Required for new patients; empty only on older records (the clinic-wide "
+            "number stands in)."
+        ),
     )
     language = models.CharField(
         max_length=8,
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
-        help_text="What the patient reads Rehabit in: pages, emails, calendar and handout.",
+        help_text=gettext_lazy(
+            "What the patient reads Rehabit in: pages, emails, calendar and handout."
+        ),
     )
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -131,22 +147,26 @@ class Patient(models.Model):
         default=list,
         blank=True,
         validators=[validate_reminder_times],
-        help_text="The therapist's times (HH:MM, one per daily session); empty: suggested times.",
+        help_text=gettext_lazy(
+            "The therapist's times (HH:MM, one per daily session); empty: suggested times."
+        ),
     )
     default_email_reminders = models.BooleanField(
         default=False,
-        help_text="The therapist's default: email reminders unless the patient chooses.",
+        help_text=gettext_lazy(
+            "The therapist's default: email reminders unless the patient chooses."
+        ),
     )
     reminder_times = models.JSONField(
         default=list,
         blank=True,
         validators=[validate_reminder_times],
-        help_text="The patient's own times (HH:MM); empty: the therapist's.",
+        help_text=gettext_lazy("The patient's own times (HH:MM); empty: the therapist's."),
     )
     email_reminders = models.BooleanField(
         null=True,
         blank=True,
-        help_text="The patient's own choice; empty: the therapist's default.",
+        help_text=gettext_lazy("The patient's own choice; empty: the therapist's default."),
     )
     # The random half of the private calendar link; the other half is a signature made with
     # SECRET_KEY (see patients.calendar_feed), so this value alone, in a backup or the audit
@@ -171,7 +191,9 @@ class Patient(models.Model):
     intake_fever = models.BooleanField(INTAKE_QUESTIONS["fever"], null=True, blank=True)
     intake_injury = models.BooleanField(INTAKE_QUESTIONS["injury"], null=True, blank=True)
     intake_screened_at = models.DateTimeField(
-        null=True, blank=True, help_text="Empty: the intake screen was never recorded."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Empty: the intake screen was never recorded."),
     )
     intake_screened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -180,7 +202,9 @@ class Patient(models.Model):
         "medical clearance confirmed at",
         null=True,
         blank=True,
-        help_text="When a therapist confirmed medical clearance for the positive answers.",
+        help_text=gettext_lazy(
+            "When a therapist confirmed medical clearance for the positive answers."
+        ),
     )
     cleared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -255,7 +279,7 @@ class Patient(models.Model):
 
     def intake_positives(self) -> list[str]:
         """The questions answered yes, in plain words."""
-        return [INTAKE_QUESTIONS[name] for name, yes in self.intake_answers().items() if yes]
+        return [str(INTAKE_QUESTIONS[name]) for name, yes in self.intake_answers().items() if yes]
 
     @property
     def needs_clearance(self) -> bool:
@@ -341,9 +365,9 @@ class Invitation(models.Model):
 class Difficulty(models.TextChoices):
     """How hard an exercise felt: asked after each check-off (DESIGN §5, progression)."""
 
-    TOO_EASY = "too_easy", "Too easy"
-    ABOUT_RIGHT = "about_right", "About right"
-    TOO_HARD = "too_hard", "Too hard"
+    TOO_EASY = "too_easy", gettext_lazy("Too easy")
+    ABOUT_RIGHT = "about_right", gettext_lazy("About right")
+    TOO_HARD = "too_hard", gettext_lazy("Too hard")
 
 
 class CompletionQuerySet(models.QuerySet["Completion"]):
@@ -376,7 +400,9 @@ class Completion(Dose):
         max_length=12,
         choices=Difficulty.choices,
         blank=True,
-        help_text="The patient's answer after ticking it off; empty when they skipped it.",
+        help_text=gettext_lazy(
+            "The patient's answer after ticking it off; empty when they skipped it."
+        ),
     )
 
     objects = CompletionQuerySet.as_manager()
@@ -407,9 +433,9 @@ class Completion(Dose):
 
 
 class LastingChoice(models.TextChoices):
-    YES = Lasting.YES.value, "Yes"
-    NO = Lasting.NO.value, "No"
-    NOT_SURE = Lasting.NOT_SURE.value, "Not sure yet"
+    YES = Lasting.YES.value, gettext_lazy("Yes")
+    NO = Lasting.NO.value, gettext_lazy("No")
+    NOT_SURE = Lasting.NOT_SURE.value, gettext_lazy("Not sure yet")
 
 
 # "Not sure yet" whether the pain lasts: Today asks again this long after the report.
@@ -440,38 +466,46 @@ class PainReport(models.Model):
     )
     pain = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(0), MaxValueValidator(PAIN_MAX)],
-        help_text="0 is no pain, 10 is the worst pain imaginable.",
+        help_text=gettext_lazy("0 is no pain, 10 is the worst pain imaginable."),
     )
     pain_lasting = models.CharField(
-        "pain still there 15 minutes after stopping",
+        gettext_lazy("pain still there 15 minutes after stopping"),
         max_length=8,
         choices=LastingChoice.choices,
         blank=True,
-        help_text="Empty only on reports from before the question was asked.",
+        help_text=gettext_lazy("Empty only on reports from before the question was asked."),
     )
     # Leg symptoms (DESIGN §5 rows 2 and 7), and whether they are as usual.
     numbness = models.BooleanField(default=False)
     tingling = models.BooleanField(default=False)
     weakness = models.BooleanField(default=False)
-    pain_down_leg = models.BooleanField("pain spreading down a leg", default=False)
+    pain_down_leg = models.BooleanField(gettext_lazy("pain spreading down a leg"), default=False)
     leg_symptoms_usual = models.BooleanField(
-        "leg symptoms as usual and unchanged",
+        gettext_lazy("leg symptoms as usual and unchanged"),
         null=True,
         blank=True,
-        help_text="Yes: the same as usual. No or unanswered: new or worse.",
+        help_text=gettext_lazy("Yes: the same as usual. No or unanswered: new or worse."),
     )
     # Emergency signs (row 1).
     bladder_bowel = models.BooleanField(
-        "bladder or bowel change",
+        gettext_lazy("bladder or bowel change"),
         default=False,
-        help_text="Can't pass urine, leaking, loss of control.",
+        help_text=gettext_lazy("Can't pass urine, leaking, loss of control."),
     )
-    saddle_numbness = models.BooleanField("numbness in the saddle area", default=False)
-    both_legs = models.BooleanField("numbness or weakness in both legs", default=False)
-    chest = models.BooleanField("chest pain, sudden breathlessness or fainting", default=False)
+    saddle_numbness = models.BooleanField(
+        gettext_lazy("numbness in the saddle area"), default=False
+    )
+    both_legs = models.BooleanField(
+        gettext_lazy("numbness or weakness in both legs"), default=False
+    )
+    chest = models.BooleanField(
+        gettext_lazy("chest pain, sudden breathlessness or fainting"), default=False
+    )
     # Other reasons to stop (row 3).
-    unwell = models.BooleanField("fever or feeling unwell", default=False)
-    fall_or_injury = models.BooleanField("a fall or injury since the last session", default=False)
+    unwell = models.BooleanField(gettext_lazy("fever or feeling unwell"), default=False)
+    fall_or_injury = models.BooleanField(
+        gettext_lazy("a fall or injury since the last session"), default=False
+    )
     difficulty = models.CharField(max_length=12, choices=Difficulty.choices, blank=True)
     note = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -479,7 +513,9 @@ class PainReport(models.Model):
     followed_up_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text='When a "not sure yet" about the pain 15 minutes later was answered on Today.',
+        help_text=gettext_lazy(
+            'When a "not sure yet" about the pain 15 minutes later was answered on Today.'
+        ),
     )
 
     objects = PainReportQuerySet.as_manager()
@@ -548,17 +584,27 @@ class PainReport(models.Model):
     @classmethod
     def label(cls, name: str) -> str:
         """A field's plain words ("numbness in the saddle area")."""
+        if name in _UNNAMED_SYMPTOMS:
+            return str(_UNNAMED_SYMPTOMS[name])
         field = cls._meta.get_field(name)
         return str(getattr(field, "verbose_name", name))
+
+
+# The symptoms whose field name is their plain word (the field has no verbose name of its own).
+_UNNAMED_SYMPTOMS = {
+    "numbness": gettext_lazy("numbness"),
+    "tingling": gettext_lazy("tingling"),
+    "weakness": gettext_lazy("weakness"),
+}
 
 
 class MorningAnswer(models.TextChoices):
     """The morning check: the pain this morning compared with yesterday morning."""
 
-    BETTER = Morning.BETTER.value, "Better"
-    SAME = Morning.SAME.value, "The same"
-    WORSE = Morning.WORSE.value, "Worse"
-    SKIPPED = "skipped", "Skipped"
+    BETTER = Morning.BETTER.value, gettext_lazy("Better")
+    SAME = Morning.SAME.value, gettext_lazy("The same")
+    WORSE = Morning.WORSE.value, gettext_lazy("Worse")
+    SKIPPED = "skipped", gettext_lazy("Skipped")
 
 
 class MorningCheckQuerySet(models.QuerySet["MorningCheck"]):
@@ -575,7 +621,7 @@ class MorningCheck(models.Model):
     ``skipped`` hides the question for the day. One per patient and local day."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="morning_checks")
-    date = models.DateField(help_text="The patient's local date.")
+    date = models.DateField(help_text=gettext_lazy("The patient's local date."))
     answer = models.CharField(max_length=8, choices=MorningAnswer.choices)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -595,23 +641,23 @@ class MorningCheck(models.Model):
 
 
 class AlertKind(models.TextChoices):
-    REPORT = "report", "Pain report"
-    WORSE_MORNINGS = "worse_mornings", "Worse two mornings running"
-    WEEKLY_RISE = "weekly_rise", "Pain higher than last week"
+    REPORT = "report", gettext_lazy("Pain report")
+    WORSE_MORNINGS = "worse_mornings", gettext_lazy("Worse two mornings running")
+    WEEKLY_RISE = "weekly_rise", gettext_lazy("Pain higher than last week")
     # Reports before one alert gathered every reason had one alert per reason.
-    RED_FLAG = "red_flag", "Red-flag symptom"
-    PAIN_ABOVE_THRESHOLD = "pain_above_threshold", "Pain above threshold"
-    PAIN_RISING = "pain_rising", "Pain rising"
-    LASTING_PAIN = "lasting_pain", "Pain lasting over 15 minutes"
-    INACTIVITY = "inactivity", "Missed sessions"
+    RED_FLAG = "red_flag", gettext_lazy("Red-flag symptom")
+    PAIN_ABOVE_THRESHOLD = "pain_above_threshold", gettext_lazy("Pain above threshold")
+    PAIN_RISING = "pain_rising", gettext_lazy("Pain rising")
+    LASTING_PAIN = "lasting_pain", gettext_lazy("Pain lasting over 15 minutes")
+    INACTIVITY = "inactivity", gettext_lazy("Missed sessions")
 
 
 class Severity(models.TextChoices):
     """How urgently the care team must look (DESIGN §5); the worst reason sets it."""
 
-    CRITICAL = AlertLevel.CRITICAL.value, "Critical"
-    URGENT = AlertLevel.URGENT.value, "Urgent"
-    ATTENTION = AlertLevel.ATTENTION.value, "Attention"
+    CRITICAL = AlertLevel.CRITICAL.value, gettext_lazy("Critical")
+    URGENT = AlertLevel.URGENT.value, gettext_lazy("Urgent")
+    ATTENTION = AlertLevel.ATTENTION.value, gettext_lazy("Attention")
 
 
 # The emails a critical or urgent alert sends to the care team (once per alert and severity).
@@ -642,14 +688,18 @@ class Alert(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="alerts",
-        help_text="The latest report in it.",
+        help_text=gettext_lazy("The latest report in it."),
     )
     reports = models.ManyToManyField(
-        PainReport, blank=True, related_name="report_alerts", help_text="Every report in it."
+        PainReport,
+        blank=True,
+        related_name="report_alerts",
+        help_text=gettext_lazy("Every report in it."),
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(
-        default=timezone.now, help_text="When a report last joined it (the dashboard's recency)."
+        default=timezone.now,
+        help_text=gettext_lazy("When a report last joined it (the dashboard's recency)."),
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
@@ -661,9 +711,11 @@ class Alert(models.Model):
         blank=True,
         editable=False,
         help_text=(
-            "Each report as it stood when it raised or joined the alert, oldest first: report, "
-            "date, session, pain, severity and reasons. A report changed later does not change "
-            "what the alert recorded."
+            gettext_lazy(
+                "Each report as it stood when it raised or joined the alert, oldest first: report, "
+                "date, session, pain, severity and reasons. A report changed later does not change "
+                "what the alert recorded."
+            )
         ),
     )
 
@@ -726,13 +778,19 @@ class AlertEmail(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     sent_at = models.DateTimeField(null=True, blank=True)
-    failed = models.BooleanField(default=False, help_text="Given up: not sent, never will be.")
+    failed = models.BooleanField(
+        default=False, help_text=gettext_lazy("Given up: not sent, never will be.")
+    )
     claimed_at = models.DateTimeField(
-        null=True, blank=True, help_text="When a sender last took it on; empty: free to retry."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("When a sender last took it on; empty: free to retry."),
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(
-        max_length=100, blank=True, help_text="The kind of the last error (no addresses)."
+        max_length=100,
+        blank=True,
+        help_text=gettext_lazy("The kind of the last error (no addresses)."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -783,7 +841,7 @@ class SafetyPause(models.Model):
         "prescriptions.Prescription",
         blank=True,
         related_name="safety_pauses",
-        help_text="The programs this pause paused, resumed when it ends.",
+        help_text=gettext_lazy("The programs this pause paused, resumed when it ends."),
     )
     started_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -791,13 +849,15 @@ class SafetyPause(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     resumed = models.BooleanField(
-        default=False, help_text="Whether ending it resumed the programs it paused."
+        default=False, help_text=gettext_lazy("Whether ending it resumed the programs it paused.")
     )
     reasons = models.CharField(
         max_length=300,
         blank=True,
-        help_text="Why it began (or rose to emergency), as the report said then: a report "
-        "changed later does not change it.",
+        help_text=gettext_lazy(
+            "Why it began (or rose to emergency), as the report said then: a report "
+            "changed later does not change it."
+        ),
     )
     end_note = models.TextField(blank=True, max_length=1000)
 
@@ -826,9 +886,9 @@ class SafetyPause(models.Model):
 
 
 class ReminderStatus(models.TextChoices):
-    PENDING = "pending", "Being sent"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Not sent"
+    PENDING = "pending", gettext_lazy("Being sent")
+    SENT = "sent", gettext_lazy("Sent")
+    FAILED = "failed", gettext_lazy("Not sent")
 
 
 class ReminderEmailQuerySet(models.QuerySet["ReminderEmail"]):
@@ -849,16 +909,18 @@ class ReminderEmail(models.Model):
     """
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="reminder_emails")
-    date = models.DateField(help_text="The patient's local date.")
+    date = models.DateField(help_text=gettext_lazy("The patient's local date."))
     session = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(MAX_TIMES_PER_DAY)]
     )
     status = models.CharField(
         max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
     )
-    due_at = models.DateTimeField(help_text="The reminder time, as an instant.")
+    due_at = models.DateTimeField(help_text=gettext_lazy("The reminder time, as an instant."))
     claimed_at = models.DateTimeField(
-        null=True, blank=True, help_text="When a sender last took it on; empty: free to retry."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("When a sender last took it on; empty: free to retry."),
     )
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

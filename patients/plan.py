@@ -58,7 +58,7 @@ class ItemRow:
     @property
     def effort_choices(self) -> list[tuple[str, str]]:
         """The answers to "how did it feel?" after a tick, as the buttons show them."""
-        return list(Difficulty.choices)
+        return [(value, str(label)) for value, label in Difficulty.choices]
 
     @property
     def has_timer(self) -> bool:

@@ -13,6 +13,8 @@ import zoneinfo
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from prescriptions.models import MAX_TIMES_PER_DAY
 
@@ -50,13 +52,20 @@ def format_time(value: datetime.time) -> str:
 def validate_reminder_times(value: object) -> None:
     """A list of up to six "HH:MM" times, earliest first, each once (empty: not chosen)."""
     if not isinstance(value, list):
-        raise ValidationError("Reminder times must be a list of times such as 09:00.")
+        raise ValidationError(_("Reminder times must be a list of times such as 09:00."))
     if len(value) > MAX_TIMES_PER_DAY:
-        raise ValidationError(f"At most {MAX_TIMES_PER_DAY} reminder times.")
+        raise ValidationError(
+            ngettext(
+                "At most %(count)d reminder time.",
+                "At most %(count)d reminder times.",
+                MAX_TIMES_PER_DAY,
+            )
+            % {"count": MAX_TIMES_PER_DAY}
+        )
     if not all(isinstance(item, str) and TIME_PATTERN.match(item) for item in value):
-        raise ValidationError("Each reminder time is written as HH:MM, for example 09:00.")
+        raise ValidationError(_("Each reminder time is written as HH:MM, for example 09:00."))
     if any(later <= earlier for earlier, later in zip(value, value[1:], strict=False)):
-        raise ValidationError("Reminder times go earliest first, each time once.")
+        raise ValidationError(_("Reminder times go earliest first, each time once."))
 
 
 def suggested_times(count: int) -> list[str]:
@@ -79,21 +88,24 @@ def resolve_times(
 
 def time_in_words(value: datetime.time) -> str:
     """ "9:00 in the morning", "1:30 in the afternoon", "12:00 noon": the same in any country."""
-    minutes = f"{value.minute:02d}"
     if value.hour == 12 and value.minute == 0:
-        return "12:00 noon"
+        # Translators: a time of day, as a reminder email and the reminder page say it.
+        return _("12:00 noon")
     if value.hour == 0 and value.minute == 0:
-        return "12:00 midnight"
-    hour = value.hour % 12 or 12
+        # Translators: a time of day, as a reminder email and the reminder page say it.
+        return _("12:00 midnight")
+    words = {"time": f"{value.hour % 12 or 12}:{value.minute:02d}"}
     if 5 <= value.hour < 12:
-        part = "in the morning"
-    elif 12 <= value.hour < 17:
-        part = "in the afternoon"
-    elif 17 <= value.hour < 21:
-        part = "in the evening"
-    else:
-        part = "at night"
-    return f"{hour}:{minutes} {part}"
+        # Translators: %(time)s is a time on a 12-hour clock, such as 9:30.
+        return _("%(time)s in the morning") % words
+    if 12 <= value.hour < 17:
+        # Translators: %(time)s is a time on a 12-hour clock, such as 1:30.
+        return _("%(time)s in the afternoon") % words
+    if 17 <= value.hour < 21:
+        # Translators: %(time)s is a time on a 12-hour clock, such as 6:00.
+        return _("%(time)s in the evening") % words
+    # Translators: %(time)s is a time on a 12-hour clock, such as 11:30.
+    return _("%(time)s at night") % words
 
 
 def time_choices(*extra: str) -> list[tuple[str, str]]:

@@ -56,7 +56,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from patients.models import (
     Alert,
@@ -213,7 +214,8 @@ def reminders_due(
         due_at = local_moment(today, times[session - 1], patient.zone)
         if not due_at <= now < due_at + SEND_WINDOW:
             continue
-        groups = _session_groups(plan, session, done)
+        with translation.override(patient.language):  # the doses, in the patient's words
+            groups = _session_groups(plan, session, done)
         reminder = DueReminder(
             patient=patient,
             day=today,
@@ -544,14 +546,25 @@ def unsubscribe_url(patient: Patient) -> str:
 
 def reminder_subject(reminder: DueReminder) -> str:
     if reminder.sessions > 1:
-        return f"Time for your exercises (session {reminder.session} of {reminder.sessions})"
-    return "Time for your exercises"
+        return _("Time for your exercises (session %(session)s of %(sessions)s)") % {
+            "session": reminder.session,
+            "sessions": reminder.sessions,
+        }
+    return _("Time for your exercises")
 
 
 def reminder_message(
     reminder: DueReminder, *, connection: BaseEmailBackend | None = None
 ) -> EmailMultiAlternatives:
-    """The reminder email: plain text with an HTML alternative, and one-click unsubscribe."""
+    """The reminder email, in the patient's language: plain text with an HTML alternative,
+    and one-click unsubscribe."""
+    with translation.override(reminder.patient.language):
+        return _reminder_message(reminder, connection=connection)
+
+
+def _reminder_message(
+    reminder: DueReminder, *, connection: BaseEmailBackend | None
+) -> EmailMultiAlternatives:
     patient = reminder.patient
     unsubscribe = unsubscribe_url(patient)
     context = {
@@ -573,6 +586,7 @@ def reminder_message(
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Auto-Submitted": "auto-generated",
+            "Content-Language": translation.get_language() or settings.LANGUAGE_CODE,
         },
     )
     message.attach_alternative(

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
@@ -144,6 +146,12 @@ class PatientSerializer(serializers.ModelSerializer):
         required=False,
         help_text="Conditions that call for care with some exercises.",
     )
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text="What the patient reads Rehabit in: pages, emails, calendar and handout. "
+        "Left out when adding a patient: the language of the therapist who adds them.",
+    )
     clinic_phone = serializers.CharField(
         max_length=PHONE_MAX_LENGTH,
         validators=[validate_phone],
@@ -178,6 +186,7 @@ class PatientSerializer(serializers.ModelSerializer):
             "email",
             "timezone",
             "conditions",
+            "language",
             "clinic_phone",
             "intake_screen",
             "program_start",
@@ -212,7 +221,7 @@ class PatientSerializer(serializers.ModelSerializer):
     def validate_clinic_phone(self, value: str) -> str:
         phone = value.strip()
         if not phone:
-            raise serializers.ValidationError("This field may not be blank.")
+            raise serializers.ValidationError(_("This field may not be blank."))
         return phone
 
     def get_has_password(self, patient: Patient) -> bool:
@@ -231,13 +240,14 @@ class PatientSerializer(serializers.ModelSerializer):
     def _name(value: str) -> str:
         name = value.strip()
         if not name:
-            raise serializers.ValidationError("This field may not be blank.")
+            raise serializers.ValidationError(_("This field may not be blank."))
         return name
 
     def validate_timezone(self, value: str) -> str:
         if value not in zoneinfo.available_timezones():
             raise serializers.ValidationError(
-                f"“{value}” is not a known time zone (for example Europe/Berlin)."
+                _("“%(value)s” is not a known time zone (for example Europe/Berlin).")
+                % {"value": value}
             )
         return value
 
@@ -250,8 +260,10 @@ class PatientSerializer(serializers.ModelSerializer):
             others = others.exclude(pk=self.instance.user_id)
         if others.exists():
             raise serializers.ValidationError(
-                "Another account already uses this email address. Leave it empty, or use "
-                "another one: each person logs in with their own."
+                _(
+                    "Another account already uses this email address. Leave it empty, or use "
+                    "another one: each person logs in with their own."
+                )
             )
         return email
 
@@ -280,6 +292,7 @@ class PatientSerializer(serializers.ModelSerializer):
             timezone_name=value("timezone", settings.TIME_ZONE),
             conditions=list(value("conditions", [])),
             clinic_phone=value("clinic_phone", ""),
+            language=value("language", ""),
             intake=(
                 {name: data[f"intake_{name}"] for name in INTAKE_QUESTIONS}
                 if f"intake_{next(iter(INTAKE_QUESTIONS))}" in data
@@ -374,7 +387,7 @@ class MeSerializer(serializers.Serializer):
 
 
 class LockedOut(Throttled):
-    default_detail = "Too many failed attempts: this login is locked for a while."
+    default_detail = gettext_lazy("Too many failed attempts: this login is locked for a while.")
 
 
 class LoginSerializer(serializers.Serializer):
@@ -398,7 +411,7 @@ class LoginSerializer(serializers.Serializer):
             if lockout.get("error") or getattr(request, "axes_locked_out", False):
                 raise LockedOut()
             raise serializers.ValidationError(
-                "Unable to log in with these details.", code="authorization"
+                _("Unable to log in with these details."), code="authorization"
             )
         attrs["user"] = user
         return attrs
@@ -604,7 +617,7 @@ class NewCompletionSerializer(serializers.Serializer):
     item = OwnItemField(
         queryset=PrescriptionItem.objects.none(),
         help_text="An exercise of your program.",
-        error_messages={"does_not_exist": "No such exercise in your program."},
+        error_messages={"does_not_exist": gettext_lazy("No such exercise in your program.")},
     )
     date = serializers.DateField(
         required=False, help_text="The patient's local date; today when left out."

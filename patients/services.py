@@ -17,7 +17,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import dateformat, timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from config.languages import staff_language
 from exercises.models import DOSE_FIELDS
 from monitoring.alerts import open_alert, raise_alerts_for, report_message, worse_mornings_finding
 from monitoring.progression import review_item
@@ -50,7 +53,7 @@ from patients.models import (
     SafetyPause,
     hash_token,
 )
-from prescriptions.models import WEEKDAY_NAMES, Prescription, PrescriptionItem, Status
+from prescriptions.models import Prescription, PrescriptionItem, Status
 from prescriptions.schedule import sessions_due
 from prescriptions.services import set_status
 
@@ -83,11 +86,14 @@ class PatientDetails:
     timezone_name: str = "UTC"
     conditions: Sequence[str] = ()
     clinic_phone: str = ""
+    # What the patient reads Rehabit in; empty: the therapist's own language (on a new record)
+    # or the language the record already has.
+    language: str = ""
     # The intake red-flag screen, every question answered (True: yes); None leaves it as it is.
     intake: Mapping[str, bool] | None = None
 
 
-_DETAIL_FIELDS = ["timezone", "conditions", "clinic_phone"]
+_DETAIL_FIELDS = ["timezone", "conditions", "clinic_phone", "language"]
 _SCREEN_FIELDS = [*INTAKE_FIELDS, "intake_screened_at", "intake_screened_by"]
 _CLEARANCE_FIELDS = ["cleared_at", "cleared_by", "clearance_note"]
 
@@ -124,6 +130,13 @@ def _apply_details(patient: Patient, details: PatientDetails) -> None:
     patient.timezone = details.timezone_name
     patient.conditions = list(details.conditions)
     patient.clinic_phone = details.clinic_phone.strip()
+    if details.language:
+        patient.language = details.language
+
+
+def default_patient_language(therapist: User) -> str:
+    """A new patient reads the language of the therapist who adds them, else the site's."""
+    return staff_language(therapist) or settings.LANGUAGE_CODE
 
 
 @transaction.atomic
@@ -135,7 +148,7 @@ def create_patient(
     user = get_user_model()._default_manager.create_user(
         username=username or _free_username(details.first_name, details.last_name, details.email)
     )
-    patient = Patient(user=user)
+    patient = Patient(user=user, language=default_patient_language(therapist))
     _apply_details(patient, details)
     if details.intake is not None:
         _record_screen(patient, details.intake, by=therapist, now=timezone.now())
@@ -183,11 +196,11 @@ def record_medical_clearance(
     note = note.strip()
     if not patient.intake_positives():
         raise ValidationError(
-            {"note": "There is nothing to clear: the intake screen found no red flag."}
+            {"note": _("There is nothing to clear: the intake screen found no red flag.")}
         )
     if not note:
         raise ValidationError(
-            {"note": "Write who gave the clearance and on what it rests, for the record."}
+            {"note": _("Write who gave the clearance and on what it rests, for the record.")}
         )
     patient.cleared_at, patient.cleared_by = now or timezone.now(), by
     patient.clearance_note = note
@@ -327,13 +340,16 @@ def check_day_open(day: datetime.date, today: datetime.date) -> None:
     """Refuse the future and days further back than yesterday."""
     if day > today:
         raise NotAllowed(
-            f"{_long_date(day)} has not come yet. You can only record what you have done.",
+            _("%(day)s has not come yet. You can only record what you have done.")
+            % {"day": _long_date(day)},
             code="future",
         )
     if not can_log_on(day, today):
         raise NotAllowed(
-            "You can record exercises and pain for today and yesterday only. "
-            "If you missed an older day, just carry on today.",
+            _(
+                "You can record exercises and pain for today and yesterday only. "
+                "If you missed an older day, just carry on today."
+            ),
             code="too_old",
         )
 
@@ -344,27 +360,48 @@ def not_due_reason(
     """Why an item is not due on a day, in plain words; None when it is due."""
     if prescription.status == Status.PAUSED:
         if prescription.safety_pauses.filter(ended_at__isnull=True).exists():
-            return (
+            return _(
                 "Your exercises are paused for your safety until your therapist has spoken "
                 "with you."
             )
-        return "Your therapist has paused this program."
+        return _("Your therapist has paused this program.")
     if prescription.status != Status.ACTIVE:
-        return "This program has ended."
+        return _("This program has ended.")
     if day < prescription.start_date:
-        return f"This program starts on {_long_date(prescription.start_date)}."
+        return _("This program starts on %(day)s.") % {"day": _long_date(prescription.start_date)}
     if prescription.end_date and day > prescription.end_date:
-        return f"This program ended on {_long_date(prescription.end_date)}."
+        return _("This program ended on %(day)s.") % {"day": _long_date(prescription.end_date)}
     if day.weekday() not in prescription.days_of_week:
-        return f"This exercise is not planned for {WEEKDAY_NAMES[day.weekday()]}s."
+        return _not_planned_on(day.weekday())
     if not item.is_current_on(day):
-        return "Your therapist has taken this exercise out of your program."
+        return _("Your therapist has taken this exercise out of your program.")
     return None
+
+
+def _not_planned_on(weekday: int) -> str:
+    """ "This exercise is not planned for Mondays.", a whole sentence for each day."""
+    return (
+        _("This exercise is not planned for Mondays."),
+        _("This exercise is not planned for Tuesdays."),
+        _("This exercise is not planned for Wednesdays."),
+        _("This exercise is not planned for Thursdays."),
+        _("This exercise is not planned for Fridays."),
+        _("This exercise is not planned for Saturdays."),
+        _("This exercise is not planned for Sundays."),
+    )[weekday]
+
+
+def _no_such_session(session: int, sessions: int) -> str:
+    return ngettext(
+        "There is no session %(session)s on this day: it has %(count)d.",
+        "There is no session %(session)s on this day: it has %(count)d.",
+        sessions,
+    ) % {"session": session, "count": sessions}
 
 
 def _check_owner(patient: Patient, item: PrescriptionItem) -> None:
     if item.prescription.patient_id != patient.pk:
-        raise NotAllowed("This exercise is not in your program.", code="not_yours")
+        raise NotAllowed(_("This exercise is not in your program."), code="not_yours")
 
 
 def _check_due(item: PrescriptionItem, day: datetime.date, session: int) -> None:
@@ -373,9 +410,7 @@ def _check_due(item: PrescriptionItem, day: datetime.date, session: int) -> None
         raise NotAllowed(reason, code="not_due")
     sessions = sessions_due(item.prescription, day)
     if not 1 <= session <= sessions:
-        raise NotAllowed(
-            f"There is no session {session} on this day: it has {sessions}.", code="bad_session"
-        )
+        raise NotAllowed(_no_such_session(session, sessions), code="bad_session")
 
 
 def paused_for_safety(patient: Patient, day: datetime.date) -> SafetyPause | None:
@@ -412,7 +447,10 @@ def record_completion(
     check_day_open(day, patient.local_today(now))
     if paused_for_safety(patient, day) is not None:
         raise NotAllowed(
-            "Your exercises are paused for your safety until your therapist has spoken with you.",
+            _(
+                "Your exercises are paused for your safety until your therapist has spoken "
+                "with you."
+            ),
             code="safety_pause",
         )
     _check_due(item, day, session)
@@ -465,14 +503,14 @@ def record_effort(
     _check_owner(patient, item)
     check_day_open(day, patient.local_today(now))
     if effort not in Difficulty.values:
-        raise NotAllowed("Choose too easy, about right or too hard.", code="bad_effort")
+        raise NotAllowed(_("Choose too easy, about right or too hard."), code="bad_effort")
     completion = (
         Completion.objects.select_for_update()
         .filter(patient=patient, item=item, date=day, session=session)
         .first()
     )
     if completion is None:
-        raise NotAllowed("Mark the exercise as done first.", code="not_done")
+        raise NotAllowed(_("Mark the exercise as done first."), code="not_done")
     if completion.effort != effort:
         completion.effort = effort
         completion.save(update_fields=["effort"])
@@ -488,9 +526,7 @@ def report_sessions(programs: Sequence[Prescription], day: datetime.date) -> int
 def check_report_session(session: int, sessions: int) -> None:
     """A pain report is about one of the day's sessions (1 to ``sessions``)."""
     if not 1 <= session <= sessions:
-        raise NotAllowed(
-            f"There is no session {session} on this day: it has {sessions}.", code="bad_session"
-        )
+        raise NotAllowed(_no_such_session(session, sessions), code="bad_session")
 
 
 def program_for_report(programs: Sequence[Prescription], day: datetime.date) -> Prescription | None:
@@ -584,22 +620,25 @@ UNANSWERED: dict[str, Any] = {
 
 def _check_answers(pain: int, answers: dict[str, Any]) -> dict[str, Any]:
     if isinstance(pain, bool) or not 0 <= pain <= PAIN_MAX:
-        raise NotAllowed("Choose a number for your pain from 0 to 10.", code="bad_pain")
+        raise NotAllowed(_("Choose a number for your pain from 0 to 10."), code="bad_pain")
     unknown = set(answers) - set(REPORT_ANSWERS)
     if unknown:
         raise TypeError(f"Unknown answers: {', '.join(sorted(unknown))}")
     if answers.get("pain_lasting") not in LastingChoice.values:
         raise NotAllowed(
-            "Say whether the pain is still there 15 minutes after stopping: yes, no or not "
-            "sure yet.",
+            _(
+                "Say whether the pain is still there 15 minutes after stopping: yes, no or not "
+                "sure yet."
+            ),
             code="bad_lasting",
         )
     if answers.get("difficulty", "") not in ("", *Difficulty.values):
-        raise NotAllowed("Choose too easy, about right or too hard.", code="bad_difficulty")
+        raise NotAllowed(_("Choose too easy, about right or too hard."), code="bad_difficulty")
     note = str(answers.get("note", "")).strip()
     if len(note) > NOTE_MAX_LENGTH:
         raise NotAllowed(
-            f"Please keep the note under {NOTE_MAX_LENGTH} characters.", code="note_too_long"
+            _("Please keep the note under %(count)d characters.") % {"count": NOTE_MAX_LENGTH},
+            code="note_too_long",
         )
     return {**UNANSWERED, **answers, "note": note}
 
@@ -678,7 +717,7 @@ def answer_pain_follow_up(
         return locked, guidance_to_show(locked, threshold=threshold)
     if locked.pain_lasting != Lasting.NOT_SURE:
         raise NotAllowed(
-            "This report already says whether the pain was still there after 15 minutes.",
+            _("This report already says whether the pain was still there after 15 minutes."),
             code="not_asked",
         )
     check_day_open(locked.date, locked.patient.local_today(now))
@@ -714,7 +753,7 @@ def record_morning_check(
     """
     now = now or timezone.now()
     if answer not in MorningAnswer.values:
-        raise NotAllowed("Choose better, the same or worse.", code="bad_answer")
+        raise NotAllowed(_("Choose better, the same or worse."), code="bad_answer")
     day = patient.local_today(now)
     check, created = MorningCheck.objects.get_or_create(
         patient=patient, date=day, defaults={"answer": answer, "created_at": now}

@@ -14,9 +14,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
@@ -69,7 +71,7 @@ from patients.services import (
     submit_pain_report,
     undo_completion,
 )
-from prescriptions.models import WEEKDAY_NAMES, Prescription, PrescriptionItem
+from prescriptions.models import Prescription, PrescriptionItem
 
 
 def _patient(request: AuthenticatedHttpRequest) -> Patient:
@@ -112,8 +114,11 @@ def day_view(request: AuthenticatedHttpRequest, day: datetime.date) -> HttpRespo
     if day > today_:
         return _refused(
             request,
-            f"{day:%A} {day.day} {day:%B} has not come yet. Here you can see days that have "
-            "passed and record what you did today or yesterday.",
+            _(
+                "%(day)s has not come yet. Here you can see days that have passed and record "
+                "what you did today or yesterday."
+            )
+            % {"day": formats.date_format(day, "l j F")},
         )
     plan = load_day_plan(patient, day, today_)
     return render(request, "patients/today.html", {"plan": plan})
@@ -176,7 +181,12 @@ def check_off(
     except NotAllowed as refusal:
         return _row_response(request, patient, day, item, session, error=refusal.message)
     return _row_response(
-        request, patient, day, item, session, announcement=f"{item.exercise.name}: done."
+        request,
+        patient,
+        day,
+        item,
+        session,
+        announcement=_("%(exercise)s: done.") % {"exercise": item.exercise.name},
     )
 
 
@@ -193,7 +203,12 @@ def undo(
     except NotAllowed as refusal:
         return _row_response(request, patient, day, item, session, error=refusal.message)
     return _row_response(
-        request, patient, day, item, session, announcement=f"{item.exercise.name}: not done."
+        request,
+        patient,
+        day,
+        item,
+        session,
+        announcement=_("%(exercise)s: not done.") % {"exercise": item.exercise.name},
     )
 
 
@@ -220,7 +235,12 @@ def effort(
     except NotAllowed as refusal:
         return _row_response(request, patient, day, item, session, error=refusal.message)
     return _row_response(
-        request, patient, day, item, session, announcement="Thank you, your therapist will see it."
+        request,
+        patient,
+        day,
+        item,
+        session,
+        announcement=_("Thank you, your therapist will see it."),
     )
 
 
@@ -287,7 +307,7 @@ def report_guidance(request: AuthenticatedHttpRequest) -> HttpResponse:
     patient = _patient(request)
     target = ReportTargetForm(request.GET)
     if not target.is_valid() or not target.cleaned_data["date"]:
-        return _refused(request, target.problem() or "That date is not one we understand.")
+        return _refused(request, target.problem() or _("That date is not one we understand."))
     day = target.cleaned_data["date"]
     session = target.cleaned_data["session"] or 1
     report = get_object_or_404(
@@ -331,7 +351,7 @@ def pain_follow_up(request: AuthenticatedHttpRequest, report_id: int) -> HttpRes
     report = get_object_or_404(PainReport, pk=report_id, patient=patient)
     form = PainFollowUpForm(request.POST)
     if not form.is_valid():
-        return _refused(request, "Choose yes or no: is the pain still there now?")
+        return _refused(request, _("Choose yes or no: is the pain still there now?"))
     try:
         report, guidance = answer_pain_follow_up(
             report=report, still_there=form.cleaned_data["still_there"]
@@ -349,7 +369,7 @@ def morning_check(request: AuthenticatedHttpRequest) -> HttpResponse:
     patient = _patient(request)
     form = MorningCheckForm(request.POST)
     if not form.is_valid():
-        return _refused(request, "Choose better, the same or worse.")
+        return _refused(request, _("Choose better, the same or worse."))
     result = record_morning_check(patient=patient, answer=form.cleaned_data["answer"])
     if result.guidance is None:
         return redirect("patients:today")
@@ -367,7 +387,7 @@ def history(request: AuthenticatedHttpRequest) -> HttpResponse:
     patient = _patient(request)
     context = {
         "history": load_history(patient, patient.local_today()),
-        "weekday_names": [(name, name[:3]) for name in WEEKDAY_NAMES],
+        "weekday_names": [(WEEKDAYS[day], WEEKDAYS_ABBR[day]) for day in range(7)],
     }
     return render(request, "patients/history.html", context)
 
@@ -385,8 +405,16 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request, "patients/invitation_unusable.html", {"reason": problem.reason}, status=410
         )
-    user = invitation.patient.user
-    form = ChoosePasswordForm(user, request.POST or None)
+    # The invited patient's own language, whichever browser opens the link.
+    language = invitation.patient.language
+    with translation.override(language):
+        response = _accept_invitation(request, token, invitation.patient)
+    response.headers["Content-Language"] = language
+    return response
+
+
+def _accept_invitation(request: HttpRequest, token: str, patient: Patient) -> HttpResponse:
+    form = ChoosePasswordForm(patient.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             user = accept_invitation(token=token, password=form.cleaned_data["new_password1"])
@@ -396,9 +424,7 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
             )
         login(request, user, backend="patients.backends.UsernameOrEmailBackend")
         return redirect("patients:today")
-    return render(
-        request, "patients/invitation_accept.html", {"form": form, "patient": invitation.patient}
-    )
+    return render(request, "patients/invitation_accept.html", {"form": form, "patient": patient})
 
 
 # --- Reminders -----------------------------------------------------------------------------------
@@ -410,7 +436,11 @@ def _times_in_words(times: list[datetime.time]) -> list[str]:
 
 def _and_list(words: list[str]) -> str:
     """ "a", "a and b", "a, b and c"."""
-    return " and ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
+    if len(words) < 2:
+        return "".join(words)
+    # Translators: the end of a list, such as "9:00 in the morning, 1:00 in the afternoon and
+    # 6:00 in the evening": %(items)s are the first ones (with commas), %(last)s the last one.
+    return _("%(items)s and %(last)s") % {"items": ", ".join(words[:-1]), "last": words[-1]}
 
 
 @never_cache
@@ -442,9 +472,13 @@ def reminders(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         times = _and_list(_times_in_words(patient.reminder_times_for(sessions)))
         if patient.email_reminders:
-            messages.success(request, f"Saved. We will email you at {times}.")
+            messages.success(
+                request, _("Saved. We will email you at %(times)s.") % {"times": times}
+            )
         else:
-            messages.success(request, f"Saved. Your reminder times: {times}. No emails.")
+            messages.success(
+                request, _("Saved. Your reminder times: %(times)s. No emails.") % {"times": times}
+            )
         return redirect("patients:reminders")
     feed_url = calendar_url(patient)
     context = {
@@ -465,7 +499,7 @@ def reminders(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def reminders_use_suggested(request: AuthenticatedHttpRequest) -> HttpResponse:
     reminder_services.use_therapist_times(patient=_patient(request))
-    messages.success(request, "Done. Your reminders are back to the suggested times.")
+    messages.success(request, _("Done. Your reminders are back to the suggested times."))
     return redirect("patients:reminders")
 
 
@@ -477,15 +511,15 @@ def calendar_link(request: AuthenticatedHttpRequest) -> HttpResponse:
     patient = _patient(request)
     if request.POST.get("action") == "remove":
         reminder_services.remove_calendar_link(patient=patient)
-        messages.success(request, "The calendar link is removed. It no longer works.")
+        messages.success(request, _("The calendar link is removed. It no longer works."))
     else:
         had_link = bool(patient.calendar_key)
         reminder_services.reset_calendar_link(patient=patient)
         messages.success(
             request,
-            "Here is your new calendar link. The old one no longer works."
+            _("Here is your new calendar link. The old one no longer works.")
             if had_link
-            else "Here is your calendar link.",
+            else _("Here is your calendar link."),
         )
     return redirect(f"{reverse('patients:reminders')}#calendar")
 
@@ -497,14 +531,15 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     patient = feed_patient(token, now=now)
     if patient is None:
         raise Http404("No such calendar.")
-    events = feed_events(
-        patient,
-        patient.reminder_programs,
-        today=patient.local_today(now),
-    )
-    response = HttpResponse(
-        render_calendar(patient, events, now=now), content_type="text/calendar; charset=utf-8"
-    )
+    with translation.override(patient.language):  # the calendar speaks the patient's language
+        events = feed_events(
+            patient,
+            patient.reminder_programs,
+            today=patient.local_today(now),
+        )
+        calendar = render_calendar(patient, events, now=now)
+    response = HttpResponse(calendar, content_type="text/calendar; charset=utf-8")
+    response.headers["Content-Language"] = patient.language
     response["Content-Disposition"] = 'inline; filename="rehabit.ics"'
     response["X-Robots-Tag"] = "noindex, nofollow"
     add_never_cache_headers(response)
@@ -513,7 +548,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 def _masked_email(email: str) -> str:
     """ "pat.lee@example.org" → "p•••@example.org": enough to recognise, not to harvest."""
-    name, _, domain = email.partition("@")
+    name, _at, domain = email.partition("@")
     return f"{name[:1]}•••@{domain}" if domain else ""
 
 
@@ -526,11 +561,15 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     patient = reminder_services.patient_for_unsubscribe(token)
     if patient is None:
         return render(request, "patients/unsubscribe.html", {"unknown": True}, status=404)
-    context = {"masked_email": _masked_email(patient.user.email), "token": token}
+    context: dict[str, object] = {"masked_email": _masked_email(patient.user.email), "token": token}
     if request.method == "POST":
         reminder_services.unsubscribe(patient=patient)
-        return render(request, "patients/unsubscribe.html", {**context, "done": True})
-    return render(request, "patients/unsubscribe.html", context)
+        context["done"] = True
+    # Reached from the email: in the same language as the email.
+    with translation.override(patient.language):
+        response = render(request, "patients/unsubscribe.html", context)
+    response.headers["Content-Language"] = patient.language
+    return response
 
 
 @never_cache
@@ -552,7 +591,10 @@ def reminder_defaults(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         reminder_services.save_reminder_defaults(
             patient=patient, times=form.times, email_reminders=form.cleaned_data["email_reminders"]
         )
-        messages.success(request, f"Reminder defaults saved for {patient.display_name}.")
+        messages.success(
+            request,
+            _("Reminder defaults saved for %(name)s.") % {"name": patient.display_name},
+        )
         return redirect("patients:reminder_defaults", pk=patient.pk)
     context = {
         "patient": patient,

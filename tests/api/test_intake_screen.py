@@ -95,7 +95,7 @@ def test_a_yes_refuses_every_program_start_until_clearance(therapist, therapist_
     assert refused.status_code == 400
     reason = refused.json()["patient"][0]
     assert "Confirm medical clearance for Ada Stone before starting a program." in reason
-    assert INTAKE_QUESTIONS[question] in reason
+    assert str(INTAKE_QUESTIONS[question]) in reason
     template = ProgramTemplateItemFactory().template
     from_template = therapist_api.post(
         f"/api/v1/templates/{template.pk}/start/",

@@ -153,7 +153,7 @@ def test_each_yes_on_the_intake_screen_warns_and_holds_back_a_program_until_clea
 ):
     response = add_patient(therapist_client, question)
     patient = Patient.objects.get()
-    label = INTAKE_QUESTIONS[question]
+    label = str(INTAKE_QUESTIONS[question])
     page = html_module.unescape(
         page_text(therapist_client.get(response["Location"]).content.decode())
     )
@@ -218,8 +218,8 @@ def test_clearance_needs_a_note_and_is_shown_with_who_and_when(therapist_client,
     patient = flagged(therapist, "weight_loss", "fever")
     url = reverse("clinic:patient_clearance", args=[patient.pk])
     form_page = page_text(therapist_client.get(url).content.decode())
-    assert INTAKE_QUESTIONS["weight_loss"] in form_page
-    assert INTAKE_QUESTIONS["fever"] in form_page
+    assert str(INTAKE_QUESTIONS["weight_loss"]) in form_page
+    assert str(INTAKE_QUESTIONS["fever"]) in form_page
     html = therapist_client.post(url, {"note": "   "}).content.decode()
     assert "Write who gave the clearance and on what it rests" in html
     patient.refresh_from_db()
