@@ -9,11 +9,13 @@ from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Field as ModelField
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from exercises.models import (
     DOSE_FIELDS,
@@ -567,6 +569,12 @@ class ExerciseForm(DoseForm):
 
 
 class TherapistSettingsForm(forms.Form):
+    language = forms.ChoiceField(
+        label=gettext_lazy("The language you read Rehabit in"),
+        required=False,
+        choices=[("", gettext_lazy("Your browser's language")), *settings.LANGUAGES],
+        help_text=gettext_lazy("New patients you add start with it; you can change theirs."),
+    )
     clinic_phone = forms.CharField(
         label="Your clinic phone",
         required=False,

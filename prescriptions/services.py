@@ -694,10 +694,17 @@ def delete_private_exercise(*, exercise: Exercise, owner: User) -> None:
 
 
 @transaction.atomic
-def save_therapist_settings(*, therapist: User, clinic_phone: str) -> TherapistProfile:
-    """The therapist's own settings: the clinic phone their new patients start with."""
+def save_therapist_settings(
+    *, therapist: User, clinic_phone: str, language: str | None = None
+) -> TherapistProfile:
+    """The therapist's own settings: the clinic phone their new patients start with and the
+    language they read Rehabit in (empty: their browser's; None: left as it is)."""
     profile, _ = TherapistProfile.objects.get_or_create(user=therapist)
     profile.clinic_phone = clinic_phone.strip()
+    fields = ["clinic_phone"]
+    if language is not None:
+        profile.language = language
+        fields.append("language")
     profile.full_clean(exclude=["user"], validate_unique=False)
-    profile.save(update_fields=["clinic_phone"])
+    profile.save(update_fields=fields)
     return profile

@@ -20,14 +20,17 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from config.http import AuthenticatedHttpRequest, id_param
+from config.languages import STAFF_LANGUAGE_KEY
 from exercises.models import Exercise
+from monitoring.alerts import pause_reasons
 from patients.forms import ArchiveForm, EndSafetyPauseForm, MedicalClearanceForm, PatientForm
-from patients.models import PATIENTS_PER_PAGE, Patient, SafetyPause
+from patients.models import PATIENTS_PER_PAGE, Alert, AlertKind, Patient, SafetyPause
 from patients.roles import patient_on_caseload, therapist_required
 from patients.services import (
     archive_patient,
@@ -235,6 +238,7 @@ def patient_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             output_field=IntegerField(),
         ),
     ).order_by("status_order", "-start_date", "-pk")
+    safety_pause = patient.safety_pauses.open().select_related("report").first()
     return render(
         request,
         "prescriptions/patient_detail.html",
@@ -243,11 +247,23 @@ def patient_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "programs": programs,
             "has_password": patient.user.has_usable_password(),
             "pending_invitation": patient.invitations.usable().first(),
-            "safety_pause": patient.safety_pauses.open().select_related("report").first(),
+            "safety_pause": safety_pause,
+            "safety_pause_reasons": _pause_reasons(safety_pause),
             "end_pause_form": EndSafetyPauseForm(),
             "clinic_wide_phone": settings.REHABIT_CLINIC_PHONE,
         },
     )
+
+
+def _pause_reasons(pause: SafetyPause | None) -> str:
+    """Why the pause began, in the reader's language: said again from its report's entry in
+    the patient's report alert (one query, only while a pause is open)."""
+    if pause is None or pause.report_id is None:
+        return pause.reasons if pause is not None else ""
+    alerts = Alert.objects.filter(
+        patient_id=pause.patient_id, kind=AlertKind.REPORT, reports=pause.report_id
+    ).only("entries")
+    return pause_reasons(pause, alerts)
 
 
 @GET_AND_POST
@@ -744,28 +760,33 @@ def program_handout(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = program.patient
     record_access(patient)
     has_password = patient.user.has_usable_password()
-    context: dict[str, Any] = {
-        "program": program,
-        "patient": patient,
-        # Each exercise with the tips for this patient's own conditions only.
-        "items": [
-            (item, item.exercise.tips_for(patient.conditions))
-            for item in program.items.all()
-            if item.removed_on is None
-        ],
-        "safety": safety_points(program),
-        "contact": contact_line(patient),
-        "has_password": has_password,
-        "printed_on": patient.local_today(),
-    }
-    if request.method == "POST":
-        invitation, token = create_invitation(patient=patient, created_by=request.user)
-        context.update(access=invitation_access(token), invitation=invitation)
-    elif has_password:
-        context["access"] = login_access()
-    else:
-        context["pending_invitation"] = patient.invitations.usable().first()
-    return render(request, "prescriptions/handout.html", context)
+    # The handout is the patient's: printed in their language. The toolbar above it, for the
+    # therapist, stays in the therapist's (``reader_language``).
+    reader_language = translation.get_language()
+    with translation.override(patient.language):
+        context: dict[str, Any] = {
+            "program": program,
+            "patient": patient,
+            # Each exercise with the tips for this patient's own conditions only.
+            "items": [
+                (item, item.exercise.tips_for(patient.conditions))
+                for item in program.items.all()
+                if item.removed_on is None
+            ],
+            "safety": safety_points(program),
+            "contact": contact_line(patient),
+            "has_password": has_password,
+            "printed_on": patient.local_today(),
+            "reader_language": reader_language,
+        }
+        if request.method == "POST":
+            invitation, token = create_invitation(patient=patient, created_by=request.user)
+            context.update(access=invitation_access(token), invitation=invitation)
+        elif has_password:
+            context["access"] = login_access()
+        else:
+            context["pending_invitation"] = patient.invitations.usable().first()
+        return render(request, "prescriptions/handout.html", context)
 
 
 # --- Templates ------------------------------------------------------------------------------
@@ -921,21 +942,30 @@ def exercise_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @GET_AND_POST
 @therapist_required
 def therapist_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Your settings: the clinic phone each new patient starts with."""
+    """Your settings: the clinic phone each new patient starts with, and the language you
+    read Rehabit in (the next page follows it)."""
+    saved = (
+        TherapistProfile.objects.filter(user=request.user)
+        .values("clinic_phone", "language")
+        .first()
+    ) or {}
     form = TherapistSettingsForm(
         request.POST or None,
         initial={
-            "clinic_phone": TherapistProfile.objects.filter(user=request.user)
-            .values_list("clinic_phone", flat=True)
-            .first()
-            or ""
+            "clinic_phone": saved.get("clinic_phone") or "",
+            "language": saved.get("language") or "",
         },
     )
     if request.method == "POST" and form.is_valid():
+        language = form.cleaned_data["language"]
         save_therapist_settings(
-            therapist=request.user, clinic_phone=form.cleaned_data["clinic_phone"]
+            therapist=request.user,
+            clinic_phone=form.cleaned_data["clinic_phone"],
+            language=language,
         )
-        messages.success(request, "Your settings are saved.")
+        request.session[STAFF_LANGUAGE_KEY] = language  # the next page follows it
+        with translation.override(language or translation.get_language_from_request(request)):
+            messages.success(request, _("Your settings are saved."))
         return redirect("clinic:therapist_settings")
     return render(
         request,
