@@ -490,6 +490,7 @@ def _program_page(
             user=request.user,
             conditions=patient.conditions,
             known={item.exercise_id: item.exercise for item in existing},
+            language=patient.language,
         ),
         save=save,
         context={
