@@ -164,8 +164,11 @@ def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         patient = create_patient(therapist=request.user, details=form.details())
         messages.success(
             request,
-            f"{patient.display_name} is on your caseload. Next: give them their invitation "
-            "link and build their first program.",
+            _(
+                "%(name)s is on your caseload. Next: give them their invitation link and build "
+                "their first program."
+            )
+            % {"name": patient.display_name},
         )
         _warn_of_red_flags(request, patient)
         return redirect("clinic:patient_detail", pk=patient.pk)
@@ -181,7 +184,9 @@ def patient_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         update_patient(patient=patient, details=form.details(), by=request.user)
-        messages.success(request, f"{patient.display_name}'s details are saved.")
+        messages.success(
+            request, _("%(name)s's details are saved.") % {"name": patient.display_name}
+        )
         _warn_of_red_flags(request, patient)
         return redirect("clinic:patient_detail", pk=patient.pk)
     return render(request, "prescriptions/patient_form.html", {"form": form, "patient": patient})
@@ -192,8 +197,11 @@ def _warn_of_red_flags(request: AuthenticatedHttpRequest, patient: Patient) -> N
     if patient.needs_clearance:
         messages.warning(
             request,
-            f"The intake screen answered yes to: {'; '.join(patient.intake_positives())}. "
-            "Confirm medical clearance, with a note, before a program can start.",
+            _(
+                "The intake screen answered yes to: %(answers)s. Confirm medical clearance, "
+                "with a note, before a program can start."
+            )
+            % {"answers": "; ".join(str(answer) for answer in patient.intake_positives())},
         )
 
 
@@ -203,7 +211,7 @@ def patient_clearance(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     """Confirm medical clearance for the red flags of the intake screen, with a note."""
     patient = patient_on_caseload(request, pk)
     if not patient.intake_positives():
-        messages.info(request, "The intake screen found no red flag: there is nothing to clear.")
+        messages.info(request, _("The intake screen found no red flag: there is nothing to clear."))
         return redirect("clinic:patient_detail", pk=patient.pk)
     form = MedicalClearanceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -216,7 +224,8 @@ def patient_clearance(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         else:
             messages.success(
                 request,
-                f"Medical clearance recorded. You can start {patient.display_name}'s program now.",
+                _("Medical clearance recorded. You can start %(name)s's program now.")
+                % {"name": patient.display_name},
             )
             return redirect("clinic:patient_detail", pk=patient.pk)
     return render(
@@ -311,15 +320,18 @@ def patient_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Ask, then take the patient off the caseload; everything they logged is kept."""
     patient = patient_on_caseload(request, pk)
     if patient.archived_at is not None:
-        messages.info(request, f"{patient.display_name} is already archived.")
+        messages.info(request, _("%(name)s is already archived.") % {"name": patient.display_name})
         return redirect("clinic:patient_detail", pk=patient.pk)
     form = ArchiveForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         archive_patient(patient=patient, end_programs=form.cleaned_data["end_programs"])
         messages.success(
             request,
-            f"{patient.display_name} is archived. Everything they logged is kept; you find "
-            "them under Archived patients and can restore them there.",
+            _(
+                "%(name)s is archived. Everything they logged is kept; you find them under "
+                "Archived patients and can restore them there."
+            )
+            % {"name": patient.display_name},
         )
         return redirect("clinic:caseload")
     running = list(patient.prescriptions.exclude(status=Status.ENDED).order_by("-start_date"))
@@ -337,7 +349,8 @@ def patient_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     restore_patient(patient=patient)
     messages.success(
         request,
-        f"{patient.display_name} is back on your caseload. Their programs are as they were.",
+        _("%(name)s is back on your caseload. Their programs are as they were.")
+        % {"name": patient.display_name},
     )
     return redirect("clinic:patient_detail", pk=patient.pk)
 
@@ -508,8 +521,10 @@ def _program_initial(
 ) -> dict[str, Any]:
     if program is not None:
         return {name: getattr(program, name) for name in ProgramForm.base_fields}
+    with translation.override(patient.language):  # the patient reads the title
+        title = _("Home exercise program")
     initial: dict[str, Any] = {
-        "title": "Home exercise program",
+        "title": title,
         "start_date": patient.local_today(),
         "days_of_week": ALL_DAYS,
     }
@@ -550,15 +565,20 @@ def _program_urls(patient: Patient, program: Prescription | None) -> dict[str, s
 def _saved_message(program: Prescription, *, is_new: bool) -> str:
     name = program.patient.display_name
     if is_new and program.status == Status.PAUSED:
-        return (
-            f"Program saved. {name}'s exercises are paused for safety, so it starts when you "
+        return _(
+            "Program saved. %(name)s's exercises are paused for safety, so it starts when you "
             "end the safety pause on their page."
-        )
+        ) % {"name": name}
     if is_new:
-        return f"Program saved. {name} sees it from {dateformat.format(program.start_date, 'j F')}."
+        return _("Program saved. %(name)s sees it from %(day)s.") % {
+            "name": name,
+            "day": dateformat.format(program.start_date, "j F"),
+        }
     if program.status == Status.ACTIVE:
-        return f"Changes saved. {name} sees them from today; what they logged stays as it was."
-    return "Changes saved."
+        return _(
+            "Changes saved. %(name)s sees them from today; what they logged stays as it was."
+        ) % {"name": name}
+    return _("Changes saved.")
 
 
 def _template_page(
@@ -571,7 +591,7 @@ def _template_page(
             owner=request.user, details=form.details(), items=items, template=template
         )
         url = reverse("clinic:template_detail", args=[saved.pk])
-        return f"Template “{saved.name}” saved.", url
+        return _("Template “%(name)s” saved.") % {"name": saved.name}, url
 
     if template is not None:
         initial = {name: getattr(template, name) for name in TemplateForm.base_fields}
@@ -661,17 +681,18 @@ def program_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _status_message(program))
     else:
-        messages.error(request, "Choose pause, resume or end.")
+        messages.error(request, _("Choose pause, resume or end."))
     return redirect("clinic:program_detail", pk=program.pk)
 
 
 def _status_message(program: Prescription) -> str:
     name = program.patient.display_name
-    return {
-        Status.ACTIVE: f"Resumed. {name} sees the program again from today.",
-        Status.PAUSED: f"Paused. {name} does not see it until you resume it.",
-        Status.ENDED: f"Ended. {name} no longer sees it; their history stays.",
+    message = {
+        Status.ACTIVE: _("Resumed. %(name)s sees the program again from today."),
+        Status.PAUSED: _("Paused. %(name)s does not see it until you resume it."),
+        Status.ENDED: _("Ended. %(name)s no longer sees it; their history stays."),
     }[Status(program.status)]
+    return message % {"name": name}
 
 
 @require_GET
@@ -715,7 +736,8 @@ def program_duplicate(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         else:
             messages.success(
                 request,
-                f"Copy saved for {copy.patient.display_name}. Adjust it here if needed.",
+                _("Copy saved for %(name)s. Adjust it here if needed.")
+                % {"name": copy.patient.display_name},
             )
             return redirect("clinic:program_edit", pk=copy.pk)
     return render(
@@ -741,7 +763,9 @@ def program_save_as_template(request: AuthenticatedHttpRequest, pk: int) -> Http
         except ValidationError as error:
             form.add_error(None, _validation_messages(error))
         else:
-            messages.success(request, f"Saved as your template “{template.name}”.")
+            messages.success(
+                request, _("Saved as your template “%(name)s”.") % {"name": template.name}
+            )
             return redirect("clinic:template_detail", pk=template.pk)
     return render(
         request, "prescriptions/program_save_as_template.html", {"program": program, "form": form}
@@ -848,7 +872,9 @@ def template_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         delete_template(template=template, owner=request.user)
         messages.success(
-            request, f"Template “{template.name}” deleted. Programs started from it stay."
+            request,
+            _("Template “%(name)s” deleted. Programs started from it stay.")
+            % {"name": template.name},
         )
         return redirect("clinic:template_list")
     return render(request, "prescriptions/template_delete.html", {"template": template})
@@ -918,7 +944,9 @@ def _exercise_form(request: AuthenticatedHttpRequest, *, exercise: Exercise | No
         except ValidationError as error:
             form.add_error(None, _validation_messages(error))
         else:
-            messages.success(request, f"“{saved.name}” is saved. Only you see and use it.")
+            messages.success(
+                request, _("“%(name)s” is saved. Only you see and use it.") % {"name": saved.name}
+            )
             return redirect("clinic:exercise_detail", pk=saved.pk)
     return render(request, "prescriptions/exercise_form.html", {"form": form, "exercise": exercise})
 
@@ -930,7 +958,7 @@ def exercise_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     uses = exercise_uses(exercise)
     if request.method == "POST" and not uses:
         delete_private_exercise(exercise=exercise, owner=request.user)
-        messages.success(request, f"“{exercise.name}” deleted.")
+        messages.success(request, _("“%(name)s” deleted.") % {"name": exercise.name})
         return redirect("clinic:exercise_list")
     return render(
         request, "prescriptions/exercise_delete.html", {"exercise": exercise, "uses": uses}
