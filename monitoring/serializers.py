@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import User
 from rest_framework import serializers
 
+from monitoring.alerts import alert_text
 from patients.models import Alert, PainReport
 from prescriptions.models import ProgressionSuggestion
 
@@ -26,6 +29,13 @@ class AlertSerializer(serializers.ModelSerializer):
         read_only=True, allow_null=True
     )
     is_open = serializers.BooleanField(read_only=True)
+
+    def to_representation(self, instance: Alert) -> dict[str, Any]:
+        """``message`` in the caller's language, said again from the alert's stored words
+        (``monitoring.alerts.alert_text``); every other field as stored."""
+        data = super().to_representation(instance)
+        data["message"] = alert_text(instance)
+        return data
 
     class Meta:
         model = Alert

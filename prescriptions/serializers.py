@@ -265,7 +265,7 @@ class PrescriptionSerializer(serializers.ModelSerializer):
                 base = ItemSpec.from_exercise(exercise)
             values = {**base.values(), **{n: data[n] for n in ITEM_VALUE_FIELDS if n in data}}
             if values["reps"] is None and values["duration_seconds"] is None:
-                error["reps"] = [REPS_OR_DURATION]
+                error["reps"] = [str(REPS_OR_DURATION)]
             if error:
                 errors[str(index)] = error
             else:

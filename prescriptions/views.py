@@ -973,17 +973,13 @@ def exercise_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def therapist_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Your settings: the clinic phone each new patient starts with, and the language you
     read Rehabit in (the next page follows it)."""
-    saved = (
+    phone, language = (
         TherapistProfile.objects.filter(user=request.user)
-        .values("clinic_phone", "language")
+        .values_list("clinic_phone", "language")
         .first()
-    ) or {}
+    ) or ("", "")
     form = TherapistSettingsForm(
-        request.POST or None,
-        initial={
-            "clinic_phone": saved.get("clinic_phone") or "",
-            "language": saved.get("language") or "",
-        },
+        request.POST or None, initial={"clinic_phone": phone or "", "language": language or ""}
     )
     if request.method == "POST" and form.is_valid():
         language = form.cleaned_data["language"]
