@@ -118,13 +118,14 @@ def recipient_language(email: AlertEmail) -> str:
 
 
 def alert_message(email: AlertEmail) -> EmailMessage:
-    """The email in the recipient therapist's language."""
-    with translation.override(recipient_language(email)):
+    """The email in the recipient therapist's language (named in ``Content-Language``)."""
+    language = recipient_language(email)
+    with translation.override(language):
         return EmailMessage(
             subject=str(SUBJECTS[Severity(email.severity)]),
             body=alert_email_body(email),
             to=[email.recipient.email],
-            headers={"Auto-Submitted": "auto-generated"},
+            headers={"Auto-Submitted": "auto-generated", "Content-Language": language},
         )
 
 
