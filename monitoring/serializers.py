@@ -22,7 +22,9 @@ class AlertSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text=(
             "Each report as it stood when it raised or joined the alert, oldest first: report, "
-            "date, session, pain, severity, reasons and when (`at`)."
+            "date, session, pain, severity, reasons (in English) and when (`at`), with `words`: "
+            "the codes and values the reasons were made from. A trend or inactivity alert has "
+            "one entry holding its words."
         ),
     )
     acknowledged_by: serializers.PrimaryKeyRelatedField[User] = serializers.PrimaryKeyRelatedField(
