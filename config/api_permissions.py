@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, cast
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import authentication, permissions
 from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated, NotFound
 
@@ -82,13 +84,13 @@ class TokenAuthentication(authentication.TokenAuthentication):
                 "user", "user__patient", "user__therapist_profile"
             ).get(key=key)
         except model.DoesNotExist:
-            raise AuthenticationFailed("Invalid token.") from None
+            raise AuthenticationFailed(_("Invalid token.")) from None
         user = token.user
         if not user.is_active:
-            raise AuthenticationFailed("User inactive or deleted.")
+            raise AuthenticationFailed(_("User inactive or deleted."))
         if token_has_expired(token):
             token.delete()
-            raise AuthenticationFailed("This token has expired: log in again.")
+            raise AuthenticationFailed(_("This token has expired: log in again."))
         return user, token
 
 
@@ -134,7 +136,7 @@ class IsPatient(_RoleRequired):
 class TherapistsWrite(permissions.BasePermission):
     """Everyone logged in reads; only therapists write."""
 
-    message = "Only therapists can add or change these."
+    message = gettext_lazy("Only therapists can add or change these.")
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         user = request.user
@@ -146,7 +148,7 @@ class TherapistsWrite(permissions.BasePermission):
 class OwnerWrites(permissions.BasePermission):
     """Shared objects are read only; a therapist changes only what they own."""
 
-    message = "Only your own can be changed; shared ones are read only."
+    message = gettext_lazy("Only your own can be changed; shared ones are read only.")
 
     def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
         if request.method in permissions.SAFE_METHODS:

@@ -5,17 +5,28 @@ unique constraint). The *report* alert gathers every report that meets a row of 
 table while it is open: its message follows the latest, its severity follows the worst.
 Trend kinds (pain rising, week over week, worse two mornings running) and inactivity
 (``monitoring.inactivity``) are alerts of their own.
+
+Each alert's words are kept twice: in English (``Alert.message``, each entry's ``reasons``, the
+safety pause's ``reasons``) for the API, the export and the admin, and as the codes and values
+they were made from (each entry's ``words``). Pages say them again in the reader's language
+from those (``alert_text``, ``entry_text``); an alert stored before ``words`` existed shows its
+English text.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import dateformat, timezone
+from django.utils import dateformat, formats, timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from monitoring.notify import email_care_team_on_commit
 from monitoring.progression import review_progress
@@ -28,53 +39,115 @@ from patients.models import (
     MorningCheck,
     PainReport,
     Patient,
+    SafetyPause,
     Severity,
 )
+
+Words = dict[str, object]
 
 
 @dataclass(frozen=True)
 class Finding:
     kind: AlertKind
     severity: Severity
-    message: str
+    words: Words
+
+    @property
+    def message(self) -> str:
+        """The words in English, as stored (``Alert.message``)."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return render_words(self.words)[: Alert._meta.get_field("message").max_length]
 
 
-def _when(report: PainReport) -> str:
-    return f"{dateformat.format(report.date, 'j M Y')}, session {report.session}"
+def _day(iso: object, format: str) -> str:
+    return dateformat.format(datetime.date.fromisoformat(str(iso)), format)
+
+
+def _when(words: Words) -> str:
+    # Translators: when a pain report was sent: its date, then which session of the day.
+    return _("%(date)s, session %(session)s") % {
+        "date": _day(words["date"], "j M Y"),
+        "session": words["session"],
+    }
 
 
 # --- The report alert: one per patient while open, joined by later reports ----------------
 
-REASON_WORDS: dict[Row, str] = {
-    Row.EMERGENCY_SIGN: "Emergency sign: {signs}",
-    Row.LEG_SYMPTOMS_NEW: "New or worse leg symptoms: {legs}",
-    Row.UNWELL_OR_FALL: "Fever, feeling unwell, a fall or an injury: {other}",
-    Row.SEVERE_PAIN: "Pain {pain}/10 (7 or more)",
-    Row.LASTING_PAIN: "Pain {pain}/10 still there 15 minutes after stopping",
-    Row.ABOVE_THRESHOLD: "Pain {pain}/10, above the program's threshold of {threshold}",
-    Row.LEG_SYMPTOMS_USUAL: "Leg symptoms the patient calls usual: {legs}",
+# The rows of the decision table a report met, in the therapist's words (DESIGN §5).
+REASON_WORDS: dict[Row, Promise] = {
+    # Translators: for the care team; %(signs)s lists the emergency signs the patient reported.
+    Row.EMERGENCY_SIGN: gettext_lazy("Emergency sign: %(signs)s"),
+    # Translators: for the care team; %(legs)s lists symptoms in a leg (numbness, weakness…).
+    Row.LEG_SYMPTOMS_NEW: gettext_lazy("New or worse leg symptoms: %(legs)s"),
+    Row.UNWELL_OR_FALL: gettext_lazy("Fever, feeling unwell, a fall or an injury: %(other)s"),
+    # Translators: pain on a scale from 0 to 10; 7 or more is severe pain.
+    Row.SEVERE_PAIN: gettext_lazy("Pain %(pain)s/10 (7 or more)"),
+    Row.LASTING_PAIN: gettext_lazy("Pain %(pain)s/10 still there 15 minutes after stopping"),
+    # Translators: the program's threshold is the most pain (0-10) the therapist allows.
+    Row.ABOVE_THRESHOLD: gettext_lazy(
+        "Pain %(pain)s/10, above the program's threshold of %(threshold)s"
+    ),
+    Row.LEG_SYMPTOMS_USUAL: gettext_lazy("Leg symptoms the patient calls usual: %(legs)s"),
 }
 
 
+def report_words(report: PainReport, decision: Decision, *, threshold: int) -> Words:
+    """What a report said that met rows of the decision table: codes and values only."""
+    return {
+        "code": AlertKind.REPORT.value,
+        "rows": [int(row) for row in decision.rows],
+        "signs": _answered(report, [sign.value for sign in Sign]),
+        "legs": _answered(report, [symptom.value for symptom in LegSymptom]),
+        "other": _answered(report, list(OTHER_REASONS)),
+        "pain": report.pain,
+        "threshold": threshold,
+        "date": report.date.isoformat(),
+        "session": report.session,
+    }
+
+
+def _answered(report: PainReport, names: list[str]) -> list[str]:
+    return [name for name in names if getattr(report, name)]
+
+
+def _labels(names: object) -> str:
+    return ", ".join(PainReport.label(str(name)) for name in names)  # type: ignore[attr-defined]
+
+
+def _report_text(words: Words) -> str:
+    values = {
+        "signs": _labels(words["signs"]),
+        "legs": _labels(words["legs"]),
+        "other": _labels(words["other"]),
+        "pain": words["pain"],
+        "threshold": words["threshold"],
+    }
+    rows = [str(REASON_WORDS[Row(row)] % values) for row in words["rows"]]  # type: ignore[attr-defined]
+    # Translators: the reasons a pain report needs the care team, then when it was sent.
+    return _("%(reasons)s (%(when)s).") % {
+        "reasons": pgettext("list separator", "; ").join(rows),
+        "when": _when(words),
+    }
+
+
 def reasons(report: PainReport, decision: Decision, *, threshold: int) -> list[str]:
-    """Every row the report met, in the therapist's words."""
-    labels = {
-        "signs": ", ".join(_labels(report, [sign.value for sign in Sign])),
-        "legs": ", ".join(_labels(report, [symptom.value for symptom in LegSymptom])),
-        "other": ", ".join(_labels(report, list(OTHER_REASONS))),
+    """Every row the report met, in the therapist's words (in the active language)."""
+    words = report_words(report, decision, threshold=threshold)
+    values = {
+        "signs": _labels(words["signs"]),
+        "legs": _labels(words["legs"]),
+        "other": _labels(words["other"]),
         "pain": report.pain,
         "threshold": threshold,
     }
-    return [REASON_WORDS[row].format(**labels) for row in decision.rows]
-
-
-def _labels(report: PainReport, names: list[str]) -> list[str]:
-    return [PainReport.label(name) for name in names if getattr(report, name)]
+    return [str(REASON_WORDS[row] % values) for row in decision.rows]
 
 
 def report_message(report: PainReport, decision: Decision, *, threshold: int) -> str:
-    text = f"{'; '.join(reasons(report, decision, threshold=threshold))} ({_when(report)})."
-    return text[: Alert._meta.get_field("message").max_length]
+    """The report's reasons and when it was sent, in English, as stored."""
+    return Finding(
+        AlertKind.REPORT, Severity.ATTENTION, report_words(report, decision, threshold=threshold)
+    ).message
 
 
 @dataclass(frozen=True)
@@ -103,7 +176,7 @@ def record_report_alert(
     finding = Finding(
         AlertKind.REPORT,
         Severity(decision.alert.value),
-        report_message(report, decision, threshold=threshold),
+        report_words(report, decision, threshold=threshold),
     )
     alert, created = open_alert(patient=report.patient, finding=finding, report=report, now=now)
     escalated = False
@@ -134,6 +207,7 @@ def report_entry(report: PainReport, finding: Finding, now: datetime.datetime) -
         "severity": finding.severity.value,
         "reasons": finding.message,
         "at": now.isoformat(),
+        "words": finding.words,
     }
 
 
@@ -178,11 +252,39 @@ def pain_rising_finding(report: PainReport) -> Finding | None:
     return Finding(
         AlertKind.PAIN_RISING,
         Severity.ATTENTION,
-        f"Pain {report.pain}/10 ({_when(report)}): {report.pain - baseline.mean:.1f} points "
-        f"above the average of {baseline.mean:.1f} over the 7 days before ({baseline.reports} "
-        f"reports, {dateformat.format(baseline.first, 'j M')} to "
-        f"{dateformat.format(baseline.last, 'j M')}).",
+        {
+            "code": AlertKind.PAIN_RISING.value,
+            "pain": report.pain,
+            "date": report.date.isoformat(),
+            "session": report.session,
+            "rise": round(report.pain - baseline.mean, 1),
+            "mean": round(baseline.mean, 1),
+            "reports": baseline.reports,
+            "first": baseline.first.isoformat(),
+            "last": baseline.last.isoformat(),
+        },
     )
+
+
+def _pain_rising_text(words: Words) -> str:
+    # Translators: for the care team. Pain on a 0-10 scale; the average is over the 7 days
+    # before the report.
+    return _(
+        "Pain %(pain)s/10 (%(when)s): %(rise)s points above the average of %(mean)s over the "
+        "7 days before (%(reports)s reports, %(first)s to %(last)s)."
+    ) % {
+        "pain": words["pain"],
+        "when": _when(words),
+        "rise": _one_place(words["rise"]),
+        "mean": _one_place(words["mean"]),
+        "reports": words["reports"],
+        "first": _day(words["first"], "j M"),
+        "last": _day(words["last"], "j M"),
+    }
+
+
+def _one_place(number: object) -> str:
+    return formats.number_format(float(number), 1)  # type: ignore[arg-type]
 
 
 # Over days (DESIGN §5). Week over week: the mean of each day's worst pain over the 7 days
@@ -224,8 +326,12 @@ def weekly_means(patient: Patient, day: datetime.date) -> tuple[WeekMean | None,
     return _week_mean(worst, day), _week_mean(worst, previous_last)
 
 
-def _span(week: WeekMean) -> str:
-    return f"{dateformat.format(week.first, 'j M')} to {dateformat.format(week.last, 'j M')}"
+def _span(first: object, last: object) -> str:
+    # Translators: a span of days, e.g. "3 Mar to 9 Mar".
+    return _("%(first)s to %(last)s") % {
+        "first": _day(first, "j M"),
+        "last": _day(last, "j M"),
+    }
 
 
 def weekly_rise_finding(report: PainReport) -> Finding | None:
@@ -238,11 +344,36 @@ def weekly_rise_finding(report: PainReport) -> Finding | None:
     return Finding(
         AlertKind.WEEKLY_RISE,
         Severity.ATTENTION,
-        f"Daily worst pain averaged {float(this_week.mean):.1f}/10 from {_span(this_week)} "
-        f"({this_week.days} days with reports), {float(this_week.mean - last_week.mean):.1f} "
-        f"points above {float(last_week.mean):.1f} from {_span(last_week)} "
-        f"({last_week.days} days).",
+        {
+            "code": AlertKind.WEEKLY_RISE.value,
+            "mean": round(float(this_week.mean), 1),
+            "first": this_week.first.isoformat(),
+            "last": this_week.last.isoformat(),
+            "days": this_week.days,
+            "rise": round(float(this_week.mean - last_week.mean), 1),
+            "before_mean": round(float(last_week.mean), 1),
+            "before_first": last_week.first.isoformat(),
+            "before_last": last_week.last.isoformat(),
+            "before_days": last_week.days,
+        },
     )
+
+
+def _weekly_rise_text(words: Words) -> str:
+    # Translators: for the care team. "Daily worst pain" is the highest pain (0-10) the
+    # patient reported on each day; the two spans are this week and the week before.
+    return _(
+        "Daily worst pain averaged %(mean)s/10 from %(span)s (%(days)s days with reports), "
+        "%(rise)s points above %(before_mean)s from %(before_span)s (%(before_days)s days)."
+    ) % {
+        "mean": _one_place(words["mean"]),
+        "span": _span(words["first"], words["last"]),
+        "days": words["days"],
+        "rise": _one_place(words["rise"]),
+        "before_mean": _one_place(words["before_mean"]),
+        "before_span": _span(words["before_first"], words["before_last"]),
+        "before_days": words["before_days"],
+    }
 
 
 def worse_mornings_finding(patient: Patient, day: datetime.date) -> Finding | None:
@@ -255,10 +386,69 @@ def worse_mornings_finding(patient: Patient, day: datetime.date) -> Finding | No
     return Finding(
         AlertKind.WORSE_MORNINGS,
         Severity.ATTENTION,
-        "The patient said their pain was worse than the morning before on two mornings "
-        f"running ({dateformat.format(yesterday, 'j M')} and "
-        f"{dateformat.format(day, 'j M Y')}).",
+        {
+            "code": AlertKind.WORSE_MORNINGS.value,
+            "first": yesterday.isoformat(),
+            "last": day.isoformat(),
+        },
     )
+
+
+def _worse_mornings_text(words: Words) -> str:
+    return _(
+        "The patient said their pain was worse than the morning before on two mornings "
+        "running (%(first)s and %(last)s)."
+    ) % {"first": _day(words["first"], "j M"), "last": _day(words["last"], "j M Y")}
+
+
+def _inactivity_text(words: Words) -> str:
+    from monitoring.inactivity import inactivity_text
+
+    return inactivity_text(words)
+
+
+TEXTS: dict[str, Callable[[Words], str]] = {
+    AlertKind.REPORT.value: _report_text,
+    AlertKind.PAIN_RISING.value: _pain_rising_text,
+    AlertKind.WEEKLY_RISE.value: _weekly_rise_text,
+    AlertKind.WORSE_MORNINGS.value: _worse_mornings_text,
+    AlertKind.INACTIVITY.value: _inactivity_text,
+}
+
+
+def render_words(words: Words) -> str:
+    """An alert's words in the active language, from their codes and values."""
+    return TEXTS[str(words["code"])](words)
+
+
+def _words_of(entry: object) -> Words | None:
+    words = entry.get("words") if isinstance(entry, dict) else None
+    return words if isinstance(words, dict) and words.get("code") in TEXTS else None
+
+
+def entry_text(entry: dict[str, object]) -> str:
+    """One entry of ``Alert.entries`` in the reader's language (stored English if older)."""
+    words = _words_of(entry)
+    return render_words(words) if words is not None else str(entry.get("reasons", ""))
+
+
+def alert_text(alert: Alert) -> str:
+    """The alert's message in the reader's language: said again from its latest entry's
+    words; an alert stored before they were kept shows its stored English."""
+    words = _words_of(alert.entries[-1]) if alert.entries else None
+    return render_words(words) if words is not None else alert.message
+
+
+def pause_reasons(pause: SafetyPause, alerts: Iterable[Alert]) -> str:
+    """Why a safety pause began, in the reader's language: the words of its report's entry in
+    the patient's alerts (already loaded), else the pause's stored English."""
+    for alert in alerts:
+        for entry in alert.entries:
+            if isinstance(entry, dict) and entry.get("report") == pause.report_id:
+                words = _words_of(entry)
+                if words is not None:
+                    return render_words(words)
+    return pause.reasons
 
 
 def open_alert(
@@ -288,6 +478,7 @@ def open_alert(
                 report=report,
                 created_at=now,
                 updated_at=now,
+                entries=_first_entries(finding, report, now),
             )
     except IntegrityError:
         existing = open_alerts.first()
@@ -295,6 +486,24 @@ def open_alert(
             raise
         return existing, False
     return alert, True
+
+
+def _first_entries(
+    finding: Finding, report: PainReport | None, now: datetime.datetime
+) -> list[dict[str, object]]:
+    """A trend or inactivity alert keeps its words in its one entry; a report alert's entries
+    are its reports (``record_report_alert``)."""
+    if finding.kind == AlertKind.REPORT:
+        return []
+    return [
+        {
+            "report": report.pk if report is not None else None,
+            "severity": finding.severity.value,
+            "reasons": finding.message,
+            "at": now.isoformat(),
+            "words": finding.words,
+        }
+    ]
 
 
 def raise_alerts_for(

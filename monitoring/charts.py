@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from django.utils import dateformat
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from patients.models import PAIN_MAX, PainReport
 
@@ -124,28 +126,53 @@ class PainChart:
 
     @property
     def title(self) -> str:
-        return (
-            f"Pain from {dateformat.format(self.first, 'j M')} "
-            f"to {dateformat.format(self.last, 'j M Y')}"
-        )
+        return _("Pain from %(first)s to %(last)s") % {
+            "first": dateformat.format(self.first, "j M"),
+            "last": dateformat.format(self.last, "j M Y"),
+        }
 
     @property
     def summary(self) -> str:
-        period = f"{dateformat.format(self.first, 'j M')} to {dateformat.format(self.last, 'j M')}"
+        period = _("%(first)s to %(last)s") % {
+            "first": dateformat.format(self.first, "j M"),
+            "last": dateformat.format(self.last, "j M"),
+        }
         if not self.points:
-            return f"No pain reports from {period}."
+            return _("No pain reports from %(period)s.") % {"period": period}
         days = len(self.points)
         pains = [p.pain for p in self.points]
         over = sum(1 for pain in pains if pain > self.threshold)
         latest = self.points[-1]
+        values = {
+            "period": period,
+            "days": days,
+            "lowest": min(pains),
+            "highest": max(pains),
+            "latest": latest.pain,
+            "day": dateformat.format(latest.day, "j M"),
+            "threshold": self.threshold,
+            "over": over,
+        }
         text = (
-            f"Highest pain each day (0 to 10), {period}, on {days} day{'s' if days != 1 else ''} "
-            f"with a report: lowest {min(pains)}, highest {max(pains)}, latest {latest.pain} on "
-            f"{dateformat.format(latest.day, 'j M')}. Threshold {self.threshold}"
+            ngettext(
+                "Highest pain each day (0 to 10), %(period)s, on %(days)s day with a report: "
+                "lowest %(lowest)s, highest %(highest)s, latest %(latest)s on %(day)s. "
+                "Threshold %(threshold)s",
+                "Highest pain each day (0 to 10), %(period)s, on %(days)s days with a report: "
+                "lowest %(lowest)s, highest %(highest)s, latest %(latest)s on %(day)s. "
+                "Threshold %(threshold)s",
+                days,
+            )
+            % values
         )
-        if over:
-            text += f"; above it on {over} day{'s' if over != 1 else ''}"
-        return text + "."
+        if not over:
+            # Translators: the end of the chart's description, after "Threshold 5".
+            return _("%(text)s.") % {"text": text}
+        # Translators: the end of the chart's description: how many days were above the
+        # threshold ("Threshold 5; above it on 2 days.").
+        return ngettext(
+            "%(text)s; above it on %(over)s day.", "%(text)s; above it on %(over)s days.", over
+        ) % {"text": text, "over": over}
 
 
 def highest_pain_by_day(reports: Iterable[PainReport]) -> dict[datetime.date, int]:

@@ -50,7 +50,7 @@ from django.db.models import (
     Sum,
 )
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString
 
 from monitoring.charts import SPARKLINE_DAYS, PainChart, sparkline, sparkline_svg
@@ -442,6 +442,7 @@ def _cells_key(row: DashboardRow) -> str:
             patient.display_name,
             patient.timezone,
             timezone.get_current_timezone_name(),
+            translation.get_language(),
             [(program.pk, program.title) for program in row.programs],
             row.pending_suggestions,
             row.latest_pain,

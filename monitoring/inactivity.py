@@ -24,8 +24,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from monitoring.alerts import Finding, open_alert
+from monitoring.alerts import Finding, Words, open_alert
 from patients.models import Alert, AlertKind, Completion, Patient, Severity
 from prescriptions.adherence import DoneByDay, done_by_day, missed_run
 from prescriptions.models import Prescription, Status
@@ -41,14 +43,32 @@ class InactivityCheck:
     raised: list[Alert] = field(default_factory=list)
 
 
-def inactivity_message(run: Sequence[datetime.date]) -> str:
-    """The alert's text: how many scheduled days were missed, and which."""
-    days = sorted(run)
+def inactivity_words(run: Sequence[datetime.date]) -> Words:
+    """The alert's words: the scheduled days missed (``monitoring.alerts.render_words``)."""
+    return {"code": AlertKind.INACTIVITY.value, "days": [day.isoformat() for day in sorted(run)]}
+
+
+def inactivity_text(words: Words) -> str:
+    """How many scheduled days were missed, and which, in the active language."""
+    days = [datetime.date.fromisoformat(day) for day in words["days"]]  # type: ignore[attr-defined]
     if len(days) <= MISSED_DAYS:
         when = ", ".join(dateformat.format(day, "D j M") for day in days)
     else:
-        when = f"{dateformat.format(days[0], 'D j M')} to {dateformat.format(days[-1], 'D j M')}"
-    return f"No exercises logged on the last {len(days)} scheduled days ({when})."
+        # Translators: a span of days, e.g. "Tue 3 Mar to Wed 11 Mar".
+        when = _("%(first)s to %(last)s") % {
+            "first": dateformat.format(days[0], "D j M"),
+            "last": dateformat.format(days[-1], "D j M"),
+        }
+    return ngettext(
+        "No exercises logged on the last %(count)s scheduled day (%(when)s).",
+        "No exercises logged on the last %(count)s scheduled days (%(when)s).",
+        len(days),
+    ) % {"count": len(days), "when": when}
+
+
+def inactivity_message(run: Sequence[datetime.date]) -> str:
+    """The alert's text in English, as stored."""
+    return Finding(AlertKind.INACTIVITY, Severity.ATTENTION, inactivity_words(run)).message
 
 
 def _batches(size: int) -> Iterator[list[Patient]]:
@@ -108,7 +128,7 @@ def _check_batch(patients: list[Patient], now: datetime.datetime) -> list[Alert]
         run = missed_run(programs[patient.pk], done[patient.pk], today=today, since=since)
         if len(run) < MISSED_DAYS:
             continue
-        finding = Finding(AlertKind.INACTIVITY, Severity.ATTENTION, inactivity_message(run))
+        finding = Finding(AlertKind.INACTIVITY, Severity.ATTENTION, inactivity_words(run))
         alert, created = open_alert(patient=patient, finding=finding, now=now)
         if created:
             raised.append(alert)

@@ -33,10 +33,13 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from config.languages import is_known, staff_language
 from patients.models import EMAILED_SEVERITIES, Alert, AlertEmail, Patient, Severity
 from patients.reminders import (
     RunClock,
@@ -45,6 +48,7 @@ from patients.reminders import (
     send_message,
     take_claim,
 )
+from prescriptions.models import TherapistProfile
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +58,8 @@ MAX_ATTEMPTS = 5
 ALERT_EMAIL_BATCH = 200
 
 SUBJECTS = {
-    Severity.CRITICAL: "Rehabit: a critical alert needs you now",
-    Severity.URGENT: "Rehabit: an urgent alert needs you today",
+    Severity.CRITICAL: gettext_lazy("Rehabit: a critical alert needs you now"),
+    Severity.URGENT: gettext_lazy("Rehabit: an urgent alert needs you today"),
 }
 NOT_ON_CARE_TEAM = "recipient not on the care team"
 
@@ -94,21 +98,35 @@ def patient_link(email: AlertEmail) -> str:
 
 
 def alert_email_body(email: AlertEmail) -> str:
-    return (
-        "A patient on your care team sent a pain report that needs you "
-        f"({email.get_severity_display().lower()}).\n\n"
-        f"Log in to see it: {patient_link(email)}\n\n"
-        "For privacy, this email does not say who it is or what they reported.\n"
-    )
+    paragraphs = [
+        # Translators: %(severity)s is the alert's severity in lower case ("urgent", "critical").
+        _("A patient on your care team sent a pain report that needs you (%(severity)s).")
+        % {"severity": email.get_severity_display().lower()},
+        _("Log in to see it: %(link)s") % {"link": patient_link(email)},
+        _("For privacy, this email does not say who it is or what they reported."),
+    ]
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def recipient_language(email: AlertEmail) -> str:
+    """The therapist's own language (their settings), else the site's. Read with the email
+    when the sender annotated it (``_send_all``), else one query."""
+    if hasattr(email, "recipient_language"):
+        language = email.recipient_language
+        return language if language and is_known(language) else settings.LANGUAGE_CODE
+    return staff_language(email.recipient) or settings.LANGUAGE_CODE
 
 
 def alert_message(email: AlertEmail) -> EmailMessage:
-    return EmailMessage(
-        subject=SUBJECTS[Severity(email.severity)],
-        body=alert_email_body(email),
-        to=[email.recipient.email],
-        headers={"Auto-Submitted": "auto-generated"},
-    )
+    """The email in the recipient therapist's language (named in ``Content-Language``)."""
+    language = recipient_language(email)
+    with translation.override(language):
+        return EmailMessage(
+            subject=str(SUBJECTS[Severity(email.severity)]),
+            body=alert_email_body(email),
+            to=[email.recipient.email],
+            headers={"Auto-Submitted": "auto-generated", "Content-Language": language},
+        )
 
 
 @dataclass
@@ -160,7 +178,14 @@ def _send_all(
         emails.filter(attempts__lt=MAX_ATTEMPTS)
         .filter(claim_is_free(now))
         .select_related("alert", "recipient")
-        .annotate(on_team=Exists(on_team))
+        .annotate(
+            on_team=Exists(on_team),
+            recipient_language=Subquery(
+                TherapistProfile.objects.filter(user_id=OuterRef("recipient_id")).values(
+                    "language"
+                )[:1]
+            ),
+        )
         .order_by("created_at", "pk")[:ALERT_EMAIL_BATCH]
     )
     rows = list(candidates)

@@ -22,6 +22,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from monitoring.charts import PainChart, highest_pain_by_day, pain_chart
 from patients.models import Alert, Completion, PainReport, Patient
@@ -78,14 +79,15 @@ class CalendarDay:
     @property
     def status_text(self) -> str:
         count = self.count
+        values = {"done": count.done if count else 0, "due": count.due if count else 0}
         return {
-            "future": "not yet",
-            "outside": "outside the program",
-            "rest": "nothing due",
-            "done": "all done",
-            "open": f"{count.done if count else 0} of {count.due if count else 0} done so far",
-            "partly": f"{count.done if count else 0} of {count.due if count else 0} done",
-            "missed": "nothing done",
+            "future": _("not yet"),
+            "outside": _("outside the program"),
+            "rest": _("nothing due"),
+            "done": _("all done"),
+            "open": _("%(done)s of %(due)s done so far") % values,
+            "partly": _("%(done)s of %(due)s done") % values,
+            "missed": _("nothing done"),
         }[self.status]
 
     @property

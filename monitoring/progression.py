@@ -41,10 +41,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from exercises.models import DOSE_FIELDS, Kind, Side
 from patients.guidance import Level, decide
@@ -305,19 +307,26 @@ def _adherence(
 def regression_reasons(window: ItemWindow, threshold: int, today: datetime.date) -> list[str]:
     """Why the item should step down, in plain words; empty when it should not."""
     reasons = []
-    if window.answered(Difficulty.TOO_HARD):
-        reasons.append(
-            f"Too hard in {window.answers.count(Difficulty.TOO_HARD)} of the last "
-            f"{len(window.answers)} answers."
-        )
-    recent = today - datetime.timedelta(days=PAIN_DAYS - 1)
-    painful = [r for r in window.reports if r.date >= recent and r.pain > threshold]
-    if len(painful) >= PAINFUL_REPORTS:
-        pains = ", ".join(str(report.pain) for report in painful)
-        reasons.append(
-            f"Pain above the threshold of {threshold} in {len(painful)} reports of the last "
-            f"{PAIN_DAYS} days ({pains})."
-        )
+    with translation.override(settings.LANGUAGE_CODE):  # stored (``reason``) in English
+        if window.answered(Difficulty.TOO_HARD):
+            reasons.append(
+                _("Too hard in %(count)s of the last %(answers)s answers.")
+                % {
+                    "count": window.answers.count(Difficulty.TOO_HARD),
+                    "answers": len(window.answers),
+                }
+            )
+        recent = today - datetime.timedelta(days=PAIN_DAYS - 1)
+        painful = [r for r in window.reports if r.date >= recent and r.pain > threshold]
+        if len(painful) >= PAINFUL_REPORTS:
+            pains = ", ".join(str(report.pain) for report in painful)
+            reasons.append(
+                _(
+                    "Pain above the threshold of %(threshold)s in %(count)s reports of the last "
+                    "%(days)s days (%(pains)s)."
+                )
+                % {"threshold": threshold, "count": len(painful), "days": PAIN_DAYS, "pains": pains}
+            )
     return reasons
 
 
@@ -345,13 +354,24 @@ def progression_reason(
     if adherence is None or adherence < MIN_ADHERENCE:
         return None
     worst = max(report.pain for report in window.reports)
-    return (
-        f"Too easy in {window.answers.count(Difficulty.TOO_EASY)} of the last "
-        f"{len(window.answers)} answers; done {len(window.completions)} times on {window.days} "
-        f"days since the last change; pain at most {worst} (threshold {threshold}) with no "
-        f"symptoms; {adherence}% done over {ADHERENCE_DAYS} days; no safety pause in "
-        f"{PAUSE_FREE_DAYS} days."
-    )
+    with translation.override(settings.LANGUAGE_CODE):  # stored (``reason``) in English
+        # Translators: for the therapist: why a dose may step up (DESIGN §5).
+        return _(
+            "Too easy in %(count)s of the last %(answers)s answers; done %(times)s times on "
+            "%(days)s days since the last change; pain at most %(worst)s (threshold "
+            "%(threshold)s) with no symptoms; %(adherence)s%% done over %(adherence_days)s days; "
+            "no safety pause in %(pause_free_days)s days."
+        ) % {
+            "count": window.answers.count(Difficulty.TOO_EASY),
+            "answers": len(window.answers),
+            "times": len(window.completions),
+            "days": window.days,
+            "worst": worst,
+            "threshold": threshold,
+            "adherence": adherence,
+            "adherence_days": ADHERENCE_DAYS,
+            "pause_free_days": PAUSE_FREE_DAYS,
+        }
 
 
 # --- Reviewing ----------------------------------------------------------------------------------

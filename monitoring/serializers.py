@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import User
 from rest_framework import serializers
 
+from monitoring.alerts import alert_text
 from patients.models import Alert, PainReport
 from prescriptions.models import ProgressionSuggestion
 
@@ -19,13 +22,22 @@ class AlertSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text=(
             "Each report as it stood when it raised or joined the alert, oldest first: report, "
-            "date, session, pain, severity, reasons and when (`at`)."
+            "date, session, pain, severity, reasons (in English) and when (`at`), with `words`: "
+            "the codes and values the reasons were made from. A trend or inactivity alert has "
+            "one entry holding its words."
         ),
     )
     acknowledged_by: serializers.PrimaryKeyRelatedField[User] = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True
     )
     is_open = serializers.BooleanField(read_only=True)
+
+    def to_representation(self, instance: Alert) -> dict[str, Any]:
+        """``message`` in the caller's language, said again from the alert's stored words
+        (``monitoring.alerts.alert_text``); every other field as stored."""
+        data = super().to_representation(instance)
+        data["message"] = alert_text(instance)
+        return data
 
     class Meta:
         model = Alert

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from patients.models import Alert
 from prescriptions.models import ProgressionSuggestion, Status, SuggestionStatus
@@ -53,7 +54,10 @@ def _pending(suggestion: ProgressionSuggestion) -> ProgressionSuggestion:
         .get(pk=suggestion.pk)
     )
     if locked.status != SuggestionStatus.PENDING:
-        raise ValidationError(f"This suggestion was already {locked.get_status_display().lower()}.")
+        raise ValidationError(
+            _("This suggestion was already %(status)s.")
+            % {"status": locked.get_status_display().lower()}
+        )
     return locked
 
 
@@ -85,15 +89,23 @@ def apply_suggestion(
     locked = _pending(suggestion)
     item, program = locked.item, locked.prescription
     if program.status == Status.ENDED:
-        raise ValidationError("The program has ended, so its doses no longer change.")
+        raise ValidationError(_("The program has ended, so its doses no longer change."))
     if item.removed_on is not None:
-        raise ValidationError(f"{item.exercise.name} was taken out of the program.")
+        raise ValidationError(
+            _("%(exercise)s was taken out of the program.") % {"exercise": item.exercise.name}
+        )
     current_value = getattr(item, locked.field)
     if current_value != locked.from_value:
         raise ValidationError(
-            f"The dose of {item.exercise.name} changed since this was suggested "
-            f"({locked.get_field_display().lower()} is now {current_value or 'not set'}). "
-            "Dismiss the suggestion, or change the dose in the program."
+            _(
+                "The dose of %(exercise)s changed since this was suggested (%(field)s is now "
+                "%(value)s). Dismiss the suggestion, or change the dose in the program."
+            )
+            % {
+                "exercise": item.exercise.name,
+                "field": locked.get_field_display().lower(),
+                "value": current_value or _("not set"),
+            }
         )
     # Any: the dose field is named at run time (one of SuggestionField's values).
     step: dict[str, Any] = {locked.field: locked.to_value}

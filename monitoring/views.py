@@ -12,6 +12,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from config.http import AuthenticatedHttpRequest, id_param, next_url
@@ -25,7 +27,7 @@ from patients.models import PATIENTS_PER_PAGE, Alert, SafetyPause
 from patients.roles import patient_on_caseload, therapist_required
 from patients.services import end_safety_pause
 from prescriptions.audit import record_access
-from prescriptions.models import WEEKDAY_NAMES, ProgressionSuggestion
+from prescriptions.models import ProgressionSuggestion
 
 
 @require_GET
@@ -58,7 +60,7 @@ def patient_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "progress": progress,
             "program": progress.program,
             "acknowledge_form": AcknowledgeForm(),
-            "weekdays": [(name, name[:3]) for name in WEEKDAY_NAMES],
+            "weekdays": [(WEEKDAYS[day], WEEKDAYS_ABBR[day]) for day in range(7)],
         },
     )
 
@@ -76,13 +78,13 @@ def alert_acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         if was_open:
             messages.success(
                 request,
-                f"Acknowledged: {alert.get_kind_display().lower()} for "
-                f"{alert.patient.display_name}.",
+                _("Acknowledged: %(kind)s for %(name)s.")
+                % {"kind": alert.get_kind_display().lower(), "name": alert.patient.display_name},
             )
         else:
-            messages.info(request, "This alert was already acknowledged.")
+            messages.info(request, _("This alert was already acknowledged."))
     else:
-        errors = form.errors.get("note", ["Check the note."])
+        errors = form.errors.get("note", [_("Check the note.")])
         messages.error(request, " ".join(str(message) for message in errors))
     return redirect(next_url(request, reverse("monitoring:dashboard")))
 
@@ -108,8 +110,12 @@ def suggestion_apply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     else:
         messages.success(
             request,
-            f"Applied: {suggestion.item.exercise.name}, {suggestion.change_in_words}. "
-            f"{suggestion.prescription.patient.display_name} sees it from now on.",
+            _("Applied: %(exercise)s, %(change)s. %(name)s sees it from now on.")
+            % {
+                "exercise": suggestion.item.exercise.name,
+                "change": suggestion.change_in_words,
+                "name": suggestion.prescription.patient.display_name,
+            },
         )
     return redirect(next_url(request, default))
 
@@ -124,7 +130,11 @@ def suggestion_dismiss(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Dismissed. {suggestion.item.exercise.name} keeps its dose.")
+        messages.success(
+            request,
+            _("Dismissed. %(exercise)s keeps its dose.")
+            % {"exercise": suggestion.item.exercise.name},
+        )
     return redirect(next_url(request, default))
 
 
@@ -148,7 +158,7 @@ def safety_pause_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     pause = SafetyPause.objects.open().filter(patient=patient).first()
     default = reverse("clinic:patient_detail", args=[patient.pk])
     if pause is None:
-        messages.info(request, "There is no safety pause to end.")
+        messages.info(request, _("There is no safety pause to end."))
         return redirect(next_url(request, default))
     form = EndSafetyPauseForm(request.POST)
     if not form.is_valid():
@@ -158,12 +168,14 @@ def safety_pause_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     end_safety_pause(pause=pause, by=request.user, resume=resume, note=form.cleaned_data["note"])
     if resume:
         messages.success(
-            request, f"The safety pause is over: {patient.display_name} can exercise again."
+            request,
+            _("The safety pause is over: %(name)s can exercise again.")
+            % {"name": patient.display_name},
         )
     else:
         messages.success(
             request,
-            f"The safety pause is over. {patient.display_name}'s programs stay paused until you "
-            "resume them.",
+            _("The safety pause is over. %(name)s's programs stay paused until you resume them.")
+            % {"name": patient.display_name},
         )
     return redirect(next_url(request, default))

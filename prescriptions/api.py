@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -279,7 +280,7 @@ class TemplateViewSet(
     def destroy(self, request: Request, pk: str) -> Response:
         template = self.get_object()
         if template.owner_id != request.user.pk:
-            raise PermissionDenied("Shared starter templates cannot be deleted.")
+            raise PermissionDenied(_("Shared starter templates cannot be deleted."))
         delete_template(template=template, owner=caller(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -18,7 +18,10 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import dateformat, timezone
+from django.utils.functional import Promise
 from django.utils.text import Truncator, capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from exercises.models import Precaution
 from patients.models import Alert, PainReport, Patient, SafetyPause
@@ -34,10 +37,49 @@ TEXT_LIMIT = 140
 PRECAUTION_FIELDS = frozenset({"precautions_acknowledged", "conditions"})
 
 ACTIONS = {
-    LogEntry.Action.CREATE: "Created",
-    LogEntry.Action.UPDATE: "Changed",
-    LogEntry.Action.DELETE: "Deleted",
-    LogEntry.Action.ACCESS: "Opened",
+    LogEntry.Action.CREATE: gettext_lazy("Created"),
+    LogEntry.Action.UPDATE: gettext_lazy("Changed"),
+    LogEntry.Action.DELETE: gettext_lazy("Deleted"),
+    LogEntry.Action.ACCESS: gettext_lazy("Opened"),
+}
+C, U, D, A = (
+    LogEntry.Action.CREATE,
+    LogEntry.Action.UPDATE,
+    LogEntry.Action.DELETE,
+    LogEntry.Action.ACCESS,
+)
+# Each line of the trail as one whole sentence: what was done to what. %(name)s is a patient,
+# %(title)s a program, %(exercise)s an exercise, %(text)s the object as recorded then.
+SENTENCES: dict[tuple[int, str], Promise] = {
+    (C, "record"): gettext_lazy("Created the record of %(name)s"),
+    (U, "record"): gettext_lazy("Changed the record of %(name)s"),
+    (D, "record"): gettext_lazy("Deleted the record of %(name)s"),
+    (A, "record"): gettext_lazy("Opened the record of %(name)s"),
+    (C, "program"): gettext_lazy("Created the program “%(title)s”"),
+    (U, "program"): gettext_lazy("Changed the program “%(title)s”"),
+    (D, "program"): gettext_lazy("Deleted the program “%(title)s”"),
+    (A, "program"): gettext_lazy("Opened the program “%(title)s”"),
+    (C, "item"): gettext_lazy("Created the exercise “%(exercise)s” in “%(title)s”"),
+    (U, "item"): gettext_lazy("Changed the exercise “%(exercise)s” in “%(title)s”"),
+    (D, "item"): gettext_lazy("Deleted the exercise “%(exercise)s” in “%(title)s”"),
+    (A, "item"): gettext_lazy("Opened the exercise “%(exercise)s” in “%(title)s”"),
+    (C, "exercise"): gettext_lazy("Created the exercise %(text)s"),
+    (U, "exercise"): gettext_lazy("Changed the exercise %(text)s"),
+    (D, "exercise"): gettext_lazy("Deleted the exercise %(text)s"),
+    (A, "exercise"): gettext_lazy("Opened the exercise %(text)s"),
+    # Translators: %(text)s names a pain report as recorded, e.g. "pain report of 3 Mar".
+    (C, "report"): gettext_lazy("Created the %(text)s"),
+    (U, "report"): gettext_lazy("Changed the %(text)s"),
+    (D, "report"): gettext_lazy("Deleted the %(text)s"),
+    (A, "report"): gettext_lazy("Opened the %(text)s"),
+    (C, "alert"): gettext_lazy("Created the alert “%(text)s”"),
+    (U, "alert"): gettext_lazy("Changed the alert “%(text)s”"),
+    (D, "alert"): gettext_lazy("Deleted the alert “%(text)s”"),
+    (A, "alert"): gettext_lazy("Opened the alert “%(text)s”"),
+    (C, "pause"): gettext_lazy("Created the safety pause"),
+    (U, "pause"): gettext_lazy("Changed the safety pause"),
+    (D, "pause"): gettext_lazy("Deleted the safety pause"),
+    (A, "pause"): gettext_lazy("Opened the safety pause"),
 }
 
 
@@ -126,41 +168,48 @@ class TrailEntry:
     timestamp: datetime.datetime
     actor: str
     action: str
-    subject: str
+    sentence: str
     changes: list[str]
-
-    @property
-    def sentence(self) -> str:
-        return f"{self.action} {self.subject}"
 
 
 def _actor(entry: LogEntry, patient: Patient | None) -> str:
     actor = entry.actor
     if actor is None:
-        return entry.actor_email or "Rehabit (automatic)"
+        return entry.actor_email or _("Rehabit (automatic)")
     name = actor.get_full_name() or actor.get_username()
     if patient is not None and actor.pk == patient.user_id:
-        return f"{name} (the patient)"
+        return _("%(name)s (the patient)") % {"name": name}
     return name
 
 
-def _subject(entry: LogEntry) -> str:
+def _sentence(entry: LogEntry) -> str:
+    """What was done to what, in one sentence (object names as they were recorded)."""
     model = entry.content_type.model_class()
     text = entry.object_repr
+    values = {"text": text, "name": text, "title": text}
+    kind = ""
     if model is Patient:
-        return f"the record of {text}"
-    if model is Prescription:
-        return f"the program “{text}”"
-    if model is PrescriptionItem:
-        exercise, _, program = text.partition(" in ")
-        return f"the exercise “{exercise}” in “{program}”" if program else f"the exercise {text}"
-    if model is PainReport:
-        return f"the {text[:1].lower()}{text[1:]}"
-    if model is Alert:
-        return f"the alert “{text}”"
-    if model is SafetyPause:
-        return "the safety pause"
-    return text
+        kind = "record"
+    elif model is Prescription:
+        kind = "program"
+    elif model is PrescriptionItem:
+        exercise, _in, program = text.partition(" in ")
+        kind = "item" if program else "exercise"
+        values.update(exercise=exercise, title=program)
+    elif model is PainReport:
+        kind, values["text"] = "report", f"{text[:1].lower()}{text[1:]}"
+    elif model is Alert:
+        kind = "alert"
+    elif model is SafetyPause:
+        kind = "pause"
+    sentence = SENTENCES.get((entry.action, kind))
+    if sentence is None:
+        # Translators: an audit-trail line for anything else: "Changed" and what it was.
+        return _("%(action)s %(text)s") % {
+            "action": ACTIONS.get(entry.action, _("Recorded")),
+            "text": text,
+        }
+    return str(sentence) % values
 
 
 def _empty(value: object) -> bool:
@@ -177,7 +226,7 @@ def _value(field: models.Field | None, raw: object) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(text, dict(field.flatchoices).get(raw, text)))
     if isinstance(field, models.BooleanField):
-        return {"True": "yes", "False": "no"}.get(text, text)
+        return {"True": _("yes"), "False": _("no")}.get(text, text)
     if isinstance(field, models.JSONField):
         try:
             parsed = json.loads(text)
@@ -210,8 +259,9 @@ def _value(field: models.Field | None, raw: object) -> str:
 def _m2m_words(label: str, change: dict[str, object]) -> str:
     objects = change.get("objects") or []
     names = ", ".join(str(name) for name in objects) if isinstance(objects, list) else ""
-    verb = "added" if change.get("operation") == "add" else "removed"
-    return f"{label}: {verb} {names}".strip()
+    if change.get("operation") == "add":
+        return (_("%(field)s: added %(names)s") % {"field": label, "names": names}).strip()
+    return (_("%(field)s: removed %(names)s") % {"field": label, "names": names}).strip()
 
 
 def change_lines(entry: LogEntry) -> list[str]:
@@ -238,31 +288,41 @@ def change_lines(entry: LogEntry) -> list[str]:
             continue
         old, new = values
         if name in HIDDEN_VALUES:
-            lines.append(f"{label}: changed")
+            lines.append(_("%(field)s: changed") % {"field": label})
             continue
         if field is not None and field.is_relation:
             if entry.action == LogEntry.Action.UPDATE:
-                lines.append(f"{label}: changed")
+                lines.append(_("%(field)s: changed") % {"field": label})
             continue
         if name == "removed_on" and model is PrescriptionItem:
             if not _empty(new):
-                lines.append(f"Taken out of the program from {_value(field, new)}")
+                lines.append(
+                    _("Taken out of the program from %(day)s") % {"day": _value(field, new)}
+                )
             elif entry.action == LogEntry.Action.UPDATE:
-                lines.append("Put back into the program")
+                lines.append(_("Put back into the program"))
             continue
         if name == "archived_at" and model is Patient:
             if entry.action == LogEntry.Action.UPDATE:
-                lines.append("Archived" if not _empty(new) else "Restored to the caseload")
+                lines.append(_("Archived") if not _empty(new) else _("Restored to the caseload"))
             continue
         if name == "position" and model is PrescriptionItem:
             if entry.action == LogEntry.Action.UPDATE:
-                lines.append(f"Place in the list: {_place(old)} → {_place(new)}")
+                lines.append(
+                    _("Place in the list: %(old)s → %(new)s")
+                    % {"old": _place(old), "new": _place(new)}
+                )
             continue
         if entry.action == LogEntry.Action.CREATE:
             if not _empty(new) and new != "False":
-                lines.append(f"{label}: {_value(field, new)}")
+                lines.append(
+                    _("%(field)s: %(value)s") % {"field": label, "value": _value(field, new)}
+                )
         else:
-            lines.append(f"{label}: {_value(field, old)} → {_value(field, new)}")
+            lines.append(
+                _("%(field)s: %(old)s → %(new)s")
+                % {"field": label, "old": _value(field, old), "new": _value(field, new)}
+            )
     return lines
 
 
@@ -277,8 +337,8 @@ def describe(entry: LogEntry, *, patient: Patient | None = None) -> TrailEntry:
     return TrailEntry(
         timestamp=entry.timestamp,
         actor=_actor(entry, patient),
-        action=ACTIONS.get(entry.action, "Recorded"),
-        subject=_subject(entry),
+        action=str(ACTIONS.get(entry.action, _("Recorded"))),
+        sentence=_sentence(entry),
         changes=change_lines(entry),
     )
 

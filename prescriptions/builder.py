@@ -19,6 +19,9 @@ from django import forms
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from exercises.models import Exercise, Side
 from prescriptions.forms import BaseItemFormSet, CatalogueSearchForm, ItemForm
@@ -162,6 +165,13 @@ class Builder:
         return [row for row in self.rows if row.warnings]
 
     @property
+    def checked_summary(self) -> str:
+        """The exercises calling for care, each with its conflicts: "Bridge (pregnancy)"."""
+        return "; ".join(
+            f"{row.exercise.name} ({', '.join(row.warnings)})" for row in self.rows_calling_for_care
+        )
+
+    @property
     def conflict_key(self) -> str:
         """The conflicts shown, as the confirmation box's value: "exercise id:labels" each."""
         return ";".join(
@@ -179,13 +189,15 @@ class Builder:
         return any(row.error_messages for row in self.rows)
 
 
-def _preview(row: Mapping[str, Any]) -> str:
-    """The dose as the patient will read it, when the row's values are valid."""
+def _preview(row: Mapping[str, Any], language: str | None = None) -> str:
+    """The dose as the patient will read it (in their language, when known), when the row's
+    values are valid."""
     form = ItemForm(data=row)
     if not form.is_valid():
         return ""
     item = PrescriptionItem(**form.dose(), side=form.cleaned_data["side"])
-    return item.dose_text()
+    with translation.override(language or translation.get_language()):
+        return item.dose_text()
 
 
 class Workbench:
@@ -203,8 +215,10 @@ class Workbench:
         user: User,
         conditions: Sequence[str] = (),
         known: Mapping[int, Exercise] | None = None,
+        language: str | None = None,
     ) -> None:
         self.user = user
+        self.language = language  # the patient's, for the dose as they will read it
         self.conditions = list(conditions)
         self.exercises: dict[int, Exercise] = dict(known or {})
 
@@ -237,23 +251,33 @@ class Workbench:
         if action.name == "add":
             exercise = self.exercises.get(index)
             if exercise is None:
-                return rows, "That exercise is not available."
+                return rows, _("That exercise is not available.")
             if len(rows) >= MAX_ITEMS:
-                return rows, f"A program can hold at most {MAX_ITEMS} exercises."
+                return rows, _("A program can hold at most %(count)s exercises.") % {
+                    "count": MAX_ITEMS
+                }
             rows = [*rows, row_from_spec(ItemSpec.from_exercise(exercise))]
-            return rows, f"Added {exercise.name}. {_count(len(rows))} in the program."
+            return rows, ngettext(
+                "Added %(name)s. %(count)s exercise in the program.",
+                "Added %(name)s. %(count)s exercises in the program.",
+                len(rows),
+            ) % {"name": exercise.name, "count": len(rows)}
         if not 0 <= index < len(rows):
             return rows, ""
         name = self.exercises[int(rows[index]["exercise"])].name
         rows = list(rows)
         if action.name == "remove":
             del rows[index]
-            return rows, f"Removed {name}. {_count(len(rows))} in the program."
+            return rows, ngettext(
+                "Removed %(name)s. %(count)s exercise in the program.",
+                "Removed %(name)s. %(count)s exercises in the program.",
+                len(rows),
+            ) % {"name": name, "count": len(rows)}
         target = index - 1 if action.name == "up" else index + 1
         if not 0 <= target < len(rows):
             return rows, ""
         rows[index], rows[target] = rows[target], rows[index]
-        return rows, f"Moved {name} to place {target + 1}."
+        return rows, _("Moved %(name)s to place %(place)s.") % {"name": name, "place": target + 1}
 
     def _builder_rows(self, forms_: Sequence[ItemForm], raw: Sequence[Mapping]) -> list:
         last = len(forms_) - 1
@@ -263,7 +287,7 @@ class Workbench:
                 form=form,
                 exercise=(exercise := self.exercises[int(row["exercise"])]),
                 warnings=self.warnings_for(exercise),
-                preview=_preview(row),
+                preview=_preview(row, self.language),
                 is_last=index == last,
                 tips=exercise.tips_for(self.conditions),
             )
@@ -320,8 +344,10 @@ class Workbench:
             builder.message = _left_out(left_out) if left_out else message
             if left_out and action.name == "save":
                 builder.errors.append(
-                    "Some exercises are no longer available and were left out. Check the "
-                    "list, then save again."
+                    _(
+                        "Some exercises are no longer available and were left out. Check the "
+                        "list, then save again."
+                    )
                 )
         builder.read_confirmation(data)
         self._search(builder, rows)
@@ -345,7 +371,7 @@ class Workbench:
                 builder.rows, builder.formset = fallback.rows, fallback.formset
             return builder, None
         if not rows:
-            builder.errors.append("Add at least one exercise: search the catalogue, then Add.")
+            builder.errors.append(_("Add at least one exercise: search the catalogue, then Add."))
             return builder, None
         specs = [
             ItemSpec(
@@ -362,9 +388,9 @@ class Workbench:
         return builder, specs
 
 
-def _count(number: int) -> str:
-    return f"{number} exercise{'' if number == 1 else 's'}"
-
-
 def _left_out(number: int) -> str:
-    return f"{_count(number)} no longer available {'was' if number == 1 else 'were'} left out."
+    return ngettext(
+        "%(count)s exercise no longer available was left out.",
+        "%(count)s exercises no longer available were left out.",
+        number,
+    ) % {"count": number}

@@ -9,11 +9,17 @@ from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Field as ModelField
 from django.db.models import Model, Q, QuerySet
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from exercises.models import (
     DOSE_FIELDS,
@@ -41,8 +47,16 @@ from prescriptions.models import (
 )
 from prescriptions.services import ProgramDetails, TemplateDetails
 
-DAY_CHOICES = [(index, name[:3]) for index, name in enumerate(WEEKDAY_NAMES)]
-TIMES_CHOICES = [(n, times_in_words(n).capitalize()) for n in range(1, MAX_TIMES_PER_DAY + 1)]
+DAY_CHOICES = [(index, WEEKDAYS_ABBR[index]) for index in range(len(WEEKDAY_NAMES))]
+TIMES_CHOICES = [
+    (n, lazy(lambda n=n: times_in_words(n).capitalize(), str)())
+    for n in range(1, MAX_TIMES_PER_DAY + 1)
+]
+
+
+def lazy_format(message: StrOrPromise, **values: object) -> StrOrPromise:
+    """A translated message with named values, translated when shown (for class attributes)."""
+    return lazy(lambda: str(message) % values, str)()
 
 
 def model_limits(model: type[Model], name: str) -> tuple[int, int]:
@@ -80,7 +94,7 @@ def parse_seconds(text: str) -> int:
     match = _DURATION_RE.match(text)
     if not match:
         raise ValidationError(
-            "Write a number of seconds, or minutes like “15 min” or “1:30”.", code="invalid"
+            _("Write a number of seconds, or minutes like “15 min” or “1:30”."), code="invalid"
         )
     if match["minutes_colon"] is not None:
         return int(match["minutes_colon"]) * 60 + int(match["seconds_colon"])
@@ -127,19 +141,26 @@ class SecondsField(forms.Field):
         if value is not None and not self.min_seconds <= value <= self.max_seconds:
             shortest = seconds_in_words(self.min_seconds)
             longest = seconds_as_text(self.max_seconds)
-            raise ValidationError(f"Give a duration from {shortest} to {longest}.", code="range")
+            raise ValidationError(
+                _("Give a duration from %(shortest)s to %(longest)s.")
+                % {"shortest": shortest, "longest": longest},
+                code="range",
+            )
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         return {**super().widget_attrs(widget), "inputmode": "text", "autocomplete": "off"}
 
 
 def _count_field(
-    model: type[Model], name: str, label: str, message: str, **kwargs: Any
+    model: type[Model], name: str, label: StrOrPromise, message: StrOrPromise, **kwargs: Any
 ) -> forms.Field:
     """A whole number within the model field's limits. The message names them with the
-    placeholders {low} and {high} ({high_in_words} for seconds: "5 minutes")."""
+    placeholders %(low)s and %(high)s (%(high_in_words)s for seconds: "5 minutes")."""
     low, high = model_limits(model, name)
-    text = message.format(low=low, high=high, high_in_words=seconds_in_words(high))
+    text = lazy(
+        lambda: str(message) % {"low": low, "high": high, "high_in_words": seconds_in_words(high)},
+        str,
+    )()
     return forms.IntegerField(
         label=label,
         min_value=low,
@@ -153,29 +174,43 @@ def _count_field(
 class DoseForm(forms.Form):
     """Sets, repetitions, hold, duration and rest, with the same limits as the database."""
 
-    sets = _count_field(Dose, "sets", "Sets", "Sets: a whole number from {low} to {high}.")
+    sets = _count_field(
+        Dose,
+        "sets",
+        gettext_lazy("Sets"),
+        gettext_lazy("Sets: a whole number from %(low)s to %(high)s."),
+    )
     reps = _count_field(
         Dose,
         "reps",
-        "Reps",
-        "Repetitions: a whole number from {low} to {high}.",
+        # Translators: short for repetitions, a narrow field's label.
+        gettext_lazy("Reps"),
+        gettext_lazy("Repetitions: a whole number from %(low)s to %(high)s."),
         required=False,
     )
     hold_seconds = _count_field(
         Dose,
         "hold_seconds",
-        "Hold (s)",
-        "A hold is from {low} to {high} seconds ({high_in_words}); leave it empty for none.",
+        # Translators: how long a position is held, in seconds (s); a narrow field's label.
+        gettext_lazy("Hold (s)"),
+        gettext_lazy(
+            "A hold is from %(low)s to %(high)s seconds (%(high_in_words)s); leave it empty "
+            "for none."
+        ),
         required=False,
     )
     duration_seconds = SecondsField(
-        label="Duration",
+        label=gettext_lazy("Duration"),
         limits=model_limits(Dose, "duration_seconds"),
         required=False,
-        help_text="For example 45 s, 15 min or 1:30.",
+        help_text=gettext_lazy("For example 45 s, 15 min or 1:30."),
     )
     rest_seconds = _count_field(
-        Dose, "rest_seconds", "Rest (s)", "Rest: from {low} to {high} seconds.", required=False
+        Dose,
+        "rest_seconds",
+        gettext_lazy("Rest (s)"),
+        gettext_lazy("Rest: from %(low)s to %(high)s seconds."),
+        required=False,
     )
 
     def clean(self) -> dict[str, Any]:
@@ -187,7 +222,7 @@ class DoseForm(forms.Form):
             and data.get("reps") is None
             and data.get("duration_seconds") is None
         ):
-            self.add_error("reps", "Give the number of repetitions or a duration.")
+            self.add_error("reps", _("Give the number of repetitions or a duration."))
         return data
 
     def dose(self) -> dict[str, Any]:
@@ -199,15 +234,17 @@ class ItemForm(DoseForm):
 
     item_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     exercise = forms.IntegerField(widget=forms.HiddenInput)
-    side = forms.ChoiceField(label="Side", choices=Side.choices)
+    side = forms.ChoiceField(label=pgettext_lazy("side of the body", "Side"), choices=Side.choices)
     load = forms.CharField(
-        label="Load",
+        label=gettext_lazy("Load"),
         max_length=60,
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": "For example: light band, 1 kg"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": gettext_lazy("For example: light band, 1 kg")}
+        ),
     )
     instructions = forms.CharField(
-        label="Note for the patient",
+        label=gettext_lazy("Note for the patient"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -217,14 +254,16 @@ class ItemForm(DoseForm):
         super().__init__(*args, **kwargs)
         duration = self.fields["duration_seconds"]
         duration.help_text = ""
-        duration.widget.attrs["placeholder"] = "e.g. 15 min"
+        duration.widget.attrs["placeholder"] = _("e.g. 15 min")
 
 
 class BaseItemFormSet(forms.BaseFormSet):
     default_error_messages = {
         **forms.BaseFormSet.default_error_messages,
-        "missing_management_form": "The page was incomplete. Reload it and try again.",
-        "too_many_forms": "A program can hold at most %(num)d exercises.",
+        "missing_management_form": gettext_lazy(
+            "The page was incomplete. Reload it and try again."
+        ),
+        "too_many_forms": gettext_lazy("A program can hold at most %(num)d exercises."),
     }
 
 
@@ -233,49 +272,61 @@ class BaseItemFormSet(forms.BaseFormSet):
 
 class ScheduleFieldsMixin(forms.Form):
     days_of_week = forms.TypedMultipleChoiceField(
-        label="Days",
+        label=gettext_lazy("Days"),
         choices=DAY_CHOICES,
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one day of the week."},
+        error_messages={"required": gettext_lazy("Choose at least one day of the week.")},
     )
     times_per_day = forms.TypedChoiceField(
-        label="Sessions a day", choices=TIMES_CHOICES, coerce=int, initial=1
+        label=gettext_lazy("Sessions a day"), choices=TIMES_CHOICES, coerce=int, initial=1
     )
 
 
 class ProgramForm(ScheduleFieldsMixin, forms.Form):
-    title = forms.CharField(label="Program title", max_length=120)
-    start_date = forms.DateField(label="Start", widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label=gettext_lazy("Program title"), max_length=120)
+    start_date = forms.DateField(
+        label=gettext_lazy("Start"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     end_date = forms.DateField(
-        label="End",
+        label=gettext_lazy("End"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Optional.",
+        help_text=gettext_lazy("Optional."),
     )
     pain_threshold = forms.IntegerField(
-        label="Pain threshold",
+        label=gettext_lazy("Pain threshold"),
         min_value=0,
         max_value=PAIN_THRESHOLD_MAX,
         initial=PAIN_THRESHOLD_DEFAULT,
         error_messages={
-            "min_value": f"Pain threshold: from 0 to {PAIN_THRESHOLD_MAX}.",
-            "max_value": f"Pain threshold: from 0 to {PAIN_THRESHOLD_MAX}.",
+            "min_value": lazy_format(
+                gettext_lazy("Pain threshold: from 0 to %(max)s."), max=PAIN_THRESHOLD_MAX
+            ),
+            "max_value": lazy_format(
+                gettext_lazy("Pain threshold: from 0 to %(max)s."), max=PAIN_THRESHOLD_MAX
+            ),
         },
-        help_text=(
-            f"0–{PAIN_THRESHOLD_MAX}: the pain acceptable during exercise. Above it: ease-off "
-            "advice and an alert."
+        help_text=lazy_format(
+            # Translators: the pain threshold on the 0-10 pain scale (DESIGN §5).
+            gettext_lazy(
+                "0–%(max)s: the pain acceptable during exercise. Above it: ease-off advice and "
+                "an alert."
+            ),
+            max=PAIN_THRESHOLD_MAX,
         ),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     goal = forms.CharField(
-        label="Goal",
+        label=gettext_lazy("Goal"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Shown to the patient: “Walk to the shops without pain.”",
+        help_text=gettext_lazy("Shown to the patient: “Walk to the shops without pain.”"),
     )
     notes = forms.CharField(
-        label="Notes for the patient", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Notes for the patient"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     field_order = [
@@ -310,7 +361,7 @@ class ProgramForm(ScheduleFieldsMixin, forms.Form):
         data = self.cleaned_data
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
-            self.add_error("end_date", "The end cannot be before the start.")
+            self.add_error("end_date", _("The end cannot be before the start."))
         return data
 
     def details(self) -> ProgramDetails:
@@ -328,12 +379,12 @@ class ProgramForm(ScheduleFieldsMixin, forms.Form):
 
 
 class TemplateForm(ScheduleFieldsMixin, forms.Form):
-    name = forms.CharField(label="Template name", max_length=120)
+    name = forms.CharField(label=gettext_lazy("Template name"), max_length=120)
     description = forms.CharField(
-        label="Description",
+        label=gettext_lazy("Description"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Becomes the program's goal when you use the template.",
+        help_text=gettext_lazy("Becomes the program's goal when you use the template."),
     )
 
     field_order = ["name", "days_of_week", "times_per_day", "description"]
@@ -364,7 +415,11 @@ class Source:
     ALL = ""
     SHARED = "shared"
     MINE = "mine"
-    CHOICES = [(ALL, "All exercises"), (SHARED, "Shared catalogue"), (MINE, "My exercises")]
+    CHOICES = [
+        (ALL, gettext_lazy("All exercises")),
+        (SHARED, gettext_lazy("Shared catalogue")),
+        (MINE, gettext_lazy("My exercises")),
+    ]
 
 
 def _matching(term: str) -> Q:
@@ -381,23 +436,29 @@ def _matching(term: str) -> Q:
 
 
 class CatalogueSearchForm(forms.Form):
-    q = forms.CharField(label="Search exercises", required=False, max_length=80)
+    q = forms.CharField(label=gettext_lazy("Search exercises"), required=False, max_length=80)
     body_region = forms.ChoiceField(
-        label="Body region", required=False, choices=[("", "Any region"), *BodyRegion.choices]
+        label=gettext_lazy("Body region"),
+        required=False,
+        choices=[("", gettext_lazy("Any region")), *BodyRegion.choices],
     )
     kind = forms.ChoiceField(
-        label="Kind", required=False, choices=[("", "Any kind"), *Kind.choices]
+        label=gettext_lazy("Kind"),
+        required=False,
+        choices=[("", gettext_lazy("Any kind")), *Kind.choices],
     )
     position = forms.ChoiceField(
-        label="Position", required=False, choices=[("", "Any position"), *Position.choices]
+        label=gettext_lazy("Position"),
+        required=False,
+        choices=[("", gettext_lazy("Any position")), *Position.choices],
     )
     equipment = forms.ModelChoiceField(
-        label="Equipment",
+        label=gettext_lazy("Equipment"),
         required=False,
         queryset=Equipment.objects.all(),
-        empty_label="Any equipment",
+        empty_label=gettext_lazy("Any equipment"),
     )
-    source = forms.ChoiceField(label="Source", required=False, choices=Source.CHOICES)
+    source = forms.ChoiceField(label=gettext_lazy("Source"), required=False, choices=Source.CHOICES)
 
     def filter(self, exercises: QuerySet[Exercise], user: User) -> QuerySet[Exercise]:
         """Narrow an exercise queryset by the valid criteria (invalid ones are ignored)."""
@@ -432,18 +493,21 @@ def caseload_field(therapist: User, **kwargs: Any) -> PatientChoiceField:
 
 
 class DuplicateForm(forms.Form):
-    title = forms.CharField(label="Title of the copy", max_length=120)
-    start_date = forms.DateField(label="Start", widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label=gettext_lazy("Title of the copy"), max_length=120)
+    start_date = forms.DateField(
+        label=gettext_lazy("Start"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     end_original = forms.BooleanField(
-        label="End the original program: the copy replaces it",
+        label=gettext_lazy("End the original program: the copy replaces it"),
         required=False,
-        help_text="Only for a copy for the same patient. Their history stays.",
+        help_text=gettext_lazy("Only for a copy for the same patient. Their history stays."),
     )
     precautions_acknowledged = forms.BooleanField(
-        label="I have checked the exercises against the patient’s conditions",
+        label=gettext_lazy("I have checked the exercises against the patient’s conditions"),
         required=False,
-        help_text="Needed when an exercise conflicts with the conditions of the patient the "
-        "copy is for.",
+        help_text=gettext_lazy(
+            "Needed when an exercise conflicts with the conditions of the patient the copy is for."
+        ),
     )
 
     def __init__(
@@ -451,7 +515,9 @@ class DuplicateForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.original_patient = original_patient
-        self.fields["patient"] = caseload_field(therapist, label="For patient", empty_label=None)
+        self.fields["patient"] = caseload_field(
+            therapist, label=gettext_lazy("For patient"), empty_label=None
+        )
         self.order_fields(
             ["patient", "title", "start_date", "end_original", "precautions_acknowledged"]
         )
@@ -462,15 +528,15 @@ class DuplicateForm(forms.Form):
         patient = data.get("patient")
         if data.get("end_original") and patient is not None and patient != self.original_patient:
             self.add_error(
-                "end_original", "Only end the original when the copy is for the same patient."
+                "end_original", _("Only end the original when the copy is for the same patient.")
             )
         return data
 
 
 class SaveAsTemplateForm(forms.Form):
-    name = forms.CharField(label="Template name", max_length=120)
+    name = forms.CharField(label=gettext_lazy("Template name"), max_length=120)
     description = forms.CharField(
-        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
@@ -478,13 +544,17 @@ class UseTemplateForm(forms.Form):
     def __init__(self, *args: Any, therapist: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["patient"] = caseload_field(
-            therapist, label="Patient", empty_label="Choose a patient"
+            therapist, label=gettext_lazy("Patient"), empty_label=gettext_lazy("Choose a patient")
         )
 
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(
-        choices=[("active", "Resume"), ("paused", "Pause"), ("ended", "End")]
+        choices=[
+            ("active", gettext_lazy("Resume")),
+            ("paused", gettext_lazy("Pause")),
+            ("ended", pgettext_lazy("end a program", "End")),
+        ]
     )
 
 
@@ -494,50 +564,61 @@ class StatusForm(forms.Form):
 class ExerciseForm(DoseForm):
     """A therapist's own exercise: what it is, how to do it, its default dose and cautions."""
 
-    name = forms.CharField(label="Name", max_length=120)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
     summary = forms.CharField(
-        label="Summary",
+        label=gettext_lazy("Summary"),
         max_length=300,
         required=False,
-        help_text="One sentence: what it does, in the patient's words.",
+        help_text=gettext_lazy("One sentence: what it does, in the patient's words."),
     )
     steps = forms.CharField(
-        label="Steps, one per line",
+        label=gettext_lazy("Steps, one per line"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Write at least one step."},
-        help_text="Each line becomes a numbered step the patient reads.",
+        error_messages={"required": gettext_lazy("Write at least one step.")},
+        help_text=gettext_lazy("Each line becomes a numbered step the patient reads."),
     )
     body_region = forms.ChoiceField(
-        label="Body region", choices=[("", "Choose a region"), *BodyRegion.choices]
+        label=gettext_lazy("Body region"),
+        choices=[("", gettext_lazy("Choose a region")), *BodyRegion.choices],
     )
-    kind = forms.ChoiceField(label="Kind", choices=[("", "Choose a kind"), *Kind.choices])
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"), choices=[("", gettext_lazy("Choose a kind")), *Kind.choices]
+    )
     position = forms.ChoiceField(
-        label="Starting position", choices=[("", "Choose a position"), *Position.choices]
+        label=gettext_lazy("Starting position"),
+        choices=[("", gettext_lazy("Choose a position")), *Position.choices],
     )
     equipment = forms.ModelMultipleChoiceField(
-        label="Equipment",
+        label=gettext_lazy("Equipment"),
         required=False,
         queryset=Equipment.objects.all(),
         widget=forms.CheckboxSelectMultiple,
     )
     difficulty = forms.TypedChoiceField(
-        label="Difficulty", choices=Difficulty.choices, coerce=int, initial=Difficulty.EASY
+        label=gettext_lazy("Difficulty"),
+        choices=Difficulty.choices,
+        coerce=int,
+        initial=Difficulty.EASY,
     )
-    sided = forms.BooleanField(label="Done on each side in turn (left, then right)", required=False)
+    sided = forms.BooleanField(
+        label=gettext_lazy("Done on each side in turn (left, then right)"), required=False
+    )
     precautions = forms.CharField(
-        label="Precautions",
+        label=gettext_lazy("Precautions"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What the patient should watch out for, in plain words.",
+        help_text=gettext_lazy("What the patient should watch out for, in plain words."),
     )
     precaution_tags = forms.MultipleChoiceField(
-        label="Take care with these conditions",
+        label=gettext_lazy("Take care with these conditions"),
         required=False,
         choices=Precaution.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text="The builder warns you when a patient has one of them.",
+        help_text=gettext_lazy("The builder warns you when a patient has one of them."),
     )
-    video_url = forms.URLField(label="Video link", required=False, assume_scheme="https")
+    video_url = forms.URLField(
+        label=gettext_lazy("Video link"), required=False, assume_scheme="https"
+    )
 
     @classmethod
     def initial_for(cls, exercise: Exercise) -> dict[str, Any]:
@@ -556,7 +637,7 @@ class ExerciseForm(DoseForm):
         ]
         steps = [step for step in steps if step]
         if not steps:
-            raise ValidationError("Write at least one step.")
+            raise ValidationError(_("Write at least one step."))
         return steps
 
     def values(self) -> dict[str, Any]:
@@ -567,14 +648,22 @@ class ExerciseForm(DoseForm):
 
 
 class TherapistSettingsForm(forms.Form):
+    language = forms.ChoiceField(
+        label=gettext_lazy("The language you read Rehabit in"),
+        required=False,
+        choices=[("", gettext_lazy("Your browser's language")), *settings.LANGUAGES],
+        help_text=gettext_lazy("New patients you add start with it; you can change theirs."),
+    )
     clinic_phone = forms.CharField(
-        label="Your clinic phone",
+        label=gettext_lazy("Your clinic phone"),
         required=False,
         max_length=PHONE_MAX_LENGTH,
         validators=[validate_phone],
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-        help_text="Filled in for each patient you add, as the number they call when something "
-        "is wrong. You can change it for each patient.",
+        help_text=gettext_lazy(
+            "Filled in for each patient you add, as the number they call when something is wrong. "
+            "You can change it for each patient."
+        ),
     )
 
     def clean_clinic_phone(self) -> str:

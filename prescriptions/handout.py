@@ -8,6 +8,7 @@ import segno
 from django.conf import settings
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from patients.models import Patient
 from prescriptions.models import Prescription
@@ -44,32 +45,45 @@ class Access:
 
 def login_access() -> Access:
     url = login_url()
-    return Access(url=url, qr=qr_svg(url, title="QR code to log in"), is_invitation=False)
+    return Access(url=url, qr=qr_svg(url, title=_("QR code to log in")), is_invitation=False)
 
 
 def invitation_access(token: str) -> Access:
     url = invitation_url(token)
     return Access(
-        url=url, qr=qr_svg(url, title="QR code of your invitation link"), is_invitation=True
+        url=url, qr=qr_svg(url, title=_("QR code of your invitation link")), is_invitation=True
     )
 
 
 def safety_points(prescription: Prescription) -> list[str]:
-    """The clinical rules of the design guide, in the patient's words."""
+    """The clinical rules of the design guide, in the patient's words (DESIGN §5)."""
     threshold = prescription.pain_threshold
     return [
-        "Start gently. Begin with about 5 repetitions and add more as it gets easier.",
-        "Do both sides for exercises done on one side.",
-        f"Some discomfort is normal. If your pain goes above {threshold} out of 10, do fewer "
-        "repetitions or move more slowly.",
-        "If pain is more than mild and lasts longer than 15 minutes after exercising, stop "
-        "and contact your therapist.",
-        "Stop at once and contact your therapist if you feel numbness, tingling, weakness, or "
-        "pain spreading down one or both legs.",
+        _("Start gently. Begin with about 5 repetitions and add more as it gets easier."),
+        _("Do both sides for exercises done on one side."),
+        # Translators: %(threshold)s is a number from 0 to 10 on the pain scale.
+        _(
+            "Some discomfort is normal. If your pain goes above %(threshold)s out of 10, do "
+            "fewer repetitions or move more slowly."
+        )
+        % {"threshold": threshold},
+        # Translators: safety rule from the clinical guide; keep "more than mild" and
+        # "15 minutes" exact.
+        _(
+            "If pain is more than mild and lasts longer than 15 minutes after exercising, stop "
+            "and contact your therapist."
+        ),
+        # Translators: safety rule from the clinical guide: each symptom must stay listed.
+        _(
+            "Stop at once and contact your therapist if you feel numbness, tingling, weakness, "
+            "or pain spreading down one or both legs."
+        ),
     ]
 
 
 def contact_line(patient: Patient) -> str:
     if patient.clinic_phone:
-        return f"Questions or problems? Call your clinic: {patient.clinic_phone}."
-    return "Questions or problems? Contact your therapist."
+        return _("Questions or problems? Call your clinic: %(phone)s.") % {
+            "phone": patient.clinic_phone
+        }
+    return _("Questions or problems? Contact your therapist.")

@@ -12,6 +12,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from exercises.models import DOSE_FIELDS, Dose, Side, validate_precaution_tags
 
@@ -23,17 +26,18 @@ MAX_TIMES_PER_DAY = 6
 PAIN_THRESHOLD_MAX = 6
 PAIN_THRESHOLD_DEFAULT = 5
 ALL_DAYS = [0, 1, 2, 3, 4, 5, 6]
+# English names, for code and logs; pages use ``django.utils.dates.WEEKDAYS`` (translated).
 WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
 def validate_days_of_week(value: object) -> None:
     """Days are ISO weekday numbers counted from Monday = 0, at least one, no repeats."""
     if not isinstance(value, list) or not value:
-        raise ValidationError("Choose at least one day of the week.")
+        raise ValidationError(_("Choose at least one day of the week."))
     if any(not isinstance(day, int) or isinstance(day, bool) or not 0 <= day <= 6 for day in value):
-        raise ValidationError("Days of the week are numbers from 0 (Monday) to 6 (Sunday).")
+        raise ValidationError(_("Days of the week are numbers from 0 (Monday) to 6 (Sunday)."))
     if len(set(value)) != len(value):
-        raise ValidationError("A day of the week is listed twice.")
+        raise ValidationError(_("A day of the week is listed twice."))
 
 
 PHONE_MAX_LENGTH = 40
@@ -47,26 +51,33 @@ def validate_phone(value: str) -> None:
         return
     if not set(value) <= _PHONE_CHARACTERS:
         raise ValidationError(
-            "Write the phone number with digits only, and spaces, +, - or brackets if you like.",
+            _("Write the phone number with digits only, and spaces, +, - or brackets if you like."),
             code="invalid_phone",
         )
     if sum(character.isdigit() for character in value) < PHONE_MIN_DIGITS:
         raise ValidationError(
-            f"A phone number has at least {PHONE_MIN_DIGITS} digits.", code="invalid_phone"
+            _("A phone number has at least %(count)s digits.") % {"count": PHONE_MIN_DIGITS},
+            code="invalid_phone",
         )
 
 
 def days_in_words(days: list[int]) -> str:
     days = sorted(set(days))
     if days == ALL_DAYS:
-        return "every day"
+        return _("every day")
     if days == [0, 1, 2, 3, 4]:
-        return "Monday to Friday"
-    return ", ".join(WEEKDAY_NAMES[day] for day in days)
+        return _("Monday to Friday")
+    return ", ".join(str(WEEKDAYS[day]) for day in days)
 
 
 def times_in_words(times_per_day: int) -> str:
-    return {1: "once a day", 2: "twice a day"}.get(times_per_day, f"{times_per_day} times a day")
+    if times_per_day == 1:
+        return _("once a day")
+    if times_per_day == 2:
+        return _("twice a day")
+    return ngettext("%(count)s time a day", "%(count)s times a day", times_per_day) % {
+        "count": times_per_day
+    }
 
 
 class Schedule(models.Model):
@@ -87,7 +98,11 @@ class Schedule(models.Model):
         ]
 
     def schedule_in_words(self) -> str:
-        return f"{times_in_words(self.times_per_day)}, {days_in_words(self.days_of_week)}"
+        # Translators: how often, then which days: "twice a day, Monday to Friday".
+        return _("%(times)s, %(days)s") % {
+            "times": times_in_words(self.times_per_day),
+            "days": days_in_words(self.days_of_week),
+        }
 
 
 class ItemFields(Dose):
@@ -97,9 +112,11 @@ class ItemFields(Dose):
     position = models.PositiveSmallIntegerField(default=0)
     side = models.CharField(max_length=12, choices=Side.choices, default=Side.BOTH)
     load = models.CharField(
-        max_length=60, blank=True, help_text="For example: light band, 1 kg weight."
+        max_length=60, blank=True, help_text=gettext_lazy("For example: light band, 1 kg weight.")
     )
-    instructions = models.TextField(blank=True, help_text="Extra notes for the patient.")
+    instructions = models.TextField(
+        blank=True, help_text=gettext_lazy("Extra notes for the patient.")
+    )
 
     class Meta(Dose.Meta):
         abstract = True
@@ -132,10 +149,10 @@ class ProgramTemplate(Schedule):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, blank=True)
     audience = models.CharField(
-        "who it is for",
+        gettext_lazy("who it is for"),
         max_length=300,
         blank=True,
-        help_text="For the therapist choosing it; patients do not see it.",
+        help_text=gettext_lazy("For the therapist choosing it; patients do not see it."),
     )
     description = models.TextField(blank=True)
     owner = models.ForeignKey(
@@ -144,7 +161,9 @@ class ProgramTemplate(Schedule):
         blank=True,
         on_delete=models.CASCADE,
         related_name="program_templates",
-        help_text="Empty for a shared starter template; otherwise the therapist who owns it.",
+        help_text=gettext_lazy(
+            "Empty for a shared starter template; otherwise the therapist who owns it."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -176,9 +195,9 @@ class ProgramTemplateItem(ItemFields):
 
 
 class Status(models.TextChoices):
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused"
-    ENDED = "ended", "Ended"
+    ACTIVE = "active", gettext_lazy("Active")
+    PAUSED = "paused", gettext_lazy("Paused")
+    ENDED = "ended", gettext_lazy("Ended")
 
 
 class PrescriptionQuerySet(models.QuerySet["Prescription"]):
@@ -222,14 +241,14 @@ class Prescription(Schedule):
     )
     title = models.CharField(max_length=120)
     goal = models.TextField(blank=True)
-    notes = models.TextField(blank=True, help_text="Notes for the patient.")
+    notes = models.TextField(blank=True, help_text=gettext_lazy("Notes for the patient."))
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     pain_threshold = models.PositiveSmallIntegerField(
         default=PAIN_THRESHOLD_DEFAULT,
         validators=[MinValueValidator(0), MaxValueValidator(PAIN_THRESHOLD_MAX)],
-        help_text=(
+        help_text=gettext_lazy(
             "The pain acceptable during the exercises (0–6). Pain above it tells the patient to "
             "ease off and alerts you."
         ),
@@ -275,7 +294,7 @@ class Prescription(Schedule):
     def clean(self) -> None:
         super().clean()
         if self.end_date and self.start_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "The end date cannot be before the start date."})
+            raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
 
     def covers(self, day: datetime.date) -> bool:
         return self.start_date <= day and (self.end_date is None or day <= self.end_date)
@@ -295,12 +314,14 @@ class PrescriptionItem(ItemFields):
     removed_on = models.DateField(
         null=True,
         blank=True,
-        help_text="Taken out of the program from this day on; kept so past logs stay intact.",
+        help_text=gettext_lazy(
+            "Taken out of the program from this day on; kept so past logs stay intact."
+        ),
     )
     # The therapist's confirmation that the exercise suits the patient despite a precaution
     # (DESIGN §5): which of the patient's conditions it conflicted with, who confirmed, when.
     precautions_acknowledged = models.JSONField(
-        "precautions confirmed",
+        gettext_lazy("precautions confirmed"),
         default=list,
         blank=True,
         editable=False,
@@ -308,7 +329,7 @@ class PrescriptionItem(ItemFields):
     )
     precautions_acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="precautions confirmed by",
+        verbose_name=gettext_lazy("precautions confirmed by"),
         null=True,
         blank=True,
         editable=False,
@@ -316,7 +337,7 @@ class PrescriptionItem(ItemFields):
         related_name="+",
     )
     precautions_acknowledged_at = models.DateTimeField(
-        "precautions confirmed on", null=True, blank=True, editable=False
+        gettext_lazy("precautions confirmed on"), null=True, blank=True, editable=False
     )
 
     class Meta(ItemFields.Meta):
@@ -357,22 +378,22 @@ SETS_CAP = 3
 
 
 class SuggestionStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for you"
-    APPLIED = "applied", "Applied"
-    DISMISSED = "dismissed", "Dismissed"
+    PENDING = "pending", gettext_lazy("Waiting for you")
+    APPLIED = "applied", gettext_lazy("Applied")
+    DISMISSED = "dismissed", gettext_lazy("Dismissed")
 
 
 class SuggestionField(models.TextChoices):
-    REPS = "reps", "Repetitions"
-    HOLD_SECONDS = "hold_seconds", "Hold (seconds)"
-    SETS = "sets", "Sets"
+    REPS = "reps", gettext_lazy("Repetitions")
+    HOLD_SECONDS = "hold_seconds", gettext_lazy("Hold (seconds)")
+    SETS = "sets", gettext_lazy("Sets")
 
 
 class Direction(models.TextChoices):
     """A step up (progression) or down (regression) in one item's dose."""
 
-    PROGRESSION = "progression", "Step up"
-    REGRESSION = "regression", "Step down"
+    PROGRESSION = "progression", gettext_lazy("Step up")
+    REGRESSION = "regression", gettext_lazy("Step down")
 
 
 class SuggestionQuerySet(models.QuerySet["ProgressionSuggestion"]):
@@ -452,11 +473,15 @@ class ProgressionSuggestion(models.Model):
 
     @property
     def change_in_words(self) -> str:
+        # The unit names the change as a whole ("2 → 1 sets"), so it takes no singular.
+        values = {"from": self.from_value, "to": self.to_value}
         if self.field == SuggestionField.REPS:
-            return f"{self.from_value} → {self.to_value} repetitions"
+            # Translators: a change in dose, e.g. "8 → 10 repetitions".
+            return _("%(from)s → %(to)s repetitions") % values
         if self.field == SuggestionField.SETS:
-            return f"{self.from_value} → {self.to_value} sets"
-        return f"hold {self.from_value} → {self.to_value} seconds"
+            return _("%(from)s → %(to)s sets") % values
+        # Translators: a change in how long a position is held, e.g. "hold 10 → 15 seconds".
+        return _("hold %(from)s → %(to)s seconds") % values
 
     @property
     def is_regression(self) -> bool:
@@ -477,13 +502,15 @@ class TherapistProfile(models.Model):
         max_length=PHONE_MAX_LENGTH,
         blank=True,
         validators=[validate_phone],
-        help_text="Prefilled as the clinic phone of each patient they add.",
+        help_text=gettext_lazy("Prefilled as the clinic phone of each patient they add."),
     )
     language = models.CharField(
         max_length=8,
         choices=settings.LANGUAGES,
         blank=True,
-        help_text="What they read Rehabit in (empty: their browser's); new patients start with it.",
+        help_text=gettext_lazy(
+            "What they read Rehabit in (empty: their browser's); new patients start with it."
+        ),
     )
 
     def __str__(self) -> str:

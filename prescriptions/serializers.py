@@ -15,6 +15,9 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 from rest_framework import serializers
 
 from exercises.models import Exercise, Precaution
@@ -33,8 +36,8 @@ from prescriptions.services import MAX_ITEMS, ItemSpec, ProgramDetails
 
 DAYS_HELP = "ISO weekdays counted from Monday = 0 to Sunday = 6."
 ITEM_FIELDS = ["id", "exercise", "exercise_name", "position", *ITEM_VALUE_FIELDS, "dose_text"]
-REPS_OR_DURATION = "Give the number of repetitions or a duration."
-NOT_ON_CASELOAD = "No such patient on your care team."
+REPS_OR_DURATION = gettext_lazy("Give the number of repetitions or a duration.")
+NOT_ON_CASELOAD = gettext_lazy("No such patient on your care team.")
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
@@ -45,7 +48,7 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         *,
         model: type[Model],
         scope: Callable[[serializers.Field], QuerySet],
-        missing: str,
+        missing: StrOrPromise,
         **kwargs: Any,
     ) -> None:
         self.scope = scope
@@ -92,7 +95,7 @@ class DaysOfWeekField(serializers.ListField):
     def to_internal_value(self, data: Any) -> list[int]:
         days = super().to_internal_value(data)
         if len(set(days)) != len(days):
-            raise serializers.ValidationError("A day of the week is listed twice.")
+            raise serializers.ValidationError(_("A day of the week is listed twice."))
         return sorted(days)
 
 
@@ -108,7 +111,7 @@ class ItemSerializer(serializers.ModelSerializer):
     exercise = ScopedPrimaryKeyField(
         model=Exercise,
         scope=usable_exercises,
-        missing="No such exercise in your catalogue.",
+        missing=gettext_lazy("No such exercise in your catalogue."),
         help_text="An exercise of the catalogue (`/api/v1/exercises/`).",
     )
     exercise_name = serializers.CharField(source="exercise.name", read_only=True)
@@ -216,7 +219,7 @@ class PrescriptionSerializer(serializers.ModelSerializer):
     def validate_title(self, value: str) -> str:
         title = value.strip()
         if not title:
-            raise serializers.ValidationError("Give the program a title.")
+            raise serializers.ValidationError(_("Give the program a title."))
         return title
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -224,7 +227,7 @@ class PrescriptionSerializer(serializers.ModelSerializer):
         end = self._value(attrs, "end_date")
         if start and end and end < start:
             raise serializers.ValidationError(
-                {"end_date": "The end date cannot be before the start date."}
+                {"end_date": _("The end date cannot be before the start date.")}
             )
         self._specs = self._item_specs(attrs)
         return attrs
@@ -249,9 +252,9 @@ class PrescriptionSerializer(serializers.ModelSerializer):
             existing = None
             if item_id is not None:
                 if item_id in kept:
-                    error["id"] = ["This item is listed twice."]
+                    error["id"] = [_("This item is listed twice.")]
                 elif item_id not in current:
-                    error["id"] = ["Not one of this program's current exercises."]
+                    error["id"] = [_("Not one of this program's current exercises.")]
                 else:
                     existing = current[item_id]
                     kept.add(item_id)
@@ -262,7 +265,7 @@ class PrescriptionSerializer(serializers.ModelSerializer):
                 base = ItemSpec.from_exercise(exercise)
             values = {**base.values(), **{n: data[n] for n in ITEM_VALUE_FIELDS if n in data}}
             if values["reps"] is None and values["duration_seconds"] is None:
-                error["reps"] = [REPS_OR_DURATION]
+                error["reps"] = [str(REPS_OR_DURATION)]
             if error:
                 errors[str(index)] = error
             else:
@@ -306,7 +309,7 @@ class NewPrescriptionSerializer(PrescriptionSerializer):
     template = ScopedPrimaryKeyField(
         model=ProgramTemplate,
         scope=usable_templates,
-        missing="No such template among the shared ones and yours.",
+        missing=gettext_lazy("No such template among the shared ones and yours."),
         required=False,
         allow_null=True,
         help_text="The template the program was built from, if any (for the record).",
@@ -368,7 +371,7 @@ class NewTemplateSerializer(serializers.Serializer):
     prescription = ScopedPrimaryKeyField(
         model=Prescription,
         scope=therapists_programs,
-        missing="No such program for a patient on your care team.",
+        missing=gettext_lazy("No such program for a patient on your care team."),
         help_text="The program to copy: one of a patient on your care team.",
     )
     name = serializers.CharField(max_length=120)
@@ -377,7 +380,7 @@ class NewTemplateSerializer(serializers.Serializer):
     def validate_name(self, value: str) -> str:
         name = value.strip()
         if not name:
-            raise serializers.ValidationError("Give the template a name.")
+            raise serializers.ValidationError(_("Give the template a name."))
         return name
 
 
@@ -410,7 +413,7 @@ class StartFromTemplateSerializer(serializers.Serializer):
         end: datetime.date | None = attrs.get("end_date")
         if end is not None and end < attrs["start_date"]:
             raise serializers.ValidationError(
-                {"end_date": "The end date cannot be before the start date."}
+                {"end_date": _("The end date cannot be before the start date.")}
             )
         attrs["title"] = attrs["title"].strip()
         return attrs

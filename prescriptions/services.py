@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from exercises.models import (
     DOSE_FIELDS,
@@ -140,8 +141,11 @@ def _hold_for_safety_pause(prescription: Prescription, today: datetime.date | No
 def _refuse_resume_during_safety_pause(prescription: Prescription) -> None:
     if SafetyPause.objects.open().filter(patient=prescription.patient_id).exists():
         raise ValidationError(
-            f"{prescription.patient.display_name}'s exercises are paused for safety. End the "
-            "safety pause on their page: their paused programs start again from there."
+            _(
+                "%(name)s's exercises are paused for safety. End the safety pause on their "
+                "page: their paused programs start again from there."
+            )
+            % {"name": prescription.patient.display_name}
         )
 
 
@@ -151,7 +155,9 @@ def _check_item(item: ItemFields) -> None:
 
 def _check_count(count: int) -> None:
     if count > MAX_ITEMS:
-        raise ValidationError(f"A program can hold at most {MAX_ITEMS} exercises.")
+        raise ValidationError(
+            _("A program can hold at most %(count)s exercises.") % {"count": MAX_ITEMS}
+        )
 
 
 def _current_items(prescription: Prescription) -> list[PrescriptionItem]:
@@ -211,8 +217,11 @@ class PrecautionsNotConfirmed(ValidationError):
         self.conflicts = list(conflicts)
         names = "; ".join(str(conflict) for conflict in self.conflicts)
         message = ValidationError(
-            f"Some exercises conflict with the patient’s conditions: {names}. Confirm that you "
-            "want to prescribe them, then save again.",
+            _(
+                "Some exercises conflict with the patient’s conditions: %(names)s. Confirm that "
+                "you want to prescribe them, then save again."
+            )
+            % {"names": names},
             code="precautions",
         )
         # Under the API's field name, so a 400 names the field to send.
@@ -332,7 +341,7 @@ def save_program(
     An exercise that conflicts with the patient's conditions needs the therapist's explicit
     confirmation (``precautions_acknowledged``); without it nothing is saved."""
     if not items:
-        raise ValidationError("Add at least one exercise to the program.")
+        raise ValidationError(_("Add at least one exercise to the program."))
     new = prescription is None
     if prescription is None:
         check_program_can_start(patient)
@@ -411,7 +420,7 @@ def remove_item(*, item: PrescriptionItem, today: datetime.date | None = None) -
     """Take an item out of its program. Returns True when it was kept for its history
     (retired from ``today``, the patient's local date by default), False when deleted."""
     if item.removed_on is not None:
-        raise ValidationError("This exercise was already taken out of the program.")
+        raise ValidationError(_("This exercise was already taken out of the program."))
     prescription = item.prescription
     today = today or prescription.patient.local_today()
     kept = bool(_retire_or_delete([item], today))
@@ -423,7 +432,7 @@ def remove_item(*, item: PrescriptionItem, today: datetime.date | None = None) -
 def move_item(*, item: PrescriptionItem, position: int) -> None:
     """Move a current item to ``position`` (0 = first; clamped to the list)."""
     if item.removed_on is not None:
-        raise ValidationError("This exercise was taken out of the program.")
+        raise ValidationError(_("This exercise was taken out of the program."))
     current = _current_items(item.prescription)
     moving = next(i for i in current if i.pk == item.pk)
     current.remove(moving)
@@ -515,7 +524,7 @@ def save_template(
     """Create or update a therapist's own template. Shared starter templates are kept by the
     catalogue loader and cannot be changed here."""
     if not items:
-        raise ValidationError("Add at least one exercise to the template.")
+        raise ValidationError(_("Add at least one exercise to the template."))
     if template is None:
         template = ProgramTemplate(owner=owner)
     elif template.owner_id != owner.pk:
@@ -548,7 +557,15 @@ def save_as_template(
     )
 
 
-_STATUS_VERBS = {Status.ACTIVE: "resumed", Status.PAUSED: "paused", Status.ENDED: "ended"}
+def _refused_change(current: Status, status: Status) -> str:
+    """Why a program cannot go from ``current`` to ``status`` (only an ended one refuses)."""
+    if current == Status.ENDED and status == Status.ACTIVE:
+        return _("This program is ended, so it cannot be resumed. Duplicate it to start again.")
+    if current == Status.ENDED:
+        return _("This program is ended, so it cannot be paused. Duplicate it to start again.")
+    return _("This program cannot change that way.")
+
+
 _TRANSITIONS = {
     Status.ACTIVE: {Status.PAUSED, Status.ENDED},
     Status.PAUSED: {Status.ACTIVE, Status.ENDED},
@@ -594,11 +611,7 @@ def set_status(
     if status == current:
         return prescription
     if status not in _TRANSITIONS[current]:
-        hint = " Duplicate it to start again." if current == Status.ENDED else ""
-        raise ValidationError(
-            f"This program is {current.label.lower()}, so it cannot be "
-            f"{_STATUS_VERBS[status]}.{hint}"
-        )
+        raise ValidationError(_refused_change(current, status))
     if status == Status.ACTIVE:
         _refuse_resume_during_safety_pause(prescription)
     today = today or prescription.patient.local_today()
@@ -653,7 +666,7 @@ def save_private_exercise(
         raise ValueError(f"Unknown exercise fields: {', '.join(sorted(unknown))}.")
     steps = [step.strip() for step in steps if step.strip()]
     if not steps:
-        raise ValidationError({"steps": "Write at least one step."})
+        raise ValidationError({"steps": _("Write at least one step.")})
     if exercise is None:
         exercise = Exercise(owner=owner, is_published=True)
     elif exercise.owner_id != owner.pk:
@@ -687,17 +700,26 @@ def delete_private_exercise(*, exercise: Exercise, owner: User) -> None:
         raise ValueError("Only the owner can delete a private exercise.")
     if exercise_uses(exercise):
         raise ValidationError(
-            "This exercise is part of a program or template, so it stays: patients' plans "
-            "and history need it."
+            _(
+                "This exercise is part of a program or template, so it stays: patients' plans "
+                "and history need it."
+            )
         )
     exercise.delete()
 
 
 @transaction.atomic
-def save_therapist_settings(*, therapist: User, clinic_phone: str) -> TherapistProfile:
-    """The therapist's own settings: the clinic phone their new patients start with."""
-    profile, _ = TherapistProfile.objects.get_or_create(user=therapist)
+def save_therapist_settings(
+    *, therapist: User, clinic_phone: str, language: str | None = None
+) -> TherapistProfile:
+    """The therapist's own settings: the clinic phone their new patients start with and the
+    language they read Rehabit in (empty: their browser's; None: left as it is)."""
+    profile, _created = TherapistProfile.objects.get_or_create(user=therapist)
     profile.clinic_phone = clinic_phone.strip()
+    fields = ["clinic_phone"]
+    if language is not None:
+        profile.language = language
+        fields.append("language")
     profile.full_clean(exclude=["user"], validate_unique=False)
-    profile.save(update_fields=["clinic_phone"])
+    profile.save(update_fields=fields)
     return profile

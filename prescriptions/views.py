@@ -20,14 +20,17 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from config.http import AuthenticatedHttpRequest, id_param
+from config.languages import STAFF_LANGUAGE_KEY
 from exercises.models import Exercise
+from monitoring.alerts import pause_reasons
 from patients.forms import ArchiveForm, EndSafetyPauseForm, MedicalClearanceForm, PatientForm
-from patients.models import PATIENTS_PER_PAGE, Patient, SafetyPause
+from patients.models import PATIENTS_PER_PAGE, Alert, AlertKind, Patient, SafetyPause
 from patients.roles import patient_on_caseload, therapist_required
 from patients.services import (
     archive_patient,
@@ -161,8 +164,11 @@ def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         patient = create_patient(therapist=request.user, details=form.details())
         messages.success(
             request,
-            f"{patient.display_name} is on your caseload. Next: give them their invitation "
-            "link and build their first program.",
+            _(
+                "%(name)s is on your caseload. Next: give them their invitation link and build "
+                "their first program."
+            )
+            % {"name": patient.display_name},
         )
         _warn_of_red_flags(request, patient)
         return redirect("clinic:patient_detail", pk=patient.pk)
@@ -178,7 +184,9 @@ def patient_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         update_patient(patient=patient, details=form.details(), by=request.user)
-        messages.success(request, f"{patient.display_name}'s details are saved.")
+        messages.success(
+            request, _("%(name)s's details are saved.") % {"name": patient.display_name}
+        )
         _warn_of_red_flags(request, patient)
         return redirect("clinic:patient_detail", pk=patient.pk)
     return render(request, "prescriptions/patient_form.html", {"form": form, "patient": patient})
@@ -189,8 +197,11 @@ def _warn_of_red_flags(request: AuthenticatedHttpRequest, patient: Patient) -> N
     if patient.needs_clearance:
         messages.warning(
             request,
-            f"The intake screen answered yes to: {'; '.join(patient.intake_positives())}. "
-            "Confirm medical clearance, with a note, before a program can start.",
+            _(
+                "The intake screen answered yes to: %(answers)s. Confirm medical clearance, "
+                "with a note, before a program can start."
+            )
+            % {"answers": "; ".join(str(answer) for answer in patient.intake_positives())},
         )
 
 
@@ -200,7 +211,7 @@ def patient_clearance(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     """Confirm medical clearance for the red flags of the intake screen, with a note."""
     patient = patient_on_caseload(request, pk)
     if not patient.intake_positives():
-        messages.info(request, "The intake screen found no red flag: there is nothing to clear.")
+        messages.info(request, _("The intake screen found no red flag: there is nothing to clear."))
         return redirect("clinic:patient_detail", pk=patient.pk)
     form = MedicalClearanceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -213,7 +224,8 @@ def patient_clearance(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         else:
             messages.success(
                 request,
-                f"Medical clearance recorded. You can start {patient.display_name}'s program now.",
+                _("Medical clearance recorded. You can start %(name)s's program now.")
+                % {"name": patient.display_name},
             )
             return redirect("clinic:patient_detail", pk=patient.pk)
     return render(
@@ -235,6 +247,7 @@ def patient_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             output_field=IntegerField(),
         ),
     ).order_by("status_order", "-start_date", "-pk")
+    safety_pause = patient.safety_pauses.open().select_related("report").first()
     return render(
         request,
         "prescriptions/patient_detail.html",
@@ -243,11 +256,23 @@ def patient_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "programs": programs,
             "has_password": patient.user.has_usable_password(),
             "pending_invitation": patient.invitations.usable().first(),
-            "safety_pause": patient.safety_pauses.open().select_related("report").first(),
+            "safety_pause": safety_pause,
+            "safety_pause_reasons": _pause_reasons(safety_pause),
             "end_pause_form": EndSafetyPauseForm(),
             "clinic_wide_phone": settings.REHABIT_CLINIC_PHONE,
         },
     )
+
+
+def _pause_reasons(pause: SafetyPause | None) -> str:
+    """Why the pause began, in the reader's language: said again from its report's entry in
+    the patient's report alert (one query, only while a pause is open)."""
+    if pause is None or pause.report_id is None:
+        return pause.reasons if pause is not None else ""
+    alerts = Alert.objects.filter(
+        patient_id=pause.patient_id, kind=AlertKind.REPORT, reports=pause.report_id
+    ).only("entries")
+    return pause_reasons(pause, alerts)
 
 
 @GET_AND_POST
@@ -295,15 +320,18 @@ def patient_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Ask, then take the patient off the caseload; everything they logged is kept."""
     patient = patient_on_caseload(request, pk)
     if patient.archived_at is not None:
-        messages.info(request, f"{patient.display_name} is already archived.")
+        messages.info(request, _("%(name)s is already archived.") % {"name": patient.display_name})
         return redirect("clinic:patient_detail", pk=patient.pk)
     form = ArchiveForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         archive_patient(patient=patient, end_programs=form.cleaned_data["end_programs"])
         messages.success(
             request,
-            f"{patient.display_name} is archived. Everything they logged is kept; you find "
-            "them under Archived patients and can restore them there.",
+            _(
+                "%(name)s is archived. Everything they logged is kept; you find them under "
+                "Archived patients and can restore them there."
+            )
+            % {"name": patient.display_name},
         )
         return redirect("clinic:caseload")
     running = list(patient.prescriptions.exclude(status=Status.ENDED).order_by("-start_date"))
@@ -321,7 +349,8 @@ def patient_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     restore_patient(patient=patient)
     messages.success(
         request,
-        f"{patient.display_name} is back on your caseload. Their programs are as they were.",
+        _("%(name)s is back on your caseload. Their programs are as they were.")
+        % {"name": patient.display_name},
     )
     return redirect("clinic:patient_detail", pk=patient.pk)
 
@@ -474,6 +503,7 @@ def _program_page(
             user=request.user,
             conditions=patient.conditions,
             known={item.exercise_id: item.exercise for item in existing},
+            language=patient.language,
         ),
         save=save,
         context={
@@ -491,8 +521,10 @@ def _program_initial(
 ) -> dict[str, Any]:
     if program is not None:
         return {name: getattr(program, name) for name in ProgramForm.base_fields}
+    with translation.override(patient.language):  # the patient reads the title
+        title = _("Home exercise program")
     initial: dict[str, Any] = {
-        "title": "Home exercise program",
+        "title": title,
         "start_date": patient.local_today(),
         "days_of_week": ALL_DAYS,
     }
@@ -533,15 +565,20 @@ def _program_urls(patient: Patient, program: Prescription | None) -> dict[str, s
 def _saved_message(program: Prescription, *, is_new: bool) -> str:
     name = program.patient.display_name
     if is_new and program.status == Status.PAUSED:
-        return (
-            f"Program saved. {name}'s exercises are paused for safety, so it starts when you "
+        return _(
+            "Program saved. %(name)s's exercises are paused for safety, so it starts when you "
             "end the safety pause on their page."
-        )
+        ) % {"name": name}
     if is_new:
-        return f"Program saved. {name} sees it from {dateformat.format(program.start_date, 'j F')}."
+        return _("Program saved. %(name)s sees it from %(day)s.") % {
+            "name": name,
+            "day": dateformat.format(program.start_date, "j F"),
+        }
     if program.status == Status.ACTIVE:
-        return f"Changes saved. {name} sees them from today; what they logged stays as it was."
-    return "Changes saved."
+        return _(
+            "Changes saved. %(name)s sees them from today; what they logged stays as it was."
+        ) % {"name": name}
+    return _("Changes saved.")
 
 
 def _template_page(
@@ -554,7 +591,7 @@ def _template_page(
             owner=request.user, details=form.details(), items=items, template=template
         )
         url = reverse("clinic:template_detail", args=[saved.pk])
-        return f"Template “{saved.name}” saved.", url
+        return _("Template “%(name)s” saved.") % {"name": saved.name}, url
 
     if template is not None:
         initial = {name: getattr(template, name) for name in TemplateForm.base_fields}
@@ -644,17 +681,18 @@ def program_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _status_message(program))
     else:
-        messages.error(request, "Choose pause, resume or end.")
+        messages.error(request, _("Choose pause, resume or end."))
     return redirect("clinic:program_detail", pk=program.pk)
 
 
 def _status_message(program: Prescription) -> str:
     name = program.patient.display_name
-    return {
-        Status.ACTIVE: f"Resumed. {name} sees the program again from today.",
-        Status.PAUSED: f"Paused. {name} does not see it until you resume it.",
-        Status.ENDED: f"Ended. {name} no longer sees it; their history stays.",
+    message = {
+        Status.ACTIVE: _("Resumed. %(name)s sees the program again from today."),
+        Status.PAUSED: _("Paused. %(name)s does not see it until you resume it."),
+        Status.ENDED: _("Ended. %(name)s no longer sees it; their history stays."),
     }[Status(program.status)]
+    return message % {"name": name}
 
 
 @require_GET
@@ -698,7 +736,8 @@ def program_duplicate(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         else:
             messages.success(
                 request,
-                f"Copy saved for {copy.patient.display_name}. Adjust it here if needed.",
+                _("Copy saved for %(name)s. Adjust it here if needed.")
+                % {"name": copy.patient.display_name},
             )
             return redirect("clinic:program_edit", pk=copy.pk)
     return render(
@@ -724,7 +763,9 @@ def program_save_as_template(request: AuthenticatedHttpRequest, pk: int) -> Http
         except ValidationError as error:
             form.add_error(None, _validation_messages(error))
         else:
-            messages.success(request, f"Saved as your template “{template.name}”.")
+            messages.success(
+                request, _("Saved as your template “%(name)s”.") % {"name": template.name}
+            )
             return redirect("clinic:template_detail", pk=template.pk)
     return render(
         request, "prescriptions/program_save_as_template.html", {"program": program, "form": form}
@@ -744,28 +785,33 @@ def program_handout(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = program.patient
     record_access(patient)
     has_password = patient.user.has_usable_password()
-    context: dict[str, Any] = {
-        "program": program,
-        "patient": patient,
-        # Each exercise with the tips for this patient's own conditions only.
-        "items": [
-            (item, item.exercise.tips_for(patient.conditions))
-            for item in program.items.all()
-            if item.removed_on is None
-        ],
-        "safety": safety_points(program),
-        "contact": contact_line(patient),
-        "has_password": has_password,
-        "printed_on": patient.local_today(),
-    }
-    if request.method == "POST":
-        invitation, token = create_invitation(patient=patient, created_by=request.user)
-        context.update(access=invitation_access(token), invitation=invitation)
-    elif has_password:
-        context["access"] = login_access()
-    else:
-        context["pending_invitation"] = patient.invitations.usable().first()
-    return render(request, "prescriptions/handout.html", context)
+    # The handout is the patient's: printed in their language. The toolbar above it, for the
+    # therapist, stays in the therapist's (``reader_language``).
+    reader_language = translation.get_language()
+    with translation.override(patient.language):
+        context: dict[str, Any] = {
+            "program": program,
+            "patient": patient,
+            # Each exercise with the tips for this patient's own conditions only.
+            "items": [
+                (item, item.exercise.tips_for(patient.conditions))
+                for item in program.items.all()
+                if item.removed_on is None
+            ],
+            "safety": safety_points(program),
+            "contact": contact_line(patient),
+            "has_password": has_password,
+            "printed_on": patient.local_today(),
+            "reader_language": reader_language,
+        }
+        if request.method == "POST":
+            invitation, token = create_invitation(patient=patient, created_by=request.user)
+            context.update(access=invitation_access(token), invitation=invitation)
+        elif has_password:
+            context["access"] = login_access()
+        else:
+            context["pending_invitation"] = patient.invitations.usable().first()
+        return render(request, "prescriptions/handout.html", context)
 
 
 # --- Templates ------------------------------------------------------------------------------
@@ -826,7 +872,9 @@ def template_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         delete_template(template=template, owner=request.user)
         messages.success(
-            request, f"Template “{template.name}” deleted. Programs started from it stay."
+            request,
+            _("Template “%(name)s” deleted. Programs started from it stay.")
+            % {"name": template.name},
         )
         return redirect("clinic:template_list")
     return render(request, "prescriptions/template_delete.html", {"template": template})
@@ -896,7 +944,9 @@ def _exercise_form(request: AuthenticatedHttpRequest, *, exercise: Exercise | No
         except ValidationError as error:
             form.add_error(None, _validation_messages(error))
         else:
-            messages.success(request, f"“{saved.name}” is saved. Only you see and use it.")
+            messages.success(
+                request, _("“%(name)s” is saved. Only you see and use it.") % {"name": saved.name}
+            )
             return redirect("clinic:exercise_detail", pk=saved.pk)
     return render(request, "prescriptions/exercise_form.html", {"form": form, "exercise": exercise})
 
@@ -908,7 +958,7 @@ def exercise_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     uses = exercise_uses(exercise)
     if request.method == "POST" and not uses:
         delete_private_exercise(exercise=exercise, owner=request.user)
-        messages.success(request, f"“{exercise.name}” deleted.")
+        messages.success(request, _("“%(name)s” deleted.") % {"name": exercise.name})
         return redirect("clinic:exercise_list")
     return render(
         request, "prescriptions/exercise_delete.html", {"exercise": exercise, "uses": uses}
@@ -921,21 +971,26 @@ def exercise_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @GET_AND_POST
 @therapist_required
 def therapist_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Your settings: the clinic phone each new patient starts with."""
+    """Your settings: the clinic phone each new patient starts with, and the language you
+    read Rehabit in (the next page follows it)."""
+    phone, language = (
+        TherapistProfile.objects.filter(user=request.user)
+        .values_list("clinic_phone", "language")
+        .first()
+    ) or ("", "")
     form = TherapistSettingsForm(
-        request.POST or None,
-        initial={
-            "clinic_phone": TherapistProfile.objects.filter(user=request.user)
-            .values_list("clinic_phone", flat=True)
-            .first()
-            or ""
-        },
+        request.POST or None, initial={"clinic_phone": phone or "", "language": language or ""}
     )
     if request.method == "POST" and form.is_valid():
+        language = form.cleaned_data["language"]
         save_therapist_settings(
-            therapist=request.user, clinic_phone=form.cleaned_data["clinic_phone"]
+            therapist=request.user,
+            clinic_phone=form.cleaned_data["clinic_phone"],
+            language=language,
         )
-        messages.success(request, "Your settings are saved.")
+        request.session[STAFF_LANGUAGE_KEY] = language  # the next page follows it
+        with translation.override(language or translation.get_language_from_request(request)):
+            messages.success(request, _("Your settings are saved."))
         return redirect("clinic:therapist_settings")
     return render(
         request,

@@ -214,8 +214,9 @@ def test_a_sender_run_costs_two_queries_plus_two_per_email(
     for _ in range(2):
         patient.care_team.add(TherapistFactory())
     report_urgent(commit_callbacks=django_capture_on_commit_callbacks, execute=False)
-    # give up emails out of tries (UPDATE), the owed emails with alert, recipient and whether
-    # they are still on the care team (SELECT); per email: its claim (UPDATE), sent (UPDATE)...
+    # give up emails out of tries (UPDATE), the owed emails with alert, recipient, whether they
+    # are still on the care team and their language (SELECT); per email: its claim (UPDATE),
+    # sent (UPDATE)...
     with django_assert_num_queries(2 + 2 * 3):
         assert send_owed_alert_emails().sent == 3
     # ...and a run with nothing owed.
