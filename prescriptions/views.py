@@ -159,7 +159,7 @@ def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         "timezone": settings.TIME_ZONE,
         "clinic_phone": TherapistProfile.default_phone_for(request.user),
     }
-    form = PatientForm(request.POST or None, initial=initial)
+    form = PatientForm(request.POST or None, initial=initial, therapist=request.user)
     if request.method == "POST" and form.is_valid():
         patient = create_patient(therapist=request.user, details=form.details())
         messages.success(
