@@ -12,7 +12,7 @@ RUN_ENV := DJANGO_DEBUG=1 REHABIT_SITE_URL=$(REHABIT_SITE_URL)
 # mypy's Django plugin imports the settings; with DEBUG on they need no secret key.
 TYPECHECK_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test lint fmt setup setup-dev translations migrate demo bench clean
+.PHONY: run test lint fmt setup setup-dev translations messages migrate demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 # The translations' .mo files are built from the .po files in locale/, never committed.
 translations: $(VENV)/.installed
 	$(BIN)/python -m config.translations
+
+# Extract new messages into the catalogs (needs gettext); then translate them in locale/.
+messages: setup-dev
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --add-location=file -l es -l de \
+		--ignore=.venv --ignore=tests --ignore=benchmarks --ignore=staticfiles --ignore=screenshots --ignore=build
 
 setup: $(VENV)/.installed translations
 

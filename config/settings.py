@@ -149,7 +149,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Every page in the reader's own language (config/languages.py says whose choice wins).
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español"), ("de", "Deutsch")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# (CI checks extraction into a scratch copy: REHABIT_LOCALE_DIR.)
+LOCALE_PATHS = [Path(os.environ.get("REHABIT_LOCALE_DIR") or BASE_DIR / "locale")]
 # The catalogue's text in every language (django-modeltranslation): a text missing in the
 # reader's language falls back to English, then to whichever language it was written in (a
 # therapist's own exercise is written in one). Templates mark such text with its own ``lang``.

@@ -220,7 +220,9 @@ class Dose(models.Model):
     """
 
     sets = models.PositiveSmallIntegerField(
-        default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_SETS)]
+        gettext_lazy("sets"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SETS)],
     )
     reps = models.PositiveSmallIntegerField(
         "repetitions",
@@ -320,8 +322,8 @@ DOSE_FIELDS = tuple(field.name for field in Dose._meta.local_fields)
 
 
 class Equipment(models.Model):
-    name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(gettext_lazy("name"), max_length=80, unique=True)
+    slug = models.SlugField(gettext_lazy("slug"), max_length=80, unique=True)
 
     class Meta:
         ordering = ["name"]
@@ -354,24 +356,32 @@ ExerciseManager = models.Manager.from_queryset(ExerciseQuerySet)
 
 
 class Exercise(Dose):
-    name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120, unique=True)
-    summary = models.CharField(max_length=300, blank=True)
-    body_region = models.CharField(max_length=20, choices=BodyRegion.choices)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    position = models.CharField(max_length=20, choices=Position.choices)
-    equipment = models.ManyToManyField(Equipment, blank=True, related_name="exercises")
+    name = models.CharField(gettext_lazy("name"), max_length=120)
+    slug = models.SlugField(gettext_lazy("slug"), max_length=120, unique=True)
+    summary = models.CharField(gettext_lazy("summary"), max_length=300, blank=True)
+    body_region = models.CharField(
+        gettext_lazy("body region"), max_length=20, choices=BodyRegion.choices
+    )
+    kind = models.CharField(gettext_lazy("kind"), max_length=20, choices=Kind.choices)
+    position = models.CharField(gettext_lazy("position"), max_length=20, choices=Position.choices)
+    equipment = models.ManyToManyField(
+        Equipment, blank=True, related_name="exercises", verbose_name=gettext_lazy("equipment")
+    )
     difficulty = models.PositiveSmallIntegerField(
-        choices=Difficulty.choices, default=Difficulty.EASY
+        gettext_lazy("difficulty"), choices=Difficulty.choices, default=Difficulty.EASY
     )
     sided = models.BooleanField(
-        default=False, help_text="Done on one side, then the other (left and right)."
+        gettext_lazy("sided"),
+        default=False,
+        help_text="Done on one side, then the other (left and right).",
     )
     precautions = models.TextField(
+        gettext_lazy("precautions"),
         blank=True,
         help_text="How to do it safely, for everyone: what to do, in plain words.",
     )
     precaution_tags = models.JSONField(
+        gettext_lazy("precaution tags"),
         default=list,
         blank=True,
         validators=[validate_precaution_tags],
@@ -379,14 +389,15 @@ class Exercise(Dose):
         "needs the therapist's confirmation.",
     )
     precaution_tips = models.JSONField(
+        gettext_lazy("precaution tips"),
         default=dict,
         blank=True,
         validators=[validate_precaution_tips],
         help_text="How to do it safely with a condition, by condition code; only patients with "
         "that condition read it.",
     )
-    image = models.ImageField(upload_to="exercises/", blank=True)
-    video_url = models.URLField(blank=True)
+    image = models.ImageField(gettext_lazy("image"), upload_to="exercises/", blank=True)
+    video_url = models.URLField(gettext_lazy("video url"), blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -394,9 +405,11 @@ class Exercise(Dose):
         on_delete=models.CASCADE,
         related_name="private_exercises",
         help_text="Empty for the shared catalogue; otherwise the therapist who owns it.",
+        verbose_name=gettext_lazy("owner"),
     )
-    is_published = models.BooleanField(default=True)
+    is_published = models.BooleanField(gettext_lazy("is published"), default=True)
     language = models.CharField(
+        gettext_lazy("language"),
         max_length=8,
         blank=True,
         choices=settings.LANGUAGES,
@@ -414,8 +427,8 @@ class Exercise(Dose):
         default=DEFAULT_MAX_HOLD_SECONDS,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_HOLD_SECONDS)],
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(gettext_lazy("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True)
 
     # Declared so that type checking knows it: the translations library extends it at run time.
     objects: ClassVar[ExerciseManager] = ExerciseManager()
@@ -525,9 +538,14 @@ EXERCISE_FIELDS = (
 
 
 class ExerciseStep(models.Model):
-    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="steps")
-    order = models.PositiveSmallIntegerField(default=0)
-    text = models.TextField()
+    exercise = models.ForeignKey(
+        Exercise,
+        on_delete=models.CASCADE,
+        related_name="steps",
+        verbose_name=gettext_lazy("exercise"),
+    )
+    order = models.PositiveSmallIntegerField(gettext_lazy("order"), default=0)
+    text = models.TextField(gettext_lazy("text"))
 
     # Declared so that type checking knows it: the translations library extends it at run time.
     objects: ClassVar[models.Manager[ExerciseStep]] = models.Manager()

@@ -233,7 +233,7 @@ def sparkline_svg(chart: PainChart, uid: object) -> SafeString:
     return format_html(
         '<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         'role="img" aria-labelledby="spark-{uid}-title spark-{uid}-desc" focusable="false">'
-        '<title id="spark-{uid}-title">Pain, last {days} days</title>'
+        '<title id="spark-{uid}-title">{title}</title>'
         '<desc id="spark-{uid}-desc">{summary}</desc>'
         '<rect class="spark-over" x="{left}" y="0" width="{plot_width}" height="{threshold_y}">'
         "</rect>"
@@ -244,7 +244,8 @@ def sparkline_svg(chart: PainChart, uid: object) -> SafeString:
         width=frame.width,
         height=frame.height,
         uid=uid,
-        days=SPARKLINE_DAYS,
+        title=ngettext("Pain, last %(days)d day", "Pain, last %(days)d days", SPARKLINE_DAYS)
+        % {"days": SPARKLINE_DAYS},
         summary=chart.summary,
         left=chart.plot_left,
         right=chart.plot_right,

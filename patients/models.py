@@ -105,24 +105,33 @@ class PatientQuerySet(models.QuerySet["Patient"]):
 
 class Patient(models.Model):
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="patient"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="patient",
+        verbose_name=gettext_lazy("user"),
     )
     care_team = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="caseload", blank=True
+        settings.AUTH_USER_MODEL,
+        related_name="caseload",
+        blank=True,
+        verbose_name=gettext_lazy("care team"),
     )
     timezone = models.CharField(
+        gettext_lazy("timezone"),
         max_length=64,
         default="UTC",
         validators=[validate_timezone],
         help_text=gettext_lazy("IANA name."),
     )
     conditions = models.JSONField(
+        gettext_lazy("conditions"),
         default=list,
         blank=True,
         validators=[validate_conditions],
         help_text=gettext_lazy("Conditions that call for care with some exercises."),
     )
     clinic_phone = models.CharField(
+        gettext_lazy("clinic phone"),
         max_length=PHONE_MAX_LENGTH,
         blank=True,
         validators=[validate_phone],
@@ -132,6 +141,7 @@ class Patient(models.Model):
         ),
     )
     language = models.CharField(
+        gettext_lazy("language"),
         max_length=8,
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
@@ -139,11 +149,12 @@ class Patient(models.Model):
             "What the patient reads Rehabit in: pages, emails, calendar and handout."
         ),
     )
-    archived_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(gettext_lazy("archived at"), null=True, blank=True)
+    created_at = models.DateTimeField(gettext_lazy("created at"), auto_now_add=True)
 
     # Reminders. The therapist sets defaults; the patient's own choice, once made, wins.
     default_reminder_times = models.JSONField(
+        gettext_lazy("default reminder times"),
         default=list,
         blank=True,
         validators=[validate_reminder_times],
@@ -152,18 +163,21 @@ class Patient(models.Model):
         ),
     )
     default_email_reminders = models.BooleanField(
+        gettext_lazy("default email reminders"),
         default=False,
         help_text=gettext_lazy(
             "The therapist's default: email reminders unless the patient chooses."
         ),
     )
     reminder_times = models.JSONField(
+        gettext_lazy("reminder times"),
         default=list,
         blank=True,
         validators=[validate_reminder_times],
         help_text=gettext_lazy("The patient's own times (HH:MM); empty: the therapist's."),
     )
     email_reminders = models.BooleanField(
+        gettext_lazy("email reminders"),
         null=True,
         blank=True,
         help_text=gettext_lazy("The patient's own choice; empty: the therapist's default."),
@@ -172,31 +186,48 @@ class Patient(models.Model):
     # SECRET_KEY (see patients.calendar_feed), so this value alone, in a backup or the audit
     # trail, opens nothing. Empty: no link. A new key makes the old link answer 404.
     calendar_key = models.CharField(
-        max_length=32, null=True, blank=True, unique=True, editable=False
+        gettext_lazy("calendar key"),
+        max_length=32,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
     )
 
     # The intake red-flag screen, and the medical clearance a positive answer calls for.
     intake_bladder_bowel = models.BooleanField(
-        INTAKE_QUESTIONS["bladder_bowel"], null=True, blank=True
+        INTAKE_QUESTIONS["bladder_bowel"],
+        null=True,
+        blank=True,
     )
     intake_saddle_numbness = models.BooleanField(
-        INTAKE_QUESTIONS["saddle_numbness"], null=True, blank=True
+        INTAKE_QUESTIONS["saddle_numbness"],
+        null=True,
+        blank=True,
     )
     intake_both_legs = models.BooleanField(INTAKE_QUESTIONS["both_legs"], null=True, blank=True)
     intake_weight_loss = models.BooleanField(INTAKE_QUESTIONS["weight_loss"], null=True, blank=True)
     intake_cancer_history = models.BooleanField(
-        INTAKE_QUESTIONS["cancer_history"], null=True, blank=True
+        INTAKE_QUESTIONS["cancer_history"],
+        null=True,
+        blank=True,
     )
     intake_night_pain = models.BooleanField(INTAKE_QUESTIONS["night_pain"], null=True, blank=True)
     intake_fever = models.BooleanField(INTAKE_QUESTIONS["fever"], null=True, blank=True)
     intake_injury = models.BooleanField(INTAKE_QUESTIONS["injury"], null=True, blank=True)
     intake_screened_at = models.DateTimeField(
+        gettext_lazy("intake screened at"),
         null=True,
         blank=True,
         help_text=gettext_lazy("Empty: the intake screen was never recorded."),
     )
     intake_screened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=gettext_lazy("intake screened by"),
     )
     cleared_at = models.DateTimeField(
         "medical clearance confirmed at",
@@ -207,9 +238,16 @@ class Patient(models.Model):
         ),
     )
     cleared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=gettext_lazy("cleared by"),
     )
-    clearance_note = models.TextField(blank=True, max_length=CLEARANCE_NOTE_MAX_LENGTH)
+    clearance_note = models.TextField(
+        gettext_lazy("clearance note"), blank=True, max_length=CLEARANCE_NOTE_MAX_LENGTH
+    )
 
     objects = PatientQuerySet.as_manager()
 
@@ -327,14 +365,23 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
 class Invitation(models.Model):
     """A single-use link that lets a patient set a password. Only a hash of it is stored."""
 
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="invitations")
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    patient = models.ForeignKey(
+        Patient,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=gettext_lazy("patient"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
+    token_hash = models.CharField(gettext_lazy("token hash"), max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=gettext_lazy("created by"),
+    )
+    created_at = models.DateTimeField(gettext_lazy("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(gettext_lazy("expires at"))
+    used_at = models.DateTimeField(gettext_lazy("used at"), null=True, blank=True)
 
     objects = InvitationQuerySet.as_manager()
 
@@ -384,17 +431,28 @@ class Completion(Dose):
     double tap, a retry or a second tab harmless.
     """
 
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="completions")
+    patient = models.ForeignKey(
+        Patient,
+        on_delete=models.CASCADE,
+        related_name="completions",
+        verbose_name=gettext_lazy("patient"),
+    )
     item = models.ForeignKey(
-        "prescriptions.PrescriptionItem", on_delete=models.CASCADE, related_name="completions"
+        "prescriptions.PrescriptionItem",
+        on_delete=models.CASCADE,
+        related_name="completions",
+        verbose_name=gettext_lazy("item"),
     )
-    date = models.DateField()
+    date = models.DateField(gettext_lazy("date"))
     session = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(MAX_TIMES_PER_DAY)]
+        gettext_lazy("session"),
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TIMES_PER_DAY)],
     )
-    completed_at = models.DateTimeField(default=timezone.now)
-    exercise_name = models.CharField(max_length=120)
-    side = models.CharField(max_length=12, choices=Side.choices, default=Side.BOTH)
+    completed_at = models.DateTimeField(gettext_lazy("completed at"), default=timezone.now)
+    exercise_name = models.CharField(gettext_lazy("exercise name"), max_length=120)
+    side = models.CharField(
+        gettext_lazy("side"), max_length=12, choices=Side.choices, default=Side.BOTH
+    )
     effort = models.CharField(
         "how it felt",
         max_length=12,
@@ -452,19 +510,28 @@ class PainReportQuerySet(models.QuerySet["PainReport"]):
 class PainReport(models.Model):
     """How a session went: pain on the 0–10 numeric rating scale, symptoms and a note."""
 
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="pain_reports")
+    patient = models.ForeignKey(
+        Patient,
+        on_delete=models.CASCADE,
+        related_name="pain_reports",
+        verbose_name=gettext_lazy("patient"),
+    )
     prescription = models.ForeignKey(
         "prescriptions.Prescription",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="pain_reports",
+        verbose_name=gettext_lazy("prescription"),
     )
-    date = models.DateField()
+    date = models.DateField(gettext_lazy("date"))
     session = models.PositiveSmallIntegerField(
-        default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_TIMES_PER_DAY)]
+        gettext_lazy("session"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TIMES_PER_DAY)],
     )
     pain = models.PositiveSmallIntegerField(
+        gettext_lazy("pain"),
         validators=[MinValueValidator(0), MaxValueValidator(PAIN_MAX)],
         help_text=gettext_lazy("0 is no pain, 10 is the worst pain imaginable."),
     )
@@ -476,9 +543,9 @@ class PainReport(models.Model):
         help_text=gettext_lazy("Empty only on reports from before the question was asked."),
     )
     # Leg symptoms (DESIGN §5 rows 2 and 7), and whether they are as usual.
-    numbness = models.BooleanField(default=False)
-    tingling = models.BooleanField(default=False)
-    weakness = models.BooleanField(default=False)
+    numbness = models.BooleanField(gettext_lazy("numbness"), default=False)
+    tingling = models.BooleanField(gettext_lazy("tingling"), default=False)
+    weakness = models.BooleanField(gettext_lazy("weakness"), default=False)
     pain_down_leg = models.BooleanField(gettext_lazy("pain spreading down a leg"), default=False)
     leg_symptoms_usual = models.BooleanField(
         gettext_lazy("leg symptoms as usual and unchanged"),
@@ -499,18 +566,23 @@ class PainReport(models.Model):
         gettext_lazy("numbness or weakness in both legs"), default=False
     )
     chest = models.BooleanField(
-        gettext_lazy("chest pain, sudden breathlessness or fainting"), default=False
+        gettext_lazy("chest pain, sudden breathlessness or fainting"),
+        default=False,
     )
     # Other reasons to stop (row 3).
     unwell = models.BooleanField(gettext_lazy("fever or feeling unwell"), default=False)
     fall_or_injury = models.BooleanField(
-        gettext_lazy("a fall or injury since the last session"), default=False
+        gettext_lazy("a fall or injury since the last session"),
+        default=False,
     )
-    difficulty = models.CharField(max_length=12, choices=Difficulty.choices, blank=True)
-    note = models.TextField(blank=True, max_length=2000)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    difficulty = models.CharField(
+        gettext_lazy("difficulty"), max_length=12, choices=Difficulty.choices, blank=True
+    )
+    note = models.TextField(gettext_lazy("note"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(gettext_lazy("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True)
     followed_up_at = models.DateTimeField(
+        gettext_lazy("followed up at"),
         null=True,
         blank=True,
         help_text=gettext_lazy(
@@ -620,10 +692,17 @@ class MorningCheck(models.Model):
     """One tap a day on Today: is the pain better, the same or worse than yesterday morning?
     ``skipped`` hides the question for the day. One per patient and local day."""
 
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="morning_checks")
-    date = models.DateField(help_text=gettext_lazy("The patient's local date."))
-    answer = models.CharField(max_length=8, choices=MorningAnswer.choices)
-    created_at = models.DateTimeField(default=timezone.now)
+    patient = models.ForeignKey(
+        Patient,
+        on_delete=models.CASCADE,
+        related_name="morning_checks",
+        verbose_name=gettext_lazy("patient"),
+    )
+    date = models.DateField(
+        gettext_lazy("date"), help_text=gettext_lazy("The patient's local date.")
+    )
+    answer = models.CharField(gettext_lazy("answer"), max_length=8, choices=MorningAnswer.choices)
+    created_at = models.DateTimeField(gettext_lazy("created at"), default=timezone.now)
 
     objects = MorningCheckQuerySet.as_manager()
 
@@ -678,10 +757,20 @@ class AlertQuerySet(models.QuerySet["Alert"]):
 
 
 class Alert(models.Model):
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alerts")
-    kind = models.CharField(max_length=24, choices=AlertKind.choices)
-    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.ATTENTION)
-    message = models.CharField(max_length=300)
+    patient = models.ForeignKey(
+        Patient,
+        on_delete=models.CASCADE,
+        related_name="alerts",
+        verbose_name=gettext_lazy("patient"),
+    )
+    kind = models.CharField(gettext_lazy("kind"), max_length=24, choices=AlertKind.choices)
+    severity = models.CharField(
+        gettext_lazy("severity"),
+        max_length=10,
+        choices=Severity.choices,
+        default=Severity.ATTENTION,
+    )
+    message = models.CharField(gettext_lazy("message"), max_length=300)
     report = models.ForeignKey(
         PainReport,
         null=True,
@@ -689,24 +778,35 @@ class Alert(models.Model):
         on_delete=models.SET_NULL,
         related_name="alerts",
         help_text=gettext_lazy("The latest report in it."),
+        verbose_name=gettext_lazy("report"),
     )
     reports = models.ManyToManyField(
         PainReport,
         blank=True,
         related_name="report_alerts",
         help_text=gettext_lazy("Every report in it."),
+        verbose_name=gettext_lazy("reports"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(gettext_lazy("created at"), default=timezone.now)
     updated_at = models.DateTimeField(
+        gettext_lazy("updated at"),
         default=timezone.now,
         help_text=gettext_lazy("When a report last joined it (the dashboard's recency)."),
     )
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(gettext_lazy("acknowledged at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=gettext_lazy("acknowledged by"),
     )
-    acknowledgement_note = models.TextField(blank=True, max_length=1000)
+    acknowledgement_note = models.TextField(
+        gettext_lazy("acknowledgement note"), blank=True, max_length=1000
+    )
     entries = models.JSONField(
+        gettext_lazy("entries"),
         default=list,
         blank=True,
         editable=False,
@@ -772,27 +872,36 @@ class AlertEmail(models.Model):
     row, not add another.
     """
 
-    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="emails")
-    severity = models.CharField(max_length=10, choices=Severity.choices)
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    alert = models.ForeignKey(
+        Alert, on_delete=models.CASCADE, related_name="emails", verbose_name=gettext_lazy("alert")
     )
-    sent_at = models.DateTimeField(null=True, blank=True)
+    severity = models.CharField(gettext_lazy("severity"), max_length=10, choices=Severity.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=gettext_lazy("recipient"),
+    )
+    sent_at = models.DateTimeField(gettext_lazy("sent at"), null=True, blank=True)
     failed = models.BooleanField(
-        default=False, help_text=gettext_lazy("Given up: not sent, never will be.")
+        gettext_lazy("failed"),
+        default=False,
+        help_text=gettext_lazy("Given up: not sent, never will be."),
     )
     claimed_at = models.DateTimeField(
+        gettext_lazy("claimed at"),
         null=True,
         blank=True,
         help_text=gettext_lazy("When a sender last took it on; empty: free to retry."),
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(gettext_lazy("attempts"), default=0)
     last_error = models.CharField(
+        gettext_lazy("last error"),
         max_length=100,
         blank=True,
         help_text=gettext_lazy("The kind of the last error (no addresses)."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(gettext_lazy("created at"), auto_now_add=True)
 
     class Meta:
         constraints = [
@@ -830,28 +939,49 @@ class SafetyPause(models.Model):
     """After a ``stop`` or ``emergency`` answer: the patient's programs are paused for safety
     until a therapist on the care team ends the pause (DESIGN §5)."""
 
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="safety_pauses")
+    patient = models.ForeignKey(
+        Patient,
+        on_delete=models.CASCADE,
+        related_name="safety_pauses",
+        verbose_name=gettext_lazy("patient"),
+    )
     level = models.CharField(
-        max_length=10, choices=[(Level.EMERGENCY.value, "Emergency"), (Level.STOP.value, "Stop")]
+        gettext_lazy("level"),
+        max_length=10,
+        choices=[(Level.EMERGENCY.value, "Emergency"), (Level.STOP.value, "Stop")],
     )
     report = models.ForeignKey(
-        PainReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        PainReport,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=gettext_lazy("report"),
     )
     programs = models.ManyToManyField(
         "prescriptions.Prescription",
         blank=True,
         related_name="safety_pauses",
         help_text=gettext_lazy("The programs this pause paused, resumed when it ends."),
+        verbose_name=gettext_lazy("programs"),
     )
-    started_at = models.DateTimeField(default=timezone.now)
-    ended_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(gettext_lazy("started at"), default=timezone.now)
+    ended_at = models.DateTimeField(gettext_lazy("ended at"), null=True, blank=True)
     ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=gettext_lazy("ended by"),
     )
     resumed = models.BooleanField(
-        default=False, help_text=gettext_lazy("Whether ending it resumed the programs it paused.")
+        gettext_lazy("resumed"),
+        default=False,
+        help_text=gettext_lazy("Whether ending it resumed the programs it paused."),
     )
     reasons = models.CharField(
+        gettext_lazy("reasons"),
         max_length=300,
         blank=True,
         help_text=gettext_lazy(
@@ -859,7 +989,7 @@ class SafetyPause(models.Model):
             "changed later does not change it."
         ),
     )
-    end_note = models.TextField(blank=True, max_length=1000)
+    end_note = models.TextField(gettext_lazy("end note"), blank=True, max_length=1000)
 
     objects = SafetyPauseQuerySet.as_manager()
 
@@ -908,23 +1038,37 @@ class ReminderEmail(models.Model):
     or a retry find the row instead of sending again. See ``patients.reminders``.
     """
 
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="reminder_emails")
-    date = models.DateField(help_text=gettext_lazy("The patient's local date."))
+    patient = models.ForeignKey(
+        Patient,
+        on_delete=models.CASCADE,
+        related_name="reminder_emails",
+        verbose_name=gettext_lazy("patient"),
+    )
+    date = models.DateField(
+        gettext_lazy("date"), help_text=gettext_lazy("The patient's local date.")
+    )
     session = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(MAX_TIMES_PER_DAY)]
+        gettext_lazy("session"),
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TIMES_PER_DAY)],
     )
     status = models.CharField(
-        max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
+        gettext_lazy("status"),
+        max_length=10,
+        choices=ReminderStatus.choices,
+        default=ReminderStatus.PENDING,
     )
-    due_at = models.DateTimeField(help_text=gettext_lazy("The reminder time, as an instant."))
+    due_at = models.DateTimeField(
+        gettext_lazy("due at"), help_text=gettext_lazy("The reminder time, as an instant.")
+    )
     claimed_at = models.DateTimeField(
+        gettext_lazy("claimed at"),
         null=True,
         blank=True,
         help_text=gettext_lazy("When a sender last took it on; empty: free to retry."),
     )
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(gettext_lazy("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(gettext_lazy("attempts"), default=0)
+    created_at = models.DateTimeField(gettext_lazy("created at"), default=timezone.now)
 
     objects = ReminderEmailQuerySet.as_manager()
 

@@ -83,9 +83,13 @@ def times_in_words(times_per_day: int) -> str:
 class Schedule(models.Model):
     """Which weekdays and how many sessions a day: shared by programs and templates."""
 
-    days_of_week = models.JSONField(default=list, validators=[validate_days_of_week])
+    days_of_week = models.JSONField(
+        gettext_lazy("days of week"), default=list, validators=[validate_days_of_week]
+    )
     times_per_day = models.PositiveSmallIntegerField(
-        default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_TIMES_PER_DAY)]
+        gettext_lazy("times per day"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TIMES_PER_DAY)],
     )
 
     class Meta:
@@ -108,14 +112,26 @@ class Schedule(models.Model):
 class ItemFields(Dose):
     """A dosed exercise inside a program or template."""
 
-    exercise = models.ForeignKey("exercises.Exercise", on_delete=models.PROTECT, related_name="+")
-    position = models.PositiveSmallIntegerField(default=0)
-    side = models.CharField(max_length=12, choices=Side.choices, default=Side.BOTH)
+    exercise = models.ForeignKey(
+        "exercises.Exercise",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=gettext_lazy("exercise"),
+    )
+    position = models.PositiveSmallIntegerField(gettext_lazy("position"), default=0)
+    side = models.CharField(
+        gettext_lazy("side"), max_length=12, choices=Side.choices, default=Side.BOTH
+    )
     load = models.CharField(
-        max_length=60, blank=True, help_text=gettext_lazy("For example: light band, 1 kg weight.")
+        gettext_lazy("load"),
+        max_length=60,
+        blank=True,
+        help_text=gettext_lazy("For example: light band, 1 kg weight."),
     )
     instructions = models.TextField(
-        blank=True, help_text=gettext_lazy("Extra notes for the patient.")
+        gettext_lazy("instructions"),
+        blank=True,
+        help_text=gettext_lazy("Extra notes for the patient."),
     )
 
     class Meta(Dose.Meta):
@@ -146,15 +162,15 @@ class TemplateQuerySet(models.QuerySet["ProgramTemplate"]):
 
 
 class ProgramTemplate(Schedule):
-    name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120, blank=True)
+    name = models.CharField(gettext_lazy("name"), max_length=120)
+    slug = models.SlugField(gettext_lazy("slug"), max_length=120, blank=True)
     audience = models.CharField(
         gettext_lazy("who it is for"),
         max_length=300,
         blank=True,
         help_text=gettext_lazy("For the therapist choosing it; patients do not see it."),
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(gettext_lazy("description"), blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -164,8 +180,9 @@ class ProgramTemplate(Schedule):
         help_text=gettext_lazy(
             "Empty for a shared starter template; otherwise the therapist who owns it."
         ),
+        verbose_name=gettext_lazy("owner"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(gettext_lazy("created at"), auto_now_add=True)
 
     objects = TemplateQuerySet.as_manager()
 
@@ -185,7 +202,12 @@ class ProgramTemplate(Schedule):
 
 
 class ProgramTemplateItem(ItemFields):
-    template = models.ForeignKey(ProgramTemplate, on_delete=models.CASCADE, related_name="items")
+    template = models.ForeignKey(
+        ProgramTemplate,
+        on_delete=models.CASCADE,
+        related_name="items",
+        verbose_name=gettext_lazy("template"),
+    )
 
     class Meta(ItemFields.Meta):
         pass
@@ -231,21 +253,30 @@ class PrescriptionQuerySet(models.QuerySet["Prescription"]):
 
 class Prescription(Schedule):
     patient = models.ForeignKey(
-        "patients.Patient", on_delete=models.CASCADE, related_name="prescriptions"
+        "patients.Patient",
+        on_delete=models.CASCADE,
+        related_name="prescriptions",
+        verbose_name=gettext_lazy("patient"),
     )
     prescribed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="prescriptions_written",
+        verbose_name=gettext_lazy("prescribed by"),
     )
-    title = models.CharField(max_length=120)
-    goal = models.TextField(blank=True)
-    notes = models.TextField(blank=True, help_text=gettext_lazy("Notes for the patient."))
-    start_date = models.DateField()
-    end_date = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    title = models.CharField(gettext_lazy("title"), max_length=120)
+    goal = models.TextField(gettext_lazy("goal"), blank=True)
+    notes = models.TextField(
+        gettext_lazy("notes"), blank=True, help_text=gettext_lazy("Notes for the patient.")
+    )
+    start_date = models.DateField(gettext_lazy("start date"))
+    end_date = models.DateField(gettext_lazy("end date"), null=True, blank=True)
+    status = models.CharField(
+        gettext_lazy("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
     pain_threshold = models.PositiveSmallIntegerField(
+        gettext_lazy("pain threshold"),
         default=PAIN_THRESHOLD_DEFAULT,
         validators=[MinValueValidator(0), MaxValueValidator(PAIN_THRESHOLD_MAX)],
         help_text=gettext_lazy(
@@ -254,9 +285,15 @@ class Prescription(Schedule):
         ),
     )
     template = models.ForeignKey(
-        ProgramTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ProgramTemplate,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=gettext_lazy("template"),
     )
     pauses = models.JSONField(
+        gettext_lazy("pauses"),
         default=list,
         blank=True,
         editable=False,
@@ -265,8 +302,8 @@ class Prescription(Schedule):
             "day empty while it still is. Nothing is due on those days."
         ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(gettext_lazy("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True)
 
     objects = PrescriptionQuerySet.as_manager()
 
@@ -310,8 +347,14 @@ class Prescription(Schedule):
 
 
 class PrescriptionItem(ItemFields):
-    prescription = models.ForeignKey(Prescription, on_delete=models.CASCADE, related_name="items")
+    prescription = models.ForeignKey(
+        Prescription,
+        on_delete=models.CASCADE,
+        related_name="items",
+        verbose_name=gettext_lazy("prescription"),
+    )
     removed_on = models.DateField(
+        gettext_lazy("removed on"),
         null=True,
         blank=True,
         help_text=gettext_lazy(
@@ -337,7 +380,10 @@ class PrescriptionItem(ItemFields):
         related_name="+",
     )
     precautions_acknowledged_at = models.DateTimeField(
-        gettext_lazy("precautions confirmed on"), null=True, blank=True, editable=False
+        gettext_lazy("precautions confirmed on"),
+        null=True,
+        blank=True,
+        editable=False,
     )
 
     class Meta(ItemFields.Meta):
@@ -418,24 +464,43 @@ class ProgressionSuggestion(models.Model):
     """
 
     prescription = models.ForeignKey(
-        Prescription, on_delete=models.CASCADE, related_name="suggestions"
+        Prescription,
+        on_delete=models.CASCADE,
+        related_name="suggestions",
+        verbose_name=gettext_lazy("prescription"),
     )
-    item = models.ForeignKey(PrescriptionItem, on_delete=models.CASCADE, related_name="suggestions")
+    item = models.ForeignKey(
+        PrescriptionItem,
+        on_delete=models.CASCADE,
+        related_name="suggestions",
+        verbose_name=gettext_lazy("item"),
+    )
     direction = models.CharField(
-        max_length=12, choices=Direction.choices, default=Direction.PROGRESSION
+        gettext_lazy("direction"),
+        max_length=12,
+        choices=Direction.choices,
+        default=Direction.PROGRESSION,
     )
-    field = models.CharField(max_length=20, choices=SuggestionField.choices)
-    from_value = models.PositiveSmallIntegerField()
-    to_value = models.PositiveSmallIntegerField()
-    reason = models.CharField(max_length=300)
-    created_at = models.DateTimeField(default=timezone.now)
+    field = models.CharField(gettext_lazy("field"), max_length=20, choices=SuggestionField.choices)
+    from_value = models.PositiveSmallIntegerField(gettext_lazy("from value"))
+    to_value = models.PositiveSmallIntegerField(gettext_lazy("to value"))
+    reason = models.CharField(gettext_lazy("reason"), max_length=300)
+    created_at = models.DateTimeField(gettext_lazy("created at"), default=timezone.now)
     status = models.CharField(
-        max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.PENDING
+        gettext_lazy("status"),
+        max_length=10,
+        choices=SuggestionStatus.choices,
+        default=SuggestionStatus.PENDING,
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=gettext_lazy("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(gettext_lazy("decided at"), null=True, blank=True)
 
     objects = SuggestionQuerySet.as_manager()
 
@@ -496,15 +561,20 @@ class TherapistProfile(models.Model):
     """A therapist's own settings: the clinic phone new patients get by default."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="therapist_profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="therapist_profile",
+        verbose_name=gettext_lazy("user"),
     )
     clinic_phone = models.CharField(
+        gettext_lazy("clinic phone"),
         max_length=PHONE_MAX_LENGTH,
         blank=True,
         validators=[validate_phone],
         help_text=gettext_lazy("Prefilled as the clinic phone of each patient they add."),
     )
     language = models.CharField(
+        gettext_lazy("language"),
         max_length=8,
         choices=settings.LANGUAGES,
         blank=True,
