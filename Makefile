@@ -31,9 +31,12 @@ translations: $(VENV)/.installed
 	$(BIN)/python -m config.translations
 
 # Extract new messages into the catalogs (needs gettext); then translate them in locale/.
+MESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=benchmarks --ignore=staticfiles \
+	--ignore=screenshots --ignore=build
 messages: setup-dev
-	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --add-location=file -l es -l de \
-		--ignore=.venv --ignore=tests --ignore=benchmarks --ignore=staticfiles --ignore=screenshots --ignore=build
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --add-location=file -l es -l de $(MESSAGES_IGNORE)
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --add-location=file -l es -l de -d djangojs \
+		$(MESSAGES_IGNORE) --ignore=static/vendor
 
 setup: $(VENV)/.installed translations
 

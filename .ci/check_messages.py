@@ -18,6 +18,7 @@ import polib
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("es", "de")
+DOMAINS = {"django": (), "djangojs": ("static/vendor",)}
 IGNORED = (".venv", "tests", "benchmarks", "staticfiles", "screenshots", "build")
 
 

@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from config.translations import compile_all
 from exercises.models import Side
 from tests.factories import (
     AdminFactory,
@@ -198,3 +199,10 @@ def other_item(other_patient, today):
         ),
         exercise=ExerciseFactory(name="Secret stretch"),
     )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _compiled_translations():
+    """The translations' .mo files, compiled from locale/ if a .po file is newer (``make``
+    does this too; a plain ``pytest`` run should not test stale catalogs)."""
+    compile_all()

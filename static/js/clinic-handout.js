@@ -21,13 +21,13 @@
       navigator.clipboard.writeText(source.value).then(
         function () {
           if (status) {
-            status.textContent = "Link copied.";
+            status.textContent = gettext("Link copied.");
           }
         },
         function () {
           source.select();
           if (status) {
-            status.textContent = "Select the link and copy it.";
+            status.textContent = gettext("Select the link and copy it.");
           }
         },
       );

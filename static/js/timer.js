@@ -57,12 +57,31 @@
     }
   }
 
-  function plural(count, word) {
-    return count + " " + word + (count === 1 ? "" : "s");
+  // Words come from the page's language catalog (Django's JavaScriptCatalog, loaded first):
+  // gettext, ngettext and interpolate, with whole sentences and named placeholders.
+  function fill(text, values) {
+    return interpolate(text, values, true);
   }
 
-  function capitalise(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
+  function secondsInWords(count) {
+    return interpolate(ngettext("%(count)s second", "%(count)s seconds", count), { count: count }, true);
+  }
+
+  // Where the patient is in the exercise, as one whole phrase for each shape of exercise.
+  function whereInWords(side, sides, set, sets, rep, reps) {
+    var values = { set: set, sets: sets, rep: rep, reps: reps };
+    if (sides > 1 && sets > 1) {
+      return side === 1
+        ? fill(gettext("First side, set %(set)s of %(sets)s, repetition %(rep)s of %(reps)s"), values)
+        : fill(gettext("Other side, set %(set)s of %(sets)s, repetition %(rep)s of %(reps)s"), values);
+    }
+    if (sides > 1) {
+      return side === 1
+        ? fill(gettext("First side, repetition %(rep)s of %(reps)s"), values)
+        : fill(gettext("Other side, repetition %(rep)s of %(reps)s"), values);
+    }
+    if (sets > 1) return fill(gettext("Set %(set)s of %(sets)s, repetition %(rep)s of %(reps)s"), values);
+    return fill(gettext("Repetition %(rep)s of %(reps)s"), values);
   }
 
   function intOf(button, name, fallback) {
@@ -79,21 +98,17 @@
     var rest = intOf(button, "rest", 0);
     var sides = Math.max(intOf(button, "sides", 1), 1);
     var total = sets * reps * sides;
-    var steps = [{ kind: "ready", seconds: READY_SECONDS, text: "Get into position" }];
+    var steps = [{ kind: "ready", seconds: READY_SECONDS, text: gettext("Get into position") }];
     var done = 0;
     for (var side = 1; side <= sides; side++) {
       for (var set = 1; set <= sets; set++) {
         for (var rep = 1; rep <= reps; rep++) {
           done++;
-          var where = [];
-          if (sides > 1) where.push(side === 1 ? "First side" : "Other side");
-          if (sets > 1) where.push("set " + set + " of " + sets);
-          where.push("repetition " + rep + " of " + reps);
           steps.push({
             kind: "hold",
             seconds: hold,
-            text: isHold ? "Hold" : "Keep going",
-            progress: capitalise(where.join(", ")),
+            text: isHold ? gettext("Hold") : gettext("Keep going"),
+            progress: whereInWords(side, sides, set, sets, rep, reps),
             count: done,
             total: total
           });
@@ -103,7 +118,7 @@
             steps.push({
               kind: "rest",
               seconds: Math.max(rest, switching ? 10 : 0),
-              text: switching ? "Switch to the other side" : "Relax"
+              text: switching ? gettext("Switch to the other side") : gettext("Relax")
             });
           }
         }
@@ -111,7 +126,9 @@
     }
     // Say what comes next while getting ready and resting.
     for (var i = 0; i < steps.length - 1; i++) {
-      if (steps[i].kind !== "hold") steps[i].progress = "Next: " + steps[i + 1].progress;
+      if (steps[i].kind !== "hold") {
+        steps[i].progress = fill(gettext("Next: %(step)s"), { step: steps[i + 1].progress });
+      }
     }
     return steps;
   }
@@ -172,9 +189,11 @@
     state.remainingMs = step.seconds * 1000;
     state.endsAt = Date.now() + state.remainingMs;
     show(step, step.seconds);
-    var spoken = step.text + (step.seconds ? ", " + plural(step.seconds, "second") : "");
-    if (step.kind === "hold") spoken += ". " + step.progress;
-    announce(spoken + ".");
+    var values = { what: step.text, time: secondsInWords(step.seconds), where: step.progress };
+    if (step.kind === "hold" && step.seconds) announce(fill(gettext("%(what)s, %(time)s. %(where)s."), values));
+    else if (step.kind === "hold") announce(fill(gettext("%(what)s. %(where)s."), values));
+    else if (step.seconds) announce(fill(gettext("%(what)s, %(time)s."), values));
+    else announce(fill(gettext("%(what)s."), values));
     if (index > 0) signal(step.kind);
   }
 
@@ -201,15 +220,19 @@
     var row = document.getElementById(state.rowId);
     var check = row && row.querySelector("[data-check-off]");
     state.finished = true;
-    el.phase.textContent = "Well done!";
+    el.phase.textContent = gettext("Well done!");
     el.count.textContent = "✓";
-    el.progress.textContent = "All repetitions done.";
+    el.progress.textContent = gettext("All repetitions done.");
     dialog.setAttribute("data-phase", "finished");
     el.pause.hidden = true;
-    el.stop.textContent = "Close";
+    el.stop.textContent = gettext("Close");
     el.mark.hidden = !check;
     signal("finished");
-    announce("Well done, all repetitions done." + (check ? " You can mark it as done." : ""));
+    announce(
+      check
+        ? gettext("Well done, all repetitions done. You can mark it as done.")
+        : gettext("Well done, all repetitions done.")
+    );
     (check ? el.mark : el.stop).focus();
     releaseWakeLock();
   }
@@ -226,8 +249,8 @@
     };
     el.name.textContent = button.getAttribute("data-name");
     el.pause.hidden = false;
-    el.pause.textContent = "Pause";
-    el.stop.textContent = "Stop";
+    el.pause.textContent = gettext("Pause");
+    el.stop.textContent = gettext("Stop");
     el.mark.hidden = true;
     if (!dialog.open) dialog.showModal();
     el.pause.focus();
@@ -241,13 +264,13 @@
     if (state.paused) {
       state.paused = false;
       state.endsAt = Date.now() + state.remainingMs;
-      el.pause.textContent = "Pause";
-      announce("Going on.");
+      el.pause.textContent = gettext("Pause");
+      announce(gettext("Going on."));
     } else {
       state.paused = true;
       state.remainingMs = Math.max(state.endsAt - Date.now(), 0);
-      el.pause.textContent = "Carry on";
-      announce("Paused.");
+      el.pause.textContent = gettext("Carry on");
+      announce(gettext("Paused."));
     }
   }
 

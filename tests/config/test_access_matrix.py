@@ -128,6 +128,7 @@ ROWS: dict[str, Row] = {
     "login": Row(none, PUBLIC),
     "logout": Row(none, PUBLIC, post_only=True),
     "set_language": Row(none, PUBLIC, post_only=True),
+    "javascript-catalog": Row(none, PUBLIC),
     # Links that carry their own secret: they work without a login, for whoever holds them.
     "patients:accept_invitation": Row(lambda o: {"token": o["invitation_token"]}, PUBLIC),
     "patients:unsubscribe": Row(lambda o: {"token": o["unsubscribe_token"]}, PUBLIC),

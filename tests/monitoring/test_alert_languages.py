@@ -80,7 +80,7 @@ def test_an_alert_is_said_again_in_the_readers_language_from_its_stored_words(
     with translation.override("de"):
         german_day = dateformat.format(day, "j M Y")
     assert german_day == "9 Mär 2026"
-    assert f"({german_day}, session 1)." in html
+    assert f"Schmerzen 8/10 (7 oder mehr) ({german_day}, Einheit 1)." in html
     assert "9 Mar 2026" not in html
 
 
@@ -156,5 +156,5 @@ def test_a_safety_pause_says_why_in_the_readers_language(patient, therapist, the
     SafetyPause.objects.create(patient=patient, level="stop", report=report, reasons=english)
     TherapistProfile.objects.create(user=therapist, language="de")
     german = therapist_client.get(reverse("clinic:patient_detail", args=[patient.pk]))
-    assert "Why: Pain 8/10 (7 or more) (9 Mär 2026, session 1)." in german.content.decode()
+    assert "Grund: Schmerzen 8/10 (7 oder mehr) (9 Mär 2026, Einheit 1)." in german.content.decode()
     assert english not in german.content.decode()

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 NOT_FOR = re.compile(r"\bnot for\b", re.IGNORECASE)
 KNEE_TIP = "Put a cushion under your knees."
 BUMP = "bump"  # in every pregnancy tip on these exercises
-LABELS = [label for _, label in Precaution.choices]
+LABELS = [str(label) for _, label in Precaution.choices]
 
 
 @pytest.fixture
