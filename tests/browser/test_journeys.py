@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.factories import TherapistFactory
 from tests.helpers import PHONE, assert_accessible, log_in, screenshot
@@ -71,14 +72,17 @@ def therapist_builds_a_program(page: Page, base: str, username: str) -> str:
 
 def check_off_everything(page: Page) -> None:
     """Tick every exercise of every session, opening later sessions as a patient would."""
-    for _ in range(40):
+    for _ in range(60):
+        # Let any swap in flight finish first: a button found mid-swap may be gone a moment later.
+        page.wait_for_function(
+            "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+        )
         ready = page.locator("button.check-button:not([disabled])").filter(visible=True)
         if ready.count():
-            button = ready.first.element_handle()
-            button.click()
-            # The row is swapped for its "done" state: wait until this button has gone, so the
-            # next look does not find it again mid-swap.
-            button.wait_for_element_state("hidden")
+            try:
+                ready.first.click(timeout=5000)
+            except PlaywrightTimeoutError:
+                continue  # replaced while we reached for it: look again
             page.wait_for_load_state("networkidle")
             continue
         closed = page.locator("details:not([open]) > summary", has_text="Session")
