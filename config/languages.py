@@ -20,6 +20,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.sessions.backends.base import SessionBase
+from django.http import HttpRequest
+from django.utils.translation import pgettext
 
 from patients.models import Patient
 from patients.roles import is_patient, is_therapist
@@ -65,3 +67,28 @@ def save_language(*, user: User, language: str, session: SessionBase) -> None:
 
         TherapistProfile.objects.update_or_create(user=user, defaults={"language": language})
         session[STAFF_LANGUAGE_KEY] = language
+
+
+class DateFormats:
+    """Long dates as each language writes them: format strings for Django's ``date`` filter,
+    translated like any message ("Wednesday 2 December" / "Mittwoch, 2. Dezember")."""
+
+    @property
+    def long_day(self) -> str:
+        # Translators: a date format in Django's date-filter letters (l weekday, j day, F
+        # month): "l, j. F" in German, "l j \d\e F" in Spanish.
+        return pgettext("date format", "l j F")
+
+    @property
+    def long_day_year(self) -> str:
+        # Translators: a date format in Django's date-filter letters (l weekday, j day, F
+        # month, Y year): "l, j. F Y" in German, "l j \d\e F \d\e Y" in Spanish.
+        return pgettext("date format", "l j F Y")
+
+
+DATE_FORMATS = DateFormats()
+
+
+def date_formats(request: HttpRequest) -> dict[str, DateFormats]:
+    """Templates write ``{{ day|date:formats.long_day }}``."""
+    return {"formats": DATE_FORMATS}

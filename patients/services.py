@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from config.languages import staff_language
+from config.languages import DATE_FORMATS, staff_language
 from exercises.models import DOSE_FIELDS
 from monitoring.alerts import open_alert, raise_alerts_for, report_message, worse_mornings_finding
 from monitoring.progression import review_item
@@ -323,7 +323,7 @@ class NotAllowed(Exception):
 
 
 def _long_date(day: datetime.date) -> str:
-    return dateformat.format(day, "l j F")
+    return dateformat.format(day, DATE_FORMATS.long_day)
 
 
 def loggable_days(today: datetime.date) -> tuple[datetime.date, datetime.date]:

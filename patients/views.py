@@ -30,6 +30,7 @@ from django.views.decorators.http import (
 )
 
 from config.http import AuthenticatedHttpRequest
+from config.languages import DATE_FORMATS
 from patients import reminders as reminder_services
 from patients.calendar_feed import (
     calendar_url,
@@ -118,7 +119,7 @@ def day_view(request: AuthenticatedHttpRequest, day: datetime.date) -> HttpRespo
                 "%(day)s has not come yet. Here you can see days that have passed and record "
                 "what you did today or yesterday."
             )
-            % {"day": formats.date_format(day, "l j F")},
+            % {"day": formats.date_format(day, DATE_FORMATS.long_day)},
         )
     plan = load_day_plan(patient, day, today_)
     return render(request, "patients/today.html", {"plan": plan})
