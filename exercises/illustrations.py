@@ -415,8 +415,9 @@ def render_pose(pose: dict[str, Any], *, side: str = "", title: str, desc: str) 
     return _render(key, side == "right", title, desc)
 
 
-def picture_texts(exercise: Any, side: str = "") -> tuple[str, str]:
-    """The picture's title and its text alternative, in the reader's language."""
+def picture_texts(exercise: Any, side: str = "", *, steps: bool = True) -> tuple[str, str]:
+    """The picture's title and its text alternative, in the reader's language (with the
+    exercise's steps unless ``steps`` is False, for a thumbnail next to them)."""
     name = exercise.name
     if side == "left":
         title = _("%(name)s, left side: how to do it") % {"name": name}
@@ -424,16 +425,44 @@ def picture_texts(exercise: Any, side: str = "") -> tuple[str, str]:
         title = _("%(name)s, right side: how to do it") % {"name": name}
     else:
         title = _("%(name)s: how to do it") % {"name": name}
-    steps = " ".join(step.text for step in exercise.steps.all())
-    desc = _(
-        "The outlined figure shows how you start and the solid figure how you finish."
+    desc = _("The outlined figure shows how you start and the solid figure how you finish.")
+    if steps:
+        desc = " ".join([desc, *(step.text for step in exercise.steps.all())])
+    return title, desc
+
+
+# The position an exercise starts in, for one without a pose of its own (a therapist's own
+# exercise): the picture shows how to set up, with no movement.
+_ON_BACK = {"trunk": -90, "head": -90, "arm": [90, 90], "leg": [45, 135, 90]}
+_ON_FRONT = {"trunk": 90, "head": 100, "arm": [250, 100], "leg": [270, 270, 265]}
+_HANDS_AND_KNEES = {"trunk": 78, "head": 100, "arm": [180, 180], "leg": [180, 268, 265]}
+_KNEELING = {"trunk": 0, "head": 0, "arm": [180, 180], "leg": [180, 268, 265]}
+_SITTING = {"trunk": 0, "head": 0, "arm": [175, 95], "leg": [90, 180, 90]}
+_STANDING = {"trunk": 0, "head": 0, "arm": [180, 180], "leg": [180, 180, 90]}
+_SIDE_LYING = {"trunk": -90, "head": -80, "arm": [60, 100], "leg": [100, 130, 100]}
+POSITION_POSES: dict[str, dict[str, Any]] = {
+    position: {"props": props, "start": body, "end": body}
+    for position, body, props in (
+        ("lying_on_back", _ON_BACK, ["mat"]),
+        ("lying_on_front", _ON_FRONT, ["mat"]),
+        ("side_lying", _SIDE_LYING, ["mat"]),
+        ("hands_and_knees", _HANDS_AND_KNEES, ["mat"]),
+        ("kneeling", _KNEELING, ["mat"]),
+        ("sitting", _SITTING, ["chair"]),
+        ("standing", _STANDING, []),
     )
-    return title, f"{desc} {steps}".strip()
+}
 
 
-def exercise_svg(exercise: Any, side: str = "") -> str | None:
+def pose_of(exercise: Any) -> dict[str, Any] | None:
+    """The exercise's own pose, else the position it starts in."""
+    return exercise.pose or POSITION_POSES.get(exercise.position)
+
+
+def exercise_svg(exercise: Any, side: str = "", *, steps: bool = True) -> str | None:
     """The exercise's picture for a side (``left``, ``right`` or both), or None without a pose."""
-    if not exercise.pose:
+    pose = pose_of(exercise)
+    if pose is None:
         return None
-    title, desc = picture_texts(exercise, side)
-    return render_pose(exercise.pose, side=side, title=title, desc=desc)
+    title, desc = picture_texts(exercise, side, steps=steps)
+    return render_pose(pose, side=side, title=title, desc=desc)
