@@ -330,6 +330,7 @@ def _props(pose: dict[str, Any], placed: dict[str, dict[str, Any]]) -> tuple[str
     left, right = min(xs) - 14, max(xs) + 14
     start, end = placed["start"], placed["end"]
     line = f'stroke="{INK}" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"'
+    thick = line.replace('stroke-width="2"', 'stroke-width="3"')
     if "mat" in props:
         behind.append(
             f'<rect x="{_f(left)}" y="{_f(GROUND - 3)}" width="{_f(right - left)}" height="4" '
@@ -347,7 +348,7 @@ def _props(pose: dict[str, Any], placed: dict[str, dict[str, Any]]) -> tuple[str
         x0, x1 = hip[0] - 14, hip[0] + 26
         behind.append(
             f'<path d="M{_f(x0)} {_f(seat - 58)} V{_f(GROUND)} M{_f(x0)} {_f(seat)} H{_f(x1)} '
-            f'V{_f(GROUND)}" fill="none" {line} stroke-width="3"/>'
+            f'V{_f(GROUND)}" fill="none" {thick}/>'
         )
     if "chair-front" in props:
         hand = end["arm"][2]
@@ -356,7 +357,7 @@ def _props(pose: dict[str, Any], placed: dict[str, dict[str, Any]]) -> tuple[str
         seat = GROUND - 42
         behind.append(
             f'<path d="M{_f(x)} {_f(top)} V{_f(GROUND)} M{_f(x)} {_f(seat)} H{_f(x + 34)} '
-            f'V{_f(GROUND)}" fill="none" {line} stroke-width="3"/>'
+            f'V{_f(GROUND)}" fill="none" {thick}/>'
         )
     if "cushion" in props:
         knee = start["leg"][1]
