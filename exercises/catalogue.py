@@ -264,7 +264,7 @@ def load_catalogue(path: Path = DEFAULT_CATALOGUE) -> LoadResult:
             if not isinstance(entry, dict):
                 raise CatalogueError(f"{where}: expected an object.")
             try:
-                was_created = _load_exercise(entry, equipment, poses.get(entry.get("slug")))
+                was_created = _load_exercise(entry, equipment, poses.get(str(label)))
             except ValidationError as error:
                 details = "; ".join(
                     f"{field}: {' '.join(messages)}"

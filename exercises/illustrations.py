@@ -162,11 +162,11 @@ def _skeleton(position: dict[str, Any]) -> dict[str, Any]:
         "head": head,
     }
     for key in ("arm", "arm_far"):
-        upper, fore = position.get(key, position.get("arm"))
+        upper, fore = position.get(key) or position["arm"]
         elbow = _step(shoulder, upper, UPPER_ARM)
         points[key] = [shoulder, elbow, _step(elbow, fore, FOREARM)]
     for key in ("leg", "leg_far"):
-        thigh, shin, foot = position.get(key, position.get("leg"))
+        thigh, shin, foot = position.get(key) or position["leg"]
         knee = _step(hip, thigh, THIGH)
         ankle = _step(knee, shin, SHIN)
         points[key] = [hip, knee, ankle, _step(ankle, foot, FOOT)]
@@ -240,9 +240,7 @@ def _capsules(segments: list[tuple[list[Point], float]], fill: str, ink: str, da
     outlines, fills = [], []
     for points, width in segments:
         path = "M" + " L".join(f"{_f(x)} {_f(y)}" for x, y in points)
-        outlines.append(
-            f'<path d="{path}" stroke="{ink}" stroke-width="{_f(width + 3)}"{dash}/>'
-        )
+        outlines.append(f'<path d="{path}" stroke="{ink}" stroke-width="{_f(width + 3)}"{dash}/>')
         fills.append(f'<path d="{path}" stroke="{fill}" stroke-width="{_f(width)}"/>')
     return "".join(outlines) + "".join(fills)
 

@@ -42,7 +42,7 @@ def exercise_picture(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
     if svg is None:
         return HttpResponse(status=404)
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-    response["ETag"] = '"{}"'.format(hashlib.sha256(svg.encode()).hexdigest()[:32])
+    response["ETag"] = f'"{hashlib.sha256(svg.encode()).hexdigest()[:32]}"'
     response["X-Content-Type-Options"] = "nosniff"
     # Private: a therapist's own exercise is theirs and their patients'; the title and text
     # alternative are in the reader's language.
@@ -55,6 +55,4 @@ def exercise_picture(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
 @clinic_staff_required
 def exercise_illustrations(request: AuthenticatedHttpRequest) -> HttpResponse:
     exercises = Exercise.objects.for_user(request.user).shared().with_details().order_by("slug")
-    return render(
-        request, "prescriptions/exercise_illustrations.html", {"exercises": exercises}
-    )
+    return render(request, "prescriptions/exercise_illustrations.html", {"exercises": exercises})

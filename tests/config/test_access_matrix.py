@@ -191,9 +191,7 @@ ROWS: dict[str, Row] = {
     "clinic:exercise_detail": Row(exercise_pk, CARE_TEAM_A),
     "clinic:exercise_illustrations": Row(none, {**THERAPIST, "admin": "ok"}),
     # Therapist A's own exercise: theirs, and their patients' once it is in a program.
-    "exercise_picture": Row(
-        exercise_slug, {**CARE_TEAM_A, "patient_a": "404", "patient_b": "404"}
-    ),
+    "exercise_picture": Row(exercise_slug, {**CARE_TEAM_A, "patient_a": "404", "patient_b": "404"}),
     "clinic:exercise_edit": Row(exercise_pk, CARE_TEAM_A),
     "clinic:exercise_delete": Row(exercise_pk, CARE_TEAM_A),
     # The API and its documentation.
