@@ -350,7 +350,8 @@ def _props(pose: dict[str, Any], placed: dict[str, dict[str, Any]]) -> tuple[str
         )
     if "chair-front" in props:
         hand = end["arm"][2]
-        x = hand[0] + 3
+        toes = max(points["leg_far"][3][0] for points in placed.values())
+        x = max(hand[0] + 3, toes + 2)
         top = hand[1] - 2
         seat = GROUND - 42
         behind.append(
@@ -400,10 +401,16 @@ def _render(pose_json: str, mirrored: bool, title: str, desc: str) -> str:
     )
     if mirrored:
         figure = f'<g transform="translate({_f(VIEW_WIDTH)} 0) scale(-1 1)">{figure}</g>'
+    # The same scale for every exercise; the empty sky above a lying figure is left out.
+    ys = [y for points in placed.values() for _x, y in _all_points(points)]
+    top = max(0.0, min(min(ys) - HEAD_RADIUS - 14, GROUND - 90))
+    if "wall" in pose.get("props", []) or "chair-front" in pose.get("props", []):
+        top = min(top, 10.0)
+    height = VIEW_HEIGHT - top
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" class="exercise-svg" role="img" '
-        f'viewBox="0 0 {_f(VIEW_WIDTH)} {_f(VIEW_HEIGHT)}" width="{_f(VIEW_WIDTH)}" '
-        f'height="{_f(VIEW_HEIGHT)}"><title>{escape(title)}</title><desc>{escape(desc)}</desc>'
+        f'viewBox="0 {_f(top)} {_f(VIEW_WIDTH)} {_f(height)}" width="{_f(VIEW_WIDTH)}" '
+        f'height="{_f(height)}"><title>{escape(title)}</title><desc>{escape(desc)}</desc>'
         f"{figure}</svg>"
     )
 
