@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from config import views
 from config.api import router
 from patients.api import TokenView
+from prescriptions.pictures import exercise_picture
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,6 +23,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("exercises/<slug:slug>/picture.svg", exercise_picture, name="exercise_picture"),
     path("clinic/", include("prescriptions.urls")),
     path("clinic/", include("monitoring.urls")),
     path("", include("patients.urls")),

@@ -22,6 +22,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from exercises.illustrations import PoseError, validate_pose
 from exercises.models import (
     CATALOGUE_LANGUAGES,
     DEFAULT_MAX_HOLD_SECONDS,
@@ -35,6 +36,9 @@ from exercises.models import (
 )
 
 DEFAULT_CATALOGUE = Path(__file__).resolve().parent / "data" / "catalogue.json"
+# The poses each picture is drawn from, by slug, in a file of their own next to the catalogue
+# (geometry, not words: translators and therapists reading the catalogue never need it).
+POSES_FILE = "poses.json"
 # An entry's fields besides its slug, steps, equipment and default dose; ``max_reps`` and
 # ``max_hold_seconds`` cap what a progression suggests for the exercise.
 ENTRY_FIELDS = (
@@ -163,8 +167,29 @@ def _load_equipment(path: Path, entries: list[Any]) -> dict[str, Equipment]:
     return by_slug
 
 
-def _load_exercise(entry: dict[str, Any], equipment: dict[str, Equipment]) -> bool:
+def _read_poses(path: Path) -> dict[str, Any]:
+    """The poses next to the catalogue file, by slug (none when there is no such file)."""
+    poses_path = path.with_name(POSES_FILE)
+    if not poses_path.exists():
+        return {}
+    try:
+        poses = json.loads(poses_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise CatalogueError(f"{poses_path}: cannot be read ({error}).") from error
+    if not isinstance(poses, dict):
+        raise CatalogueError(f"{poses_path}: expected an object of poses by exercise slug.")
+    return poses
+
+
+def _load_exercise(
+    entry: dict[str, Any], equipment: dict[str, Equipment], pose: object = None
+) -> bool:
     """Create or update one exercise from its entry; True when it was created."""
+    if pose is not None:
+        try:
+            validate_pose(pose)
+        except PoseError as error:
+            raise ValueError(f"its picture's pose: {error}") from error
     missing = [name for name in REQUIRED_FIELDS if entry.get(name) in (None, "", [])]
     if missing:
         raise ValueError(f"missing {', '.join(missing)}")
@@ -201,6 +226,7 @@ def _load_exercise(entry: dict[str, Any], equipment: dict[str, Equipment]) -> bo
             setattr(exercise, name, copy.copy(ENTRY_DEFAULTS[name]))
     for name in DOSE_FIELDS:
         setattr(exercise, name, dose.get(name, 1 if name == "sets" else None))
+    exercise.pose = pose
     for name, cap in (("reps", "max_reps"), ("hold_seconds", "max_hold_seconds")):
         value, most = getattr(exercise, name), getattr(exercise, cap)
         if isinstance(value, int) and isinstance(most, int) and value > most:
@@ -221,6 +247,14 @@ def _load_exercise(entry: dict[str, Any], equipment: dict[str, Equipment]) -> bo
 def load_catalogue(path: Path = DEFAULT_CATALOGUE) -> LoadResult:
     """Load the file into the shared catalogue, all or nothing."""
     data = _read(path)
+    poses = _read_poses(path)
+    slugs = {entry.get("slug") for entry in data["exercises"] if isinstance(entry, dict)}
+    strays = sorted(set(poses) - slugs)
+    if strays:
+        raise CatalogueError(
+            f"{path.with_name(POSES_FILE)}: poses for exercises not in the catalogue: "
+            f"{', '.join(strays)}."
+        )
     created = updated = 0
     with transaction.atomic():
         equipment = _load_equipment(path, data.get("equipment", []))
@@ -230,7 +264,7 @@ def load_catalogue(path: Path = DEFAULT_CATALOGUE) -> LoadResult:
             if not isinstance(entry, dict):
                 raise CatalogueError(f"{where}: expected an object.")
             try:
-                was_created = _load_exercise(entry, equipment)
+                was_created = _load_exercise(entry, equipment, poses.get(str(label)))
             except ValidationError as error:
                 details = "; ".join(
                     f"{field}: {' '.join(messages)}"

@@ -408,6 +408,14 @@ class Exercise(Dose):
         verbose_name=gettext_lazy("owner"),
     )
     is_published = models.BooleanField(gettext_lazy("is published"), default=True)
+    # The start and end positions a picture is drawn from (exercises/illustrations.py); the
+    # shared catalogue's come from exercises/data/poses.json.
+    pose = models.JSONField(
+        gettext_lazy("pose"),
+        null=True,
+        blank=True,
+        help_text="Start and end positions the exercise's picture is drawn from.",
+    )
     language = models.CharField(
         gettext_lazy("language"),
         max_length=8,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Manager
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -81,6 +82,11 @@ class ExerciseSerializer(serializers.ModelSerializer):
         "therapist wrote their own exercise in). Mark the text with it when it differs.",
     )
 
+    picture_url = serializers.SerializerMethodField(
+        help_text="The exercise's picture (SVG): its start and end positions. Add `?side=left` "
+        "or `?side=right` for the side an item is done on (the right side is the mirror image)."
+    )
+
     class Meta:
         model = Exercise
         fields = [
@@ -91,6 +97,7 @@ class ExerciseSerializer(serializers.ModelSerializer):
             "equipment",
             "default_dose",
             "image",
+            "picture_url",
             "is_published",
             "is_shared",
             "is_own",
@@ -104,6 +111,12 @@ class ExerciseSerializer(serializers.ModelSerializer):
 
     def get_default_dose(self, exercise: Exercise) -> str:
         return exercise.dose_in_words(exercise.default_side)
+
+    @extend_schema_field(serializers.URLField())
+    def get_picture_url(self, exercise: Exercise) -> str:
+        path = reverse("exercise_picture", kwargs={"slug": exercise.slug})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
 
     @extend_schema_field(serializers.BooleanField())
     def get_is_own(self, exercise: Exercise) -> bool:

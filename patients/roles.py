@@ -56,6 +56,8 @@ def _role_required(check: Callable[[AnyUser], bool]) -> Callable[[View], View]:
 
 
 therapist_required = _role_required(is_therapist)
+# Therapists and the admins who keep the shared catalogue.
+clinic_staff_required = _role_required(lambda user: is_therapist(user) or user.is_staff)
 patient_required = _role_required(is_patient)
 
 

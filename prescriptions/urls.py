@@ -1,6 +1,6 @@
 from django.urls import path
 
-from prescriptions import views
+from prescriptions import pictures, views
 
 app_name = "clinic"
 
@@ -36,6 +36,11 @@ urlpatterns = [
     path("settings/", views.therapist_settings, name="therapist_settings"),
     path("exercises/", views.exercise_list, name="exercise_list"),
     path("exercises/new/", views.exercise_create, name="exercise_create"),
+    path(
+        "exercises/illustrations/",
+        pictures.exercise_illustrations,
+        name="exercise_illustrations",
+    ),
     path("exercises/<int:pk>/", views.exercise_detail, name="exercise_detail"),
     path("exercises/<int:pk>/edit/", views.exercise_edit, name="exercise_edit"),
     path("exercises/<int:pk>/delete/", views.exercise_delete, name="exercise_delete"),

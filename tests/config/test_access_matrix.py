@@ -105,6 +105,10 @@ def exercise_pk(objects: dict) -> dict:
     return {"pk": objects["exercise_a"].pk}
 
 
+def exercise_slug(objects: dict) -> dict:
+    return {"slug": objects["exercise_a"].slug}
+
+
 def alert_pk(objects: dict) -> dict:
     return {"pk": objects["alert_a"].pk}
 
@@ -185,6 +189,9 @@ ROWS: dict[str, Row] = {
     "clinic:template_edit": Row(template_pk, CARE_TEAM_A),
     "clinic:template_delete": Row(template_pk, CARE_TEAM_A),
     "clinic:exercise_detail": Row(exercise_pk, CARE_TEAM_A),
+    "clinic:exercise_illustrations": Row(none, {**THERAPIST, "admin": "ok"}),
+    # Therapist A's own exercise: theirs, and their patients' once it is in a program.
+    "exercise_picture": Row(exercise_slug, {**CARE_TEAM_A, "patient_a": "404", "patient_b": "404"}),
     "clinic:exercise_edit": Row(exercise_pk, CARE_TEAM_A),
     "clinic:exercise_delete": Row(exercise_pk, CARE_TEAM_A),
     # The API and its documentation.

@@ -55,6 +55,7 @@ PLAIN_URLS = [
     "clinic:template_create",
     "clinic:exercise_list",
     "clinic:exercise_create",
+    "clinic:exercise_illustrations",
 ]
 POST_ONLY = {
     "clinic:program_status",
