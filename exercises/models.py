@@ -225,25 +225,25 @@ class Dose(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_SETS)],
     )
     reps = models.PositiveSmallIntegerField(
-        "repetitions",
+        gettext_lazy("repetitions"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_REPS)],
     )
     hold_seconds = models.PositiveSmallIntegerField(
-        "hold (seconds)",
+        gettext_lazy("hold (seconds)"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_HOLD_SECONDS)],
     )
     duration_seconds = models.PositiveIntegerField(
-        "duration (seconds)",
+        gettext_lazy("duration (seconds)"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_DURATION_SECONDS)],
     )
     rest_seconds = models.PositiveSmallIntegerField(
-        "rest (seconds)",
+        gettext_lazy("rest (seconds)"),
         null=True,
         blank=True,
         validators=[MaxValueValidator(MAX_REST_SECONDS)],

@@ -230,7 +230,7 @@ class Patient(models.Model):
         verbose_name=gettext_lazy("intake screened by"),
     )
     cleared_at = models.DateTimeField(
-        "medical clearance confirmed at",
+        gettext_lazy("medical clearance confirmed at"),
         null=True,
         blank=True,
         help_text=gettext_lazy(
@@ -454,7 +454,7 @@ class Completion(Dose):
         gettext_lazy("side"), max_length=12, choices=Side.choices, default=Side.BOTH
     )
     effort = models.CharField(
-        "how it felt",
+        gettext_lazy("how it felt"),
         max_length=12,
         choices=Difficulty.choices,
         blank=True,

@@ -112,15 +112,18 @@ class _Text(HTMLParser):
             self.found.append(data.strip())
 
 
-def untranslated(html: str, data: Iterable[str]) -> list[str]:
+def untranslated(
+    html: str, data: Iterable[str], ignore: re.Pattern[str] | None = None
+) -> list[str]:
     """The visible texts of a page that show a plain ASCII letter once ``data`` (names,
-    notes, catalogue content: longest first) is taken out."""
+    notes, catalogue content: longest first) and whatever ``ignore`` matches (links,
+    addresses) are taken out of each."""
     known = sorted({value for value in data if value and value.strip()}, key=len, reverse=True)
     parser = _Text()
     parser.feed(html)
     left = []
     for text in parser.found:
-        rest = text
+        rest = ignore.sub(" ", text) if ignore is not None else text
         for value in known:
             if value in rest:
                 rest = rest.replace(value, " ")
