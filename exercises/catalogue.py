@@ -135,7 +135,8 @@ def _tips_as_data(exercise: Exercise) -> dict[str, Texts]:
         for code, text in (value if isinstance(value, dict) else {}).items():
             if text:
                 tips.setdefault(code, {})[language] = text
-    return tips
+    # By code: PostgreSQL's jsonb keeps no key order, so the file's order is set here.
+    return {code: tips[code] for code in sorted(tips)}
 
 
 def _read(path: Path) -> dict[str, Any]:
