@@ -198,10 +198,13 @@ class DayPlan:
 def programs_for_day(patient: Patient, day: datetime.date) -> list[Prescription]:
     """The patient's programs active on the day, with their items and exercises.
 
-    Two queries: programs, and items joined with their exercise. Steps and equipment come
+    Four queries: programs, items joined with their exercise, and the photos and videos of
+    the items and of their exercises (``prescriptions.Media``). Steps and equipment come
     from the catalogue cache (``exercises.details``).
     """
-    items = PrescriptionItem.objects.select_related("exercise")
+    items = PrescriptionItem.objects.select_related("exercise").prefetch_related(
+        "media", "exercise__media"
+    )
     return list(
         Prescription.objects.filter(patient=patient)
         .active_on(day)
