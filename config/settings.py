@@ -265,6 +265,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "prescriptions.ProgramTemplate",
     "prescriptions.ProgramTemplateItem",
     "prescriptions.ProgressionSuggestion",
+    "prescriptions.Media",
     "exercises.Exercise",
 )
 AUDITLOG_DISABLE_REMOTE_ADDR = False

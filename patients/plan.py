@@ -213,7 +213,7 @@ def programs_for_day(patient: Patient, day: datetime.date) -> list[Prescription]
 
 
 def load_day_plan(patient: Patient, day: datetime.date, today: datetime.date) -> DayPlan:
-    """Everything the day page shows, in five queries (the safety pause, two in
+    """Everything the day page shows, in seven queries (the safety pause, four in
     ``programs_for_day``, completions, reports), plus two more for exercises whose steps are
     not in the catalogue cache yet; a day under a safety pause reads no programs."""
     pause = paused_for_safety(patient, day)

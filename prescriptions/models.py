@@ -610,11 +610,14 @@ class MediaQuerySet(models.QuerySet["Media"]):
         """Who may see a photo or video (patient media is health data; everyone else: 404).
 
         On a patient's item: the patient and their care team. On an exercise: its owner, and
-        the patients (and their care teams) with the exercise in one of their programs.
+        the patients (and their care teams) with the exercise in one of their programs; on a
+        shared catalogue exercise, every therapist too.
         Archived patients' media stays visible to the care team.
         """
         if not user.is_authenticated:
             return self.none()
+        from patients.roles import is_therapist  # patients' models import this module
+
         involved = Q(prescription__patient__user=user) | Q(prescription__patient__care_team=user)
         exercises_in_programs = PrescriptionItem.objects.filter(involved).values("exercise_id")
         return self.filter(
@@ -622,6 +625,12 @@ class MediaQuerySet(models.QuerySet["Media"]):
             | Q(item__prescription__patient__care_team=user)
             | Q(exercise__owner=user)
             | Q(exercise__in=exercises_in_programs)
+            # The shared catalogue's media is no one's health data: every therapist's.
+            | (
+                Q(exercise__isnull=False, exercise__owner__isnull=True)
+                if is_therapist(user)
+                else Q(pk__in=[])
+            )
         ).distinct()
 
 
@@ -698,6 +707,10 @@ class Media(models.Model):
         return _("By %(credit)s") % {"credit": ", ".join(parts)}
 
     def get_additional_data(self) -> dict[str, int]:
-        if self.item_id is None:
+        """Stored with each audit-trail entry, so the patient's trail finds it."""
+        if self.item is None:
             return {}
-        return {"patient_id": self.item.prescription.patient_id}
+        return {
+            "patient_id": self.item.prescription.patient_id,
+            "prescription_id": self.item.prescription_id,
+        }

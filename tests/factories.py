@@ -13,9 +13,9 @@ from exercises.models import BodyRegion, Equipment, Exercise, ExerciseStep, Kind
 from patients.models import Completion, PainReport, Patient
 from patients.roles import make_therapist
 from prescriptions.models import (
+    ALL_DAYS,
     Media,
     MediaKind,
-    ALL_DAYS,
     Prescription,
     PrescriptionItem,
     ProgramTemplate,

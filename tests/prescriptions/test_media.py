@@ -58,7 +58,9 @@ def png_claiming(width: int, height: int) -> bytes:
     """A PNG whose header claims a huge picture (a decompression bomb), with almost no data."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (
@@ -104,7 +106,9 @@ def stored(media: Media) -> bytes:
 def test_a_photo_is_added_to_the_therapists_own_exercise(
     therapist_client, own_exercise, image_format, content_type
 ):
-    response = upload_to_exercise(therapist_client, own_exercise, "photo", image_bytes(image_format))
+    response = upload_to_exercise(
+        therapist_client, own_exercise, "photo", image_bytes(image_format)
+    )
     assert response.status_code == 302
     media = Media.objects.get(exercise=own_exercise)
     assert (media.kind, media.content_type) == ("photo", content_type)
@@ -327,9 +331,7 @@ def test_a_phone_asking_for_part_of_a_video_gets_that_part(client, clip, therapi
 # --- Where it shows --------------------------------------------------------------------------
 
 
-def test_today_plays_the_therapists_video_in_a_player_sized_for_a_phone(
-    patient_client, bridge
-):
+def test_today_plays_the_therapists_video_in_a_player_sized_for_a_phone(patient_client, bridge):
     clip = MediaFactory(item=bridge)
     html = patient_client.get(reverse("patients:today")).content.decode()
     src = reverse("patients:media_file", args=[clip.key])
@@ -370,3 +372,51 @@ def test_a_patient_of_another_therapist_does_not_see_the_clip_on_their_today(
     client.force_login(other_patient.user)
     html = client.get(reverse("patients:today")).content.decode()
     assert str(clip.key) not in html
+
+
+def test_a_clip_added_for_a_patient_is_in_their_audit_trail(therapist_client, item, patient):
+    upload_to_item(therapist_client, item, "clip.mp4", MP4_BYTES, "video/mp4")
+    page = therapist_client.get(reverse("clinic:patient_audit", args=[patient.pk]))
+    html = page.content.decode()
+    assert "Video" in html
+    assert "video/mp4" in html
+
+
+def test_an_admin_adds_a_credited_photo_to_a_shared_exercise_and_therapists_see_the_credit(
+    admin_client, therapist_client, clip
+):
+    shared = ExerciseFactory(name="Bridge")
+    response = admin_client.post(
+        reverse("admin:prescriptions_media_add"),
+        {
+            "exercise": shared.pk,
+            "file": SimpleUploadedFile("bridge.jpg", jpeg_with_location(), "image/jpeg"),
+            "title": "",
+            "licence": "CC BY-SA 4.0",
+            "author": "Jane Doe",
+            "source": "https://example.org/bridge",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    photo = Media.objects.get(exercise=shared)
+    assert (photo.kind, photo.content_type) == ("photo", "image/jpeg")
+    assert b"PhoneMaker" not in stored(photo)
+    page = therapist_client.get(reverse("clinic:exercise_detail", args=[shared.pk]))
+    assert "By Jane Doe, CC BY-SA 4.0" in page.content.decode()
+    assert fetch(therapist_client, photo).status_code == 200
+    # The admin lists the shared catalogue's media only, never a patient's clip.
+    listing = admin_client.get(reverse("admin:prescriptions_media_changelist")).content.decode()
+    assert "Bridge" in listing
+    assert admin_client.get(
+        reverse("admin:prescriptions_media_change", args=[clip.pk])
+    ).status_code in (302, 404)
+
+
+def test_the_admin_refuses_a_renamed_program_as_a_shared_photo(admin_client):
+    shared = ExerciseFactory()
+    response = admin_client.post(
+        reverse("admin:prescriptions_media_add"),
+        {"exercise": shared.pk, "file": SimpleUploadedFile("x.jpg", b"\x7fELF" + b"\0" * 99)},
+    )
+    assert WRONG_TYPE in response.content.decode()
+    assert not Media.objects.exists()
