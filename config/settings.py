@@ -199,6 +199,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Rehabit <norep
 # the fallback for patients whose own clinic phone is empty.
 REHABIT_EMERGENCY_NUMBER = os.environ.get("REHABIT_EMERGENCY_NUMBER", "").strip()
 REHABIT_CLINIC_PHONE = os.environ.get("REHABIT_CLINIC_PHONE", "").strip()
+# Therapists' own photos and videos (prescriptions/media.py): the largest each may be.
+REHABIT_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+REHABIT_VIDEO_MAX_BYTES = 100 * 1024 * 1024
 
 SITE_URL = os.environ.get("REHABIT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -239,6 +242,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
+        # Uploaded videos play from our own access-checked URLs; nothing is embedded.
+        "media-src": ["'self'"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
@@ -261,6 +266,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "prescriptions.ProgramTemplate",
     "prescriptions.ProgramTemplateItem",
     "prescriptions.ProgressionSuggestion",
+    "prescriptions.Media",
     "exercises.Exercise",
 )
 AUDITLOG_DISABLE_REMOTE_ADDR = False

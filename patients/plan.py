@@ -195,13 +195,18 @@ class DayPlan:
         return next((n for n in numbers if n not in self.reports), self.report_sessions)
 
 
-def programs_for_day(patient: Patient, day: datetime.date) -> list[Prescription]:
+def programs_for_day(
+    patient: Patient, day: datetime.date, *, media: bool = True
+) -> list[Prescription]:
     """The patient's programs active on the day, with their items and exercises.
 
-    Two queries: programs, and items joined with their exercise. Steps and equipment come
-    from the catalogue cache (``exercises.details``).
+    Two queries: programs, and items joined with their exercise; with ``media``, two more for
+    the photos and videos of the items and of their exercises (``prescriptions.Media``).
+    Steps and equipment come from the catalogue cache (``exercises.details``).
     """
     items = PrescriptionItem.objects.select_related("exercise")
+    if media:
+        items = items.prefetch_related("media", "exercise__media")
     return list(
         Prescription.objects.filter(patient=patient)
         .active_on(day)
@@ -209,13 +214,16 @@ def programs_for_day(patient: Patient, day: datetime.date) -> list[Prescription]
     )
 
 
-def load_day_plan(patient: Patient, day: datetime.date, today: datetime.date) -> DayPlan:
-    """Everything the day page shows, in five queries (the safety pause, two in
-    ``programs_for_day``, completions, reports), plus two more for exercises whose steps are
-    not in the catalogue cache yet; a day under a safety pause reads no programs."""
+def load_day_plan(
+    patient: Patient, day: datetime.date, today: datetime.date, *, media: bool = True
+) -> DayPlan:
+    """Everything the day page shows, in seven queries (the safety pause, four in
+    ``programs_for_day`` (two without ``media``), completions, reports), plus two more for
+    exercises whose steps are not in the catalogue cache yet; a day under a safety pause
+    reads no programs."""
     pause = paused_for_safety(patient, day)
     # During a safety pause nothing is due, even on a program started or resumed meanwhile.
-    programs = [] if pause is not None else programs_for_day(patient, day)
+    programs = [] if pause is not None else programs_for_day(patient, day, media=media)
     details = details_for(item.exercise for program in programs for item in program.items.all())
     completions = {
         (c.item_id, c.session): c

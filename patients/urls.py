@@ -5,6 +5,7 @@ import datetime
 from django.urls import path, re_path, register_converter
 
 from patients import views
+from prescriptions.views import media_file
 
 
 class IsoDateConverter:
@@ -25,6 +26,8 @@ app_name = "patients"
 
 urlpatterns = [
     path("today/", views.today, name="today"),
+    # A photo or video, checked against who asks (patient media is health data).
+    path("files/<uuid:key>/", media_file, name="media_file"),
     path("day/<isodate:day>/", views.day_view, name="day"),
     path(
         "day/<isodate:day>/items/<int:item_id>/sessions/<int:session>/done/",

@@ -25,12 +25,13 @@ from django.utils.translation import gettext_lazy
 
 from exercises.models import Precaution
 from patients.models import Alert, PainReport, Patient, SafetyPause
-from prescriptions.models import Prescription, PrescriptionItem, days_in_words
+from prescriptions.models import Media, Prescription, PrescriptionItem, days_in_words
 
 # Fields whose values the trail never shows (secrets, bookkeeping).
 HIDDEN_VALUES = frozenset({"calendar_token"})
 SKIPPED_FIELDS = frozenset(
     {"id", "created_at", "updated_at", "user", "patient", "pauses", "report", "ended_by", "entries"}
+    | {"key", "file"}
 )
 TEXT_LIMIT = 140
 # Lists of condition codes, shown by their names.
@@ -93,7 +94,7 @@ def record_access(patient: Patient) -> None:
 
 def _types() -> dict[type[models.Model], ContentType]:
     return ContentType.objects.get_for_models(
-        Patient, Prescription, PrescriptionItem, PainReport, Alert, SafetyPause
+        Patient, Prescription, PrescriptionItem, PainReport, Alert, SafetyPause, Media
     )
 
 
@@ -101,7 +102,8 @@ def patient_trail(patient: Patient) -> QuerySet[LogEntry]:
     """Entries about the patient, their programs and items, pain reports and alerts, newest
     first. Items and programs deleted since are found by the patient's id stored with them."""
     types = _types()
-    program_types = [types[Prescription].pk, types[PrescriptionItem].pk]
+    # Photos and videos of the patient's items carry the patient's id too.
+    program_types = [types[Prescription].pk, types[PrescriptionItem].pk, types[Media].pk]
     return (
         LogEntry.objects.filter(
             Q(content_type=types[Patient], object_id=patient.pk)

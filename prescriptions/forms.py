@@ -36,6 +36,7 @@ from exercises.models import (
     seconds_in_words,
 )
 from patients.models import Patient
+from prescriptions.media import CheckedUpload, check_upload
 from prescriptions.models import (
     MAX_TIMES_PER_DAY,
     PAIN_THRESHOLD_DEFAULT,
@@ -630,6 +631,9 @@ class ExerciseForm(DoseForm):
     def clean_name(self) -> str:
         return self.cleaned_data["name"].strip()
 
+    def clean_video_url(self) -> str:
+        return https_only(self.cleaned_data["video_url"])
+
     def clean_steps(self) -> list[str]:
         steps = [
             re.sub(r"^\s*\d+[.)]\s*", "", line).strip()
@@ -668,3 +672,29 @@ class TherapistSettingsForm(forms.Form):
 
     def clean_clinic_phone(self) -> str:
         return self.cleaned_data["clinic_phone"].strip()
+
+
+def https_only(url: str) -> str:
+    """A video link opens on a secure site only (it opens in a new tab, never embedded)."""
+    if url and not url.lower().startswith("https://"):
+        raise ValidationError(_("Give a link that starts with https://."), code="not_https")
+    return url
+
+
+class MediaForm(forms.Form):
+    """A photo or a short video; what it is comes from its content, never its name."""
+
+    file = forms.FileField(
+        label=gettext_lazy("Photo or video"),
+        help_text=gettext_lazy(
+            "A photo (JPEG, PNG or WebP, up to 10 MB) or a short video (MP4 or WebM, up to "
+            "100 MB). Location and camera details are removed from photos."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,video/mp4,video/webm"}
+        ),
+    )
+    title = forms.CharField(label=gettext_lazy("Title (optional)"), max_length=120, required=False)
+
+    def clean_file(self) -> CheckedUpload:
+        return check_upload(self.cleaned_data["file"])

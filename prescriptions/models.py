@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -592,3 +593,124 @@ class TherapistProfile(models.Model):
         else the clinic-wide ``REHABIT_CLINIC_PHONE``."""
         own = cls.objects.filter(user=user).values_list("clinic_phone", flat=True).first()
         return (own or "").strip() or settings.REHABIT_CLINIC_PHONE
+
+
+class MediaKind(models.TextChoices):
+    PHOTO = "photo", gettext_lazy("Photo")
+    VIDEO = "video", gettext_lazy("Video")
+
+
+def media_upload_to(instance: Media, filename: str) -> str:
+    """Stored under the random name the upload check gave it: never the uploader's own name."""
+    return f"media/{filename}"
+
+
+class MediaQuerySet(models.QuerySet["Media"]):
+    def for_user(self, user: User | AnonymousUser) -> MediaQuerySet:
+        """Who may see a photo or video (patient media is health data; everyone else: 404).
+
+        On a patient's item: the patient and their care team. On an exercise: its owner, and
+        the patients (and their care teams) with the exercise in one of their programs; on a
+        shared catalogue exercise, every therapist too.
+        Archived patients' media stays visible to the care team.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        from patients.roles import is_therapist  # patients' models import this module
+
+        involved = Q(prescription__patient__user=user) | Q(prescription__patient__care_team=user)
+        exercises_in_programs = PrescriptionItem.objects.filter(involved).values("exercise_id")
+        return self.filter(
+            Q(item__prescription__patient__user=user)
+            | Q(item__prescription__patient__care_team=user)
+            | Q(exercise__owner=user)
+            | Q(exercise__in=exercises_in_programs)
+            # The shared catalogue's media is no one's health data: every therapist's.
+            | (
+                Q(exercise__isnull=False, exercise__owner__isnull=True)
+                if is_therapist(user)
+                else Q(pk__in=[])
+            )
+        ).distinct()
+
+
+class Media(models.Model):
+    """A photo or a short video a therapist attached to their own exercise or to one item of
+    a patient's program. Files go through the storage API (``STORAGES["default"]``) under a
+    random name and are only ever served by ``media_file``, which checks who asks."""
+
+    key = models.UUIDField(gettext_lazy("key"), default=uuid.uuid4, unique=True, editable=False)
+    exercise = models.ForeignKey(
+        "exercises.Exercise",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="media",
+        verbose_name=gettext_lazy("exercise"),
+    )
+    # Kept with the patient's record: an item with media is retired, never deleted.
+    item = models.ForeignKey(
+        PrescriptionItem,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="media",
+        verbose_name=gettext_lazy("item"),
+    )
+    file = models.FileField(gettext_lazy("file"), upload_to=media_upload_to, max_length=200)
+    kind = models.CharField(gettext_lazy("kind"), max_length=8, choices=MediaKind.choices)
+    content_type = models.CharField(gettext_lazy("content type"), max_length=40)
+    size = models.PositiveBigIntegerField(gettext_lazy("size (bytes)"))
+    title = models.CharField(gettext_lazy("title"), max_length=120, blank=True)
+    # For shared catalogue media: where it comes from and on what terms (shown with it).
+    licence = models.CharField(gettext_lazy("licence"), max_length=80, blank=True)
+    author = models.CharField(gettext_lazy("author"), max_length=120, blank=True)
+    source = models.URLField(gettext_lazy("source"), blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=gettext_lazy("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(gettext_lazy("uploaded at"), default=timezone.now)
+
+    objects = MediaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = gettext_lazy("photo or video")
+        verbose_name_plural = gettext_lazy("photos and videos")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(exercise__isnull=True, item__isnull=False)
+                | Q(exercise__isnull=False, item__isnull=True),
+                name="media_on_an_exercise_or_an_item",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=MediaKind.values), name="media_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or str(self.get_kind_display())
+
+    @property
+    def is_video(self) -> bool:
+        return self.kind == MediaKind.VIDEO
+
+    @property
+    def attribution(self) -> str:
+        """ "Photo: Jane Doe, CC BY-SA 4.0" for shared media with an author or a licence."""
+        parts = [part for part in (self.author, self.licence) if part]
+        if not parts:
+            return ""
+        # Translators: the credit of a shared photo or video, e.g. "By Jane Doe, CC BY-SA 4.0".
+        return _("By %(credit)s") % {"credit": ", ".join(parts)}
+
+    def get_additional_data(self) -> dict[str, int]:
+        """Stored with each audit-trail entry, so the patient's trail finds it."""
+        if self.item is None:
+            return {}
+        return {
+            "patient_id": self.item.prescription.patient_id,
+            "prescription_id": self.item.prescription_id,
+        }

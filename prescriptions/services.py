@@ -34,9 +34,11 @@ from exercises.models import (
     Side,
 )
 from patients.models import Completion, Patient, SafetyPause
+from prescriptions.media import CheckedUpload
 from prescriptions.models import (
     ITEM_VALUE_FIELDS,
     ItemFields,
+    Media,
     Prescription,
     PrescriptionItem,
     ProgramTemplate,
@@ -185,6 +187,8 @@ def _retire_or_delete(items: Iterable[PrescriptionItem], today: datetime.date) -
     logged = set(
         Completion.objects.filter(item__in=items).values_list("item_id", flat=True).distinct()
     )
+    # An item with a photo or video of the patient is kept too: their media is never lost.
+    logged |= set(Media.objects.filter(item__in=items).values_list("item_id", flat=True))
     for item in items:
         if item.pk in logged:
             item.removed_on = today
@@ -723,3 +727,30 @@ def save_therapist_settings(
     profile.full_clean(exclude=["user"], validate_unique=False)
     profile.save(update_fields=fields)
     return profile
+
+
+@transaction.atomic
+def attach_media(
+    *,
+    uploaded_by: User,
+    upload: CheckedUpload,
+    title: str = "",
+    exercise: Exercise | None = None,
+    item: PrescriptionItem | None = None,
+) -> Media:
+    """Attach a checked photo or video to the therapist's own exercise or to one item of a
+    patient's program (the caller has checked that the therapist may)."""
+    if (exercise is None) == (item is None):
+        raise ValidationError(_("Attach it to an exercise or to an item of a program."))
+    if exercise is not None and exercise.owner_id != uploaded_by.pk:
+        raise ValidationError(_("You can add photos and videos only to your own exercises."))
+    return Media.objects.create(
+        exercise=exercise,
+        item=item,
+        file=upload.content,
+        kind=upload.kind,
+        content_type=upload.content_type,
+        size=upload.content.size,
+        title=title.strip(),
+        uploaded_by=uploaded_by,
+    )

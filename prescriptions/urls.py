@@ -44,4 +44,10 @@ urlpatterns = [
     path("exercises/<int:pk>/", views.exercise_detail, name="exercise_detail"),
     path("exercises/<int:pk>/edit/", views.exercise_edit, name="exercise_edit"),
     path("exercises/<int:pk>/delete/", views.exercise_delete, name="exercise_delete"),
+    path("exercises/<int:pk>/media/", views.exercise_media_add, name="exercise_media_add"),
+    path(
+        "programs/<int:pk>/items/<int:item_id>/media/",
+        views.item_media_add,
+        name="item_media_add",
+    ),
 ]

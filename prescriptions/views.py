@@ -6,6 +6,8 @@ Every lookup is scoped to what the therapist may see; anything else answers 404.
 from __future__ import annotations
 
 import datetime
+import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -13,10 +15,12 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -46,6 +50,7 @@ from prescriptions.forms import (
     CatalogueSearchForm,
     DuplicateForm,
     ExerciseForm,
+    MediaForm,
     ProgramForm,
     SaveAsTemplateForm,
     StatusForm,
@@ -56,6 +61,7 @@ from prescriptions.forms import (
 from prescriptions.handout import contact_line, invitation_access, login_access, safety_points
 from prescriptions.models import (
     ALL_DAYS,
+    Media,
     Prescription,
     PrescriptionItem,
     ProgramTemplate,
@@ -64,6 +70,7 @@ from prescriptions.models import (
 )
 from prescriptions.services import (
     ItemSpec,
+    attach_media,
     delete_private_exercise,
     delete_template,
     duplicate_program,
@@ -643,7 +650,11 @@ def _render_builder(
 def program_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     program = _program(request, pk)
     record_access(program.patient)
-    items = list(program.items.select_related("exercise").order_by("position", "pk"))
+    items = list(
+        program.items.select_related("exercise")
+        .prefetch_related("media")
+        .order_by("position", "pk")
+    )
     conditions = program.patient.conditions
     current = [
         (item, item.exercise.precautions_matching(conditions))
@@ -913,6 +924,7 @@ def exercise_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "exercise": exercise,
             "is_own": is_own,
             "uses": exercise_uses(exercise) if is_own else 0,
+            "media": list(exercise.media.all()),
         },
     )
 
@@ -997,3 +1009,102 @@ def therapist_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
         "prescriptions/therapist_settings.html",
         {"form": form, "clinic_wide_phone": settings.REHABIT_CLINIC_PHONE},
     )
+
+
+# --- Therapists' own photos and videos ------------------------------------------------------
+
+
+def _media_page(
+    request: AuthenticatedHttpRequest, *, context: dict[str, Any], back: str, **target: Any
+) -> HttpResponse:
+    form = MediaForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attach_media(
+                uploaded_by=request.user,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                **target,
+            )
+        except ValidationError as error:
+            form.add_error(None, _validation_messages(error))
+        else:
+            messages.success(request, _("The photo or video is added."))
+            return redirect(back)
+    return render(request, "prescriptions/media_form.html", {**context, "form": form, "back": back})
+
+
+@GET_AND_POST
+@therapist_required
+def exercise_media_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A photo or video of the therapist's own exercise, for every patient who does it."""
+    exercise = _own_exercise(request, pk)
+    return _media_page(
+        request,
+        context={"exercise": exercise},
+        back=reverse("clinic:exercise_detail", args=[exercise.pk]),
+        exercise=exercise,
+    )
+
+
+@GET_AND_POST
+@therapist_required
+def item_media_add(request: AuthenticatedHttpRequest, pk: int, item_id: int) -> HttpResponse:
+    """A photo or video for one patient's item (a clip recorded in the clinic): health data."""
+    program = _program(request, pk)
+    item = get_object_or_404(
+        program.items.filter(removed_on__isnull=True).select_related("exercise"), pk=item_id
+    )
+    return _media_page(
+        request,
+        context={"program": program, "patient": program.patient, "item": item},
+        back=reverse("clinic:program_detail", args=[program.pk]),
+        item=item,
+    )
+
+
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+@require_GET
+@login_required
+def media_file(request: AuthenticatedHttpRequest, key: uuid.UUID) -> HttpResponseBase:
+    """A photo or video, to whoever may see it (``Media.objects.for_user``); others: 404.
+
+    Served privately (never cached by a shared cache), inline, with its checked type and a
+    sandbox policy; a byte range is answered too, as phones ask for one to play a video.
+    """
+    media = get_object_or_404(Media.objects.for_user(request.user), key=key)
+    try:
+        handle = media.file.open("rb")
+    except OSError as error:
+        raise Http404("No such file.") from error
+    size = media.file.size
+    match = _RANGE.match(request.headers.get("Range", ""))
+    response: HttpResponseBase
+    if match and (match[1] or match[2]):
+        if match[1]:
+            start = int(match[1])
+            end = min(int(match[2]), size - 1) if match[2] else size - 1
+        else:
+            start, end = max(size - int(match[2]), 0), size - 1
+        if start > end or start >= size:
+            handle.close()
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+        handle.seek(start)
+        data = handle.read(end - start + 1)
+        handle.close()
+        response = HttpResponse(data, status=206, content_type=media.content_type)
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    else:
+        response = FileResponse(handle, content_type=media.content_type)
+        response["Content-Length"] = str(size)
+    response["Accept-Ranges"] = "bytes"
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    # Opened on its own, the file can run nothing (whatever a hostile file might hold).
+    response["Content-Security-Policy"] = "default-src 'none'; media-src 'self'; sandbox"
+    return response

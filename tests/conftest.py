@@ -70,6 +70,12 @@ def _fast_tests(settings):
     settings.AXES_ENABLED = False
 
 
+@pytest.fixture(autouse=True)
+def _media_in_a_scratch_folder(settings, tmp_path):
+    """Uploaded photos and videos go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def therapist(db):
     return TherapistFactory()

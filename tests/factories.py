@@ -6,6 +6,7 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from exercises.models import BodyRegion, Equipment, Exercise, ExerciseStep, Kind, Position
@@ -13,6 +14,8 @@ from patients.models import Completion, PainReport, Patient
 from patients.roles import make_therapist
 from prescriptions.models import (
     ALL_DAYS,
+    Media,
+    MediaKind,
     Prescription,
     PrescriptionItem,
     ProgramTemplate,
@@ -179,3 +182,25 @@ class PainReportFactory(factory.django.DjangoModelFactory):
     date = factory.LazyFunction(timezone.localdate)
     session = 1
     pain = 3
+
+
+# The smallest MP4 a browser recognises: an ``ftyp`` box (brand isom) and an empty ``mdat``.
+MP4_BYTES = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00\x00\x00\x08mdat"
+
+
+class MediaFactory(factory.django.DjangoModelFactory):
+    """A short video of a patient's item (pass ``exercise=`` and ``item=None`` for one of an
+    exercise)."""
+
+    class Meta:
+        model = Media
+
+    item = factory.SubFactory(PrescriptionItemFactory)
+    exercise = None
+    kind = MediaKind.VIDEO
+    content_type = "video/mp4"
+    file = factory.LazyFunction(lambda: ContentFile(MP4_BYTES, "0123456789abcdef.mp4"))
+    size = len(MP4_BYTES)
+    uploaded_by = factory.LazyAttribute(
+        lambda m: m.item.prescription.prescribed_by if m.item else m.exercise.owner
+    )

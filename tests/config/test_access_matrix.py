@@ -29,11 +29,12 @@ from patients.calendar_feed import calendar_token
 from patients.models import Alert, AlertKind, Completion, MorningCheck, PainReport
 from patients.reminders import reset_calendar_link, unsubscribe_token
 from patients.services import create_invitation
-from prescriptions.models import ProgressionSuggestion
+from prescriptions.models import Media, ProgressionSuggestion
 from tests.factories import (
     AdminFactory,
     CompletionFactory,
     ExerciseFactory,
+    MediaFactory,
     PainReportFactory,
     PatientFactory,
     PrescriptionFactory,
@@ -77,6 +78,7 @@ THERAPIST = {
 }
 CARE_TEAM_A = {**THERAPIST, "therapist_b": "404"}
 PATIENT_A_ONLY = {**PATIENT, "patient_b": "404"}
+PATIENT_A_AND_CARE_TEAM = {**CARE_TEAM_A, "patient_a": "ok"}
 API_ANY = {**_same("ok"), "anonymous": "login"}
 # The API answers a logged-in visitor of the wrong kind as if the resource did not exist.
 API_THERAPIST = THERAPIST
@@ -194,6 +196,12 @@ ROWS: dict[str, Row] = {
     "exercise_picture": Row(exercise_slug, {**CARE_TEAM_A, "patient_a": "404", "patient_b": "404"}),
     "clinic:exercise_edit": Row(exercise_pk, CARE_TEAM_A),
     "clinic:exercise_delete": Row(exercise_pk, CARE_TEAM_A),
+    "clinic:exercise_media_add": Row(exercise_pk, CARE_TEAM_A),
+    "clinic:item_media_add": Row(
+        lambda o: {"pk": o["program_a"].pk, "item_id": o["item_a"].pk}, CARE_TEAM_A
+    ),
+    # Patient A's clip (health data): their care team and patient A; everyone else: 404.
+    "patients:media_file": Row(lambda o: {"key": o["media_a"].key}, PATIENT_A_AND_CARE_TEAM),
     # The API and its documentation.
     # The schema and its documentation page describe the API; they hold no one's data.
     "api-schema": Row(none, PUBLIC),
@@ -298,6 +306,7 @@ def state(objects: dict) -> tuple:
         type(objects["program_a"]).objects.get(pk=objects["program_a"].pk).status,
         type(objects["template_a"]).objects.filter(pk=objects["template_a"].pk).exists(),
         type(objects["exercise_a"]).objects.filter(pk=objects["exercise_a"].pk).exists(),
+        Media.objects.count(),
     )
 
 
@@ -327,6 +336,7 @@ def world(db) -> dict:
         to_value=12,
         reason="Too easy three times",
     )
+    exercise_a = ExerciseFactory(owner=therapist_a)
     reset_calendar_link(patient=patient_a)
     _, invitation_token = create_invitation(patient=patient_a, created_by=therapist_a)
     return {
@@ -347,7 +357,9 @@ def world(db) -> dict:
         "alert_a": alert_a,
         "suggestion_a": suggestion_a,
         "template_a": ProgramTemplateFactory(owner=therapist_a),
-        "exercise_a": ExerciseFactory(owner=therapist_a),
+        "exercise_a": exercise_a,
+        "media_a": MediaFactory(item=item_a),
+        "exercise_media_a": MediaFactory(item=None, exercise=exercise_a, kind="photo"),
         "invitation_token": invitation_token,
         "unsubscribe_token": unsubscribe_token(patient_a),
         "calendar_token": calendar_token(patient_a),

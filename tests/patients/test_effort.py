@@ -101,8 +101,9 @@ def test_days_before_yesterday_are_not_asked_about(patient_client, bridge, today
 #  7. the program's items with exercises  8. the patient (for their today)
 #  9. the item's changes in the audit trail  10. its suggestions  11. its ticks in the window
 #  12. the pain reports  13. release
-#  14-18. the day's plan as on Today (open safety pause, programs, items, ticks, reports)
-EFFORT_QUERIES = 18
+#  14-20. the day's plan as on Today (open safety pause, programs, items, the items' and their
+#         exercises' photos and videos, ticks, reports)
+EFFORT_QUERIES = 20
 
 
 def test_an_answer_with_htmx_takes_a_fixed_number_of_queries(

@@ -238,9 +238,10 @@ def add_items(program, count):
 #  7. the open safety pause (with its report), for the banner that stops the exercises
 #  8. reports of today and yesterday answered "not sure yet", to ask "is the pain still there now?"
 #  9. today's morning check, answered or skipped (asked only with a program)
+# 10. the photos and videos of the items  11. those of their exercises
 # Steps and equipment come from the catalogue cache, filled by the first visit; the navigation
 # needs no query (a patient is never also a therapist).
-TODAY_QUERIES = 9
+TODAY_QUERIES = 11
 
 
 @pytest.mark.parametrize("items", [2, 8])
@@ -261,8 +262,9 @@ def test_today_page_queries_do_not_grow_with_items(
 #  3. the item with its program and exercise
 #  4. savepoint (the service's transaction)  5. is a safety pause open?
 #  6. is it already ticked?  7. savepoint (insert)  8. the insert  9. release  10. release
-#  11-15. the day's plan as on Today (open safety pause, programs, items, completions, reports)
-TICK_QUERIES = 15
+#  11-17. the day's plan as on Today (open safety pause, programs, items, the items' and their
+#         exercises' photos and videos, completions, reports)
+TICK_QUERIES = 17
 
 
 @pytest.mark.parametrize("items", [2, 8])

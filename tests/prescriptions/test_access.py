@@ -42,7 +42,13 @@ PROGRAM_URLS = [
     "clinic:program_handout",
 ]
 TEMPLATE_URLS = ["clinic:template_detail", "clinic:template_edit", "clinic:template_delete"]
-EXERCISE_URLS = ["clinic:exercise_detail", "clinic:exercise_edit", "clinic:exercise_delete"]
+EXERCISE_URLS = [
+    "clinic:exercise_detail",
+    "clinic:exercise_edit",
+    "clinic:exercise_delete",
+    "clinic:exercise_media_add",
+]
+ITEM_URLS = ["clinic:item_media_add"]
 ALERT_URLS = ["monitoring:alert_acknowledge"]
 SUGGESTION_URLS = ["monitoring:suggestion_apply", "monitoring:suggestion_dismiss"]
 PLAIN_URLS = [
@@ -118,6 +124,9 @@ def cases(theirs):
     ):
         for name in names:
             yield name, reverse(name, args=[theirs[key].pk])
+    program = theirs["program"]
+    for name in ITEM_URLS:
+        yield name, reverse(name, args=[program.pk, program.items.first().pk])
 
 
 def test_every_workspace_url_is_covered_here():
@@ -133,6 +142,7 @@ def test_every_workspace_url_is_covered_here():
         + PROGRAM_URLS
         + TEMPLATE_URLS
         + EXERCISE_URLS
+        + ITEM_URLS
         + ALERT_URLS
         + SUGGESTION_URLS
         + PLAIN_URLS
