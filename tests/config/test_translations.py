@@ -17,7 +17,7 @@ from exercises.models import Equipment, Exercise, ExerciseStep
 from patients.forms import timezone_choices
 from patients.guidance import Answers, Lasting, LegSymptom, Level, Sign, guidance_for
 from patients.models import Alert, Patient
-from prescriptions.models import Prescription, ProgramTemplate, ProgressionSuggestion
+from prescriptions.models import Media, Prescription, ProgramTemplate, ProgressionSuggestion
 from tests import pseudo_locale
 from tests.config.test_access_matrix import IGNORED_NAMESPACES, ROWS, client_for, world  # noqa: F401
 
@@ -146,6 +146,7 @@ def _data(objects: dict) -> set[str]:
     for name in LogEntry.objects.values_list("object_repr", flat=True):
         values |= {name, name[:1].lower() + name[1:]}
     values |= set(ProgressionSuggestion.objects.values_list("reason", flat=True))
+    values |= set(Media.objects.values_list("content_type", flat=True))  # "video/mp4"
     return values
 
 
