@@ -44,6 +44,24 @@ def test_today_shows_the_local_date_and_each_exercise_in_plain_words(
     assert "0 of 2</strong> done today" in html
 
 
+def test_each_card_opens_its_instructions_on_request_and_the_progress_is_told_once(
+    patient_client, bridge, walk
+):
+    html = page(patient_client)
+    assert html.count('<details class="how-to">') == 2
+    assert '<details class="how-to" open' not in html
+    assert html.count("0 of 2") == 1
+    assert "session-progress" not in html
+
+
+def test_ticking_off_a_once_a_day_exercise_updates_one_progress_counter(
+    patient_client, bridge, walk, today
+):
+    html = patient_client.post(done_url(today, bridge), **HTMX).content.decode()
+    assert "1 of 2</strong> done today" in html
+    assert "session-progress" not in html
+
+
 def test_a_tip_for_the_patients_own_condition_is_shown_as_what_to_do(
     patient, patient_client, bridge
 ):
