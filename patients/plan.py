@@ -39,6 +39,7 @@ class ItemRow:
     completion: Completion | None
     patient: Patient
     details: ExerciseDetails  # steps and equipment, from the catalogue cache
+    current: bool = False  # the next exercise to do (the API marks it for apps)
 
     @property
     def done(self) -> bool:
@@ -244,7 +245,12 @@ def load_day_plan(patient: Patient, day: datetime.date, today: datetime.date) ->
             sessions.append(
                 SessionBlock(program=due, number=number, rows=rows, report=reports.get(number))
             )
-        blocks.append(ProgramBlock(program=due, sessions=sessions))
+        block = ProgramBlock(program=due, sessions=sessions)
+        for session_block in sessions:
+            if session_block.number == block.current_session:
+                next_row = next(row for row in session_block.rows if not row.done)
+                next_row.current = True
+        blocks.append(block)
     other = [c for key, c in completions.items() if key not in shown]
     return DayPlan(
         patient=patient,

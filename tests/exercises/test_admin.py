@@ -13,7 +13,7 @@ def test_admin_lists_exercises_with_their_default_dose(admin_client):
     ExerciseFactory(name="Bridge", sets=2, reps=10, hold_seconds=5)
     response = admin_client.get(reverse("admin:exercises_exercise_changelist"))
     assert response.status_code == 200
-    assert "2 sets of 10, hold 5 seconds" in response.content.decode()
+    assert "2 sets of 10 repetitions, hold 5 seconds" in response.content.decode()
 
 
 def test_admin_search_and_filter_narrow_the_list(admin_client):

@@ -35,7 +35,7 @@ def test_today_shows_the_local_date_and_each_exercise_in_plain_words(
     assert f"{today.day} {today:%B} {today.year}" in html
     assert "Gentle back program" in html
     assert "Bridge" in html
-    assert "3 sets of 10, hold 5 seconds, each side" in html
+    assert "3 sets of 10 repetitions, hold 5 seconds, each side" in html
     assert "For 15 minutes" in html
     assert "Lift your hips slowly." in html
     assert "Keep your neck relaxed." in html
