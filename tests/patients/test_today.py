@@ -119,6 +119,7 @@ def test_ticking_off_with_htmx_swaps_the_row_and_updates_the_progress(
     assert "1 of 2</strong> done today" in html
     assert 'id="announcer" hx-swap-oob="innerHTML"' in html
     assert "Bridge: done. 1 of 2 done." in html
+    assert '<span class="visually-hidden">Undo: mark Bridge as not done</span>' in html
     assert Completion.objects.count() == 1
 
 
