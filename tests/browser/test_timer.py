@@ -7,7 +7,6 @@ and each reading of the countdown is exact rather than "somewhere around 2".
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pytest
