@@ -11,8 +11,9 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from exercises.models import Exercise
+from patients.services import create_invitation
 from tests.factories import PrescriptionFactory, PrescriptionItemFactory
-from tests.helpers import assert_accessible, log_in, screenshot
+from tests.helpers import assert_accessible, log_in, low_contrast_text, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -76,3 +77,38 @@ def test_how_to_do_it_opens_with_one_tap_or_the_keyboard(
     page.keyboard.press("Space")
     expect(steps).to_be_visible()
     assert_accessible(page)
+
+
+PATIENT_PAGES = ["/today/", "/history/", "/report/", "/reminders/"]
+
+
+# Text lighter than the normal weight reads as pale grey, whatever its colour.
+THIN_TEXT = """() => [...document.querySelectorAll("body *")]
+    .filter((el) => [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()))
+    .filter((el) => el.getBoundingClientRect().height)
+    .filter((el) => Number(getComputedStyle(el).fontWeight) < 400)
+    .map((el) => el.textContent.trim().slice(0, 50))"""
+HELP_TEXT = "() => getComputedStyle(document.querySelector('.form-text')).color"
+
+
+def test_every_text_on_the_patients_pages_is_dark_enough_to_read(
+    live_server, phone_page, patient, therapist, three_exercises
+):
+    """WCAG AA (4.5:1) for every piece of text, the welcome lines at normal weight, and the
+    help under a field as dark as other secondary text (Bootstrap's translucent grey was
+    6.8:1 at best, lighter on a tinted box)."""
+    page = phone_page
+    _invitation, token = create_invitation(patient=patient, created_by=therapist)
+    found = {}
+    for path in ["/login/", f"/invite/{token}/"]:
+        page.goto(f"{live_server.url}{path}")
+        found[path] = low_contrast_text(page) + page.evaluate(THIN_TEXT)
+    assert page.evaluate(HELP_TEXT) == "rgb(74, 79, 85)"
+    log_in(page, live_server.url, patient.user.username)
+    page.locator("[data-check-off]").first.click()
+    expect(page.get_by_role("button", name="Undo: mark Bridge as not done")).to_be_visible()
+    for path in PATIENT_PAGES:
+        page.goto(f"{live_server.url}{path}")
+        found[path] = low_contrast_text(page) + page.evaluate(THIN_TEXT)
+        assert_accessible(page)
+    assert not any(found.values()), found
