@@ -5,7 +5,8 @@
 - HTML forms read out of a page and submitted as a browser without JavaScript would:
   ``read_form``. Tests fill in and post the real HTML the server rendered, so a field the
   template forgets, a wrong name or a disabled button shows up as a failing test.
-- The browser tests' chromium, screenshots, accessibility check and text contrast (``low_contrast_text``).
+- The browser tests' chromium, screenshots, accessibility check and text contrast
+  (``low_contrast_text``).
 """
 
 from __future__ import annotations
