@@ -66,7 +66,8 @@ class NeedsTranslationFilter(admin.SimpleListFilter):
 
 class ExerciseAdminForm(forms.ModelForm):
     """The exercise as staff edit it: the precaution tags as a list of boxes to tick, saved as
-    the JSON list of codes the model keeps."""
+    the JSON list of codes the model keeps. The admin gives it the model and, from its
+    fieldsets, the fields (a ``Meta.fields`` here would be taken as the admin's ``fields``)."""
 
     precaution_tags = forms.MultipleChoiceField(
         label=gettext_lazy("precaution tags"),
@@ -75,10 +76,6 @@ class ExerciseAdminForm(forms.ModelForm):
         required=False,
         help_text=Exercise._meta.get_field("precaution_tags").help_text,
     )
-
-    class Meta:
-        model = Exercise
-        fields = ["precaution_tags"]  # the admin adds the others, from its fieldsets
 
     def clean_precaution_tags(self) -> list[str]:
         ticked = set(self.cleaned_data["precaution_tags"])

@@ -75,3 +75,11 @@ def test_untick_every_precaution_tag_leaves_an_empty_list(admin_client):
     assert form.submit(admin_client, value="Save", name="_save").status_code == 302
     exercise.refresh_from_db()
     assert exercise.precaution_tags == []
+
+
+def test_the_admin_still_passes_its_checks_once_the_edit_page_was_shown(admin_client):
+    from django.core.management import call_command
+
+    exercise = ExerciseFactory(name="Bridge")
+    admin_client.get(reverse("admin:exercises_exercise_change", args=[exercise.pk]))
+    call_command("check", "exercises")  # raises SystemCheckError on admin.E005 and the like

@@ -55,8 +55,10 @@ PLAIN_URLS = [
     "clinic:template_create",
     "clinic:exercise_list",
     "clinic:exercise_create",
+    "clinic:dose_preview",
 ]
 POST_ONLY = {
+    "clinic:dose_preview",
     "clinic:program_status",
     "clinic:patient_restore",
     "monitoring:alert_acknowledge",
