@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -7,7 +8,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from exercises.models import DOSE_FIELDS, FALLBACK_LANGUAGE, Equipment, Exercise, ExerciseStep
+from exercises.models import (
+    DOSE_FIELDS,
+    FALLBACK_LANGUAGE,
+    Equipment,
+    Exercise,
+    ExerciseStep,
+    Precaution,
+)
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
 
@@ -56,8 +64,27 @@ class NeedsTranslationFilter(admin.SimpleListFilter):
         )
 
 
+class ExerciseAdminForm(forms.ModelForm):
+    """The exercise as staff edit it: the precaution tags as a list of boxes to tick, saved as
+    the JSON list of codes the model keeps. The admin gives it the model and, from its
+    fieldsets, the fields (a ``Meta.fields`` here would be taken as the admin's ``fields``)."""
+
+    precaution_tags = forms.MultipleChoiceField(
+        label=gettext_lazy("precaution tags"),
+        choices=Precaution.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=Exercise._meta.get_field("precaution_tags").help_text,
+    )
+
+    def clean_precaution_tags(self) -> list[str]:
+        ticked = set(self.cleaned_data["precaution_tags"])
+        return [code for code in Precaution.values if code in ticked]
+
+
 @admin.register(Exercise)
 class ExerciseAdmin(TranslationAdmin):
+    form = ExerciseAdminForm
     list_display = [
         "name",
         "translations",

@@ -285,12 +285,18 @@ class Dose(models.Model):
             raise ValidationError(_("Give the number of repetitions or a duration."))
 
     def dose_in_words(self, side: str = "") -> str:
-        """The dose as a patient reads it: "3 sets of 10, hold 5 seconds, each side"."""
+        """The dose as a patient reads it: "3 sets of 10 repetitions, hold 5 seconds, each
+        side"."""
         parts: list[str] = []
         if self.reps and self.sets > 1:
             parts.append(
-                # Translators: "3 sets of 10" (repetitions), the start of a dose.
-                ngettext("%(sets)d set of %(reps)d", "%(sets)d sets of %(reps)d", self.sets)
+                # Translators: the start of a dose: "3 sets of 10 repetitions". There are always
+                # two sets or more; the plural follows the number of repetitions.
+                ngettext(
+                    "%(sets)d sets of %(reps)d repetition",
+                    "%(sets)d sets of %(reps)d repetitions",
+                    self.reps,
+                )
                 % {"sets": self.sets, "reps": self.reps}
             )
         elif self.reps:

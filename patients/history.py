@@ -236,14 +236,15 @@ def streak_from(
 ) -> tuple[int, bool]:
     """Consecutive scheduled days fully done, counting back from today.
 
-    Rest days neither count nor break it; today counts once done and does not break it while
-    still open. Returns the streak and whether it reached the start of the records looked at.
+    Rest days neither count nor break it; today counts as soon as anything is done today and
+    does not break it while still open. Returns the streak and whether it reached the start of
+    the records looked at.
     """
     streak = 0
     day = today
     while day >= first:
         summary = summaries[day]
-        if summary.due and summary.done == summary.due:
+        if summary.due and (summary.done == summary.due or (day == today and summary.done)):
             streak += 1
         elif summary.due and day != today:
             return streak, False

@@ -39,7 +39,7 @@ class ItemRow:
     completion: Completion | None
     patient: Patient
     details: ExerciseDetails  # steps and equipment, from the catalogue cache
-    current: bool = False  # the next exercise to do: its instructions are shown opened up
+    current: bool = False  # the next exercise to do (the API marks it for apps)
 
     @property
     def done(self) -> bool:

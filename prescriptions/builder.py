@@ -189,10 +189,12 @@ class Builder:
         return any(row.error_messages for row in self.rows)
 
 
-def _preview(row: Mapping[str, Any], language: str | None = None) -> str:
+def preview_dose(
+    row: Mapping[str, Any], language: str | None = None, prefix: str | None = None
+) -> str:
     """The dose as the patient will read it (in their language, when known), when the row's
-    values are valid."""
-    form = ItemForm(data=row)
+    values are valid. ``prefix`` reads one row out of the whole posted builder form."""
+    form = ItemForm(data=row, prefix=prefix)
     if not form.is_valid():
         return ""
     item = PrescriptionItem(**form.dose(), side=form.cleaned_data["side"])
@@ -287,7 +289,7 @@ class Workbench:
                 form=form,
                 exercise=(exercise := self.exercises[int(row["exercise"])]),
                 warnings=self.warnings_for(exercise),
-                preview=_preview(row, self.language),
+                preview=preview_dose(row, self.language),
                 is_last=index == last,
                 tips=exercise.tips_for(self.conditions),
             )

@@ -17,6 +17,7 @@ urlpatterns = [
     path("patients/<int:pk>/restore/", views.patient_restore, name="patient_restore"),
     path("patients/<int:pk>/programs/start/", views.program_start, name="program_start"),
     path("patients/<int:pk>/programs/new/", views.program_create, name="program_create"),
+    path("dose-preview/", views.dose_preview, name="dose_preview"),
     path("programs/<int:pk>/", views.program_detail, name="program_detail"),
     path("programs/<int:pk>/edit/", views.program_edit, name="program_edit"),
     path("programs/<int:pk>/status/", views.program_status, name="program_status"),

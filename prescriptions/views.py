@@ -19,7 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -45,7 +45,14 @@ from patients.services import (
     update_patient,
 )
 from prescriptions.audit import describe_all, patient_trail, record_access
-from prescriptions.builder import Action, Builder, Workbench, rows_from_items
+from prescriptions.builder import (
+    PREFIX,
+    Action,
+    Builder,
+    Workbench,
+    preview_dose,
+    rows_from_items,
+)
 from prescriptions.forms import (
     CatalogueSearchForm,
     DuplicateForm,
@@ -399,6 +406,32 @@ def program_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "starter_templates": [t for t in templates if t.owner_id is None],
         },
     )
+
+
+ROW_PREFIX = re.compile(rf"{PREFIX}-\d{{1,3}}")
+
+
+@require_POST
+@therapist_required
+def dose_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The builder's "The patient reads:" line for one row, from the dose being typed (htmx
+    posts the row's fields as they change), in the patient's language when there is one."""
+    prefix = request.POST.get("prefix", "")
+    if not ROW_PREFIX.fullmatch(prefix):
+        return HttpResponseBadRequest()
+    patient = None
+    if raw_patient := request.POST.get("patient"):
+        patient_id = id_param(raw_patient)
+        if patient_id is None:
+            return HttpResponseBadRequest()
+        patient = patient_on_caseload(request, patient_id)  # someone else's patient: 404
+    language = patient.language if patient else None
+    context = {
+        "preview": preview_dose(request.POST, language, prefix),
+        "prefix": prefix,
+        "patient": patient,
+    }
+    return render(request, "prescriptions/builder.html#patient-reads", context)
 
 
 @GET_AND_POST

@@ -5,7 +5,8 @@
 - HTML forms read out of a page and submitted as a browser without JavaScript would:
   ``read_form``. Tests fill in and post the real HTML the server rendered, so a field the
   template forgets, a wrong name or a disabled button shows up as a failing test.
-- The browser tests' chromium, screenshots and accessibility check.
+- The browser tests' chromium, screenshots, accessibility check and text contrast
+  (``low_contrast_text``).
 """
 
 from __future__ import annotations
@@ -255,6 +256,74 @@ def serious_accessibility_violations(page: Page) -> list[dict[str, Any]]:
         for violation in result["violations"]
         if violation["impact"] in {"serious", "critical"}
     ]
+
+
+# Every visible piece of text whose colour against the background behind it is below a
+# contrast ratio: colours are blended by their alpha and by the opacity of the element and its
+# ancestors, over the first solid background found going up the page. Disabled controls are
+# left out, as WCAG does.
+LOW_CONTRAST_TEXT = """(minimum) => {
+  const parse = (css) => {
+    const m = css.match(/rgba?\\(([^)]+)\\)/);
+    if (!m) return null;
+    const [r, g, b, a = 1] = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
+    return { r, g, b, a };
+  };
+  const over = (top, under) => ({
+    r: top.r * top.a + under.r * (1 - top.a),
+    g: top.g * top.a + under.g * (1 - top.a),
+    b: top.b * top.a + under.b * (1 - top.a),
+    a: 1,
+  });
+  const luminance = ({ r, g, b }) => {
+    const [R, G, B] = [r, g, b].map((v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * R + 0.7152 * G + 0.0722 * B;
+  };
+  const background = (el) => {
+    const layers = [];
+    for (let node = el; node; node = node.parentElement) {
+      const bg = parse(getComputedStyle(node).backgroundColor);
+      if (bg && bg.a > 0) {
+        layers.push(bg);
+        if (bg.a === 1) break;
+      }
+    }
+    let colour = { r: 255, g: 255, b: 255, a: 1 };
+    for (const layer of layers.reverse()) colour = over(layer, colour);
+    return colour;
+  };
+  const low = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!own || el.closest("[disabled], [aria-disabled=true]")) continue;
+    const rect = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (!rect.width || !rect.height || style.visibility === "hidden") continue;
+    if (el.closest(".visually-hidden, [hidden]")) continue;
+    let opacity = 1;
+    for (let node = el; node; node = node.parentElement) {
+      opacity *= Number(getComputedStyle(node).opacity);
+    }
+    const bg = background(el);
+    const fg = parse(style.color);
+    const text = over({ ...fg, a: fg.a * opacity }, bg);
+    const [l1, l2] = [luminance(text), luminance(bg)].sort((a, b) => b - a);
+    const ratio = (l1 + 0.05) / (l2 + 0.05);
+    if (ratio < minimum) {
+      const words = el.textContent.trim().slice(0, 50);
+      low.push(`${ratio.toFixed(2)}: ${el.tagName.toLowerCase()}.${el.className} ${words}`);
+    }
+  }
+  return low;
+}"""
+
+
+def low_contrast_text(page: Page, minimum: float = 4.5) -> list[str]:
+    """Visible text below ``minimum`` contrast against what is behind it (WCAG AA: 4.5)."""
+    return page.evaluate(LOW_CONTRAST_TEXT, minimum)
 
 
 def assert_accessible(page: Page) -> None:

@@ -21,8 +21,10 @@ register = template.Library()
 
 @register.simple_tag
 def exercise_picture(exercise: Any, side: str = "", size: str = "large") -> SafeString | str:
+    """``size``: "large" (the steps in its text alternative), "beside-steps" (large, for a
+    place that lists the steps next to it: no query for them) or "thumb"."""
     thumb = size == "thumb"
-    svg = exercise_svg(exercise, side if side in ("left", "right") else "", steps=not thumb)
+    svg = exercise_svg(exercise, side if side in ("left", "right") else "", steps=size == "large")
     if svg is None:
         return ""
     # The SVG is built from numbers and escaped text only (exercises/illustrations.py).

@@ -23,7 +23,7 @@ def test_patient_ticks_off_an_exercise_for_today_by_default(patient_api, bridge,
     assert response.status_code == 201, response.content
     body = response.json()
     assert (body["item"], body["date"], body["session"]) == (bridge.pk, today.isoformat(), 1)
-    assert body["dose_text"] == "3 sets of 10, hold 5 seconds, each side"
+    assert body["dose_text"] == "3 sets of 10 repetitions, hold 5 seconds, each side"
     completion = Completion.objects.get()
     assert (completion.exercise_name, completion.reps, completion.side) == ("Bridge", 10, "each")
 

@@ -119,7 +119,7 @@ def test_export_care_plan_holds_the_exercises_with_dose_and_schedule(
     detail = active["detail"]
     assert detail["code"]["text"] == "Bridge"
     assert detail["status"] == "in-progress"
-    assert "3 sets of 10, hold 5 seconds, each side" in detail["description"]
+    assert "3 sets of 10 repetitions, hold 5 seconds, each side" in detail["description"]
     assert "light band" in detail["description"]
     assert detail["scheduledTiming"]["repeat"] == {
         "boundsPeriod": {

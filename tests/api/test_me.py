@@ -89,7 +89,7 @@ def test_plan_lists_todays_sessions_with_dose_and_completion_state(
         True,
         completion.pk,
     )
-    assert done["dose_text"] == "3 sets of 10, hold 5 seconds, each side"
+    assert done["dose_text"] == "3 sets of 10 repetitions, hold 5 seconds, each side"
     assert done["exercise"]["steps"] == [
         "Lie on your back with knees bent.",
         "Lift your hips slowly.",

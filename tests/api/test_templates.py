@@ -42,7 +42,7 @@ def test_a_template_shows_its_exercises_with_their_dose(therapist_api):
     response = therapist_api.get(detail(item.template))
     assert response.status_code == 200
     assert response.json()["items"][0]["exercise_name"] == "Bridge"
-    assert response.json()["items"][0]["dose_text"] == "2 sets of 8"
+    assert response.json()["items"][0]["dose_text"] == "2 sets of 8 repetitions"
 
 
 def test_a_colleagues_template_answers_404(other_therapist, therapist_api):
@@ -123,7 +123,7 @@ def test_therapist_starts_a_program_from_a_starter_template(therapist, patient, 
         datetime.date(2026, 4, 6),
         datetime.date(2026, 5, 3),
     )
-    assert response.json()["items"][0]["dose_text"] == "2 sets of 8"
+    assert response.json()["items"][0]["dose_text"] == "2 sets of 8 repetitions"
 
 
 def test_a_program_from_a_template_is_only_for_the_care_team(other_patient, therapist_api):

@@ -163,6 +163,10 @@ ROWS: dict[str, Row] = {
     "clinic:template_create": Row(none, THERAPIST),
     "clinic:exercise_list": Row(none, THERAPIST),
     "clinic:exercise_create": Row(none, THERAPIST),
+    # Without a builder row's fields there is nothing to put in words: a plain 400.
+    "clinic:dose_preview": Row(
+        none, {**THERAPIST, "therapist_a": "400", "therapist_b": "400"}, True
+    ),
     "clinic:patient_detail": Row(patient_pk, CARE_TEAM_A),
     "clinic:patient_edit": Row(patient_pk, CARE_TEAM_A),
     "clinic:patient_invitation": Row(patient_pk, CARE_TEAM_A),

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from exercises.models import Exercise, Kind
 from tests.factories import ExerciseFactory
+from tests.helpers import page_text, read_form
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +14,7 @@ def test_admin_lists_exercises_with_their_default_dose(admin_client):
     ExerciseFactory(name="Bridge", sets=2, reps=10, hold_seconds=5)
     response = admin_client.get(reverse("admin:exercises_exercise_changelist"))
     assert response.status_code == 200
-    assert "2 sets of 10, hold 5 seconds" in response.content.decode()
+    assert "2 sets of 10 repetitions, hold 5 seconds" in response.content.decode()
 
 
 def test_admin_search_and_filter_narrow_the_list(admin_client):
@@ -49,3 +50,36 @@ def test_therapists_cannot_reach_the_admin(therapist_client):
     response = therapist_client.get(reverse("admin:exercises_exercise_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_staff_tick_precaution_tags_in_a_list_of_boxes(admin_client):
+    exercise = ExerciseFactory(name="Bridge", precaution_tags=["knee"], steps=["Lift."])
+    url = reverse("admin:exercises_exercise_change", args=[exercise.pk])
+    response = admin_client.get(url)
+    html = response.content.decode()
+    assert 'type="checkbox" name="precaution_tags" value="osteoporosis"' in html
+    assert '<textarea name="precaution_tags"' not in html
+    form = read_form(response, "exercise_form")
+    assert form.values("precaution_tags") == ["knee"]
+    form.set("precaution_tags", "pregnancy", "osteoporosis")
+    response = form.submit(admin_client, value="Save", name="_save")
+    assert response.status_code == 302, page_text(response.content.decode())[:2000]
+    exercise.refresh_from_db()
+    assert exercise.precaution_tags == ["osteoporosis", "pregnancy"]
+
+
+def test_untick_every_precaution_tag_leaves_an_empty_list(admin_client):
+    exercise = ExerciseFactory(name="Bridge", precaution_tags=["knee"], steps=["Lift."])
+    response = admin_client.get(reverse("admin:exercises_exercise_change", args=[exercise.pk]))
+    form = read_form(response, "exercise_form").set("precaution_tags")
+    assert form.submit(admin_client, value="Save", name="_save").status_code == 302
+    exercise.refresh_from_db()
+    assert exercise.precaution_tags == []
+
+
+def test_the_admin_still_passes_its_checks_once_the_edit_page_was_shown(admin_client):
+    from django.core.management import call_command
+
+    exercise = ExerciseFactory(name="Bridge")
+    admin_client.get(reverse("admin:exercises_exercise_change", args=[exercise.pk]))
+    call_command("check", "exercises")  # raises SystemCheckError on admin.E005 and the like

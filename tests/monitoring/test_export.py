@@ -82,7 +82,7 @@ def test_completions_and_reports_come_in_order_with_dose_pain_symptoms_and_note(
     assert completion["Side"] == "Each side"
     assert (
         completion["Dose done"]
-        == "2 sets of 10, hold 5 seconds, rest 30 seconds between, each side"
+        == "2 sets of 10 repetitions, hold 5 seconds, rest 30 seconds between, each side"
     )
     # In the patient's time zone (Europe/Berlin).
     assert completion["Recorded at"] == done_at.astimezone(patient.zone).isoformat()

@@ -76,7 +76,7 @@ def test_completion_rate_per_exercise_counts_sessions_done_of_those_due(
     log_days([logged_bridge], [days_ago(today, n) for n in range(1, 31)])
     log_days([stretch], [days_ago(today, n) for n in range(1, 11)])
     html = page_text(therapist_client.get(progress_url(patient)).content.decode())
-    assert "Bridge 2 sets of 10, hold 5 seconds 30 of 40 75%" in html
+    assert "Bridge 2 sets of 10 repetitions, hold 5 seconds 30 of 40 75%" in html
     assert "Hamstring stretch 3 repetitions, hold 20 seconds 10 of 40 25%" in html
     assert "Adherence over the program 50% 40 of 80 exercises done" in html
 

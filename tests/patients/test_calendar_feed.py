@@ -145,7 +145,7 @@ def test_text_is_escaped_and_long_lines_folded_without_splitting_characters():
     program_for(patient, title="Second program")  # two programs: titles are listed
     calendar = calendar_of(patient)
     description = str(events(calendar)[0]["DESCRIPTION"])
-    assert "Back, hips; knees \\ more:\n- Bridge: 3 sets of 10" in description
+    assert "Back, hips; knees \\ more:\n- Bridge: 3 sets of 10 repetitions" in description
     assert "Étirement des ischio-jambiers ✓ Étirement" in description
     assert f"Tick them off in Rehabit: {SITE}/today/" in description
 

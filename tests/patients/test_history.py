@@ -53,11 +53,29 @@ def test_the_streak_counts_fully_done_days_and_today_does_not_break_it(
     assert "5 days" in html
 
 
-def test_finishing_today_adds_it_to_the_streak(patient, month, bridge, walk, today):
+def test_the_first_exercise_of_today_adds_today_to_the_streak(patient, month, bridge, walk, today):
     tick(bridge, today)
-    assert load_history(patient, today).streak == 5
+    assert load_history(patient, today).streak == 6
     tick(walk, today)
     assert load_history(patient, today).streak == 6
+
+
+def test_a_new_patients_first_exercise_makes_a_one_day_streak(
+    patient_client, program, bridge, walk, today
+):
+    program.start_date = today
+    program.save()
+    assert "0 days" in patient_client.get(HISTORY).content.decode()
+    patient_client.post(reverse("patients:check_off", args=[today, bridge.pk, 1]))
+    html = patient_client.get(HISTORY).content.decode()
+    assert "0 days" not in html
+    assert "1 day" in html
+
+
+def test_a_partly_done_yesterday_still_breaks_the_streak(patient, month, bridge, today):
+    tick(bridge, today)
+    Completion.objects.filter(date=days_ago(today, 1), item=bridge).delete()
+    assert load_history(patient, today).streak == 1
 
 
 def test_adherence_is_done_over_due_item_sessions_for_7_and_28_days(

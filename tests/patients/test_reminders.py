@@ -290,7 +290,10 @@ def test_a_session_done_in_part_is_reminded_with_what_is_left():
     send_due_reminders(now=utc("2026-01-14 17:05"))
     (message,) = mail.outbox
     assert "session 1 of 2" in message.subject
-    assert "- Bridge: 3 sets of 10, hold 5 seconds, each side (done already)" in message.body
+    assert (
+        "- Bridge: 3 sets of 10 repetitions, hold 5 seconds, each side (done already)"
+        in message.body
+    )
     assert "- Walking: for 15 minutes\n" in message.body
 
 
@@ -424,7 +427,10 @@ def test_the_email_lists_the_sessions_exercises_in_words_with_links_and_unsubscr
     assert message.subject == "Time for your exercises"
     body = message.body
     assert body.startswith("Hello Ada,\n\nIt is 9:00 in the morning: time for your exercises.")
-    assert "Gentle back program\n- Bridge: 3 sets of 10, hold 5 seconds, each side\n" in body
+    assert (
+        "Gentle back program\n- Bridge: 3 sets of 10 repetitions, hold 5 seconds, each side\n"
+        in body
+    )
     assert "- Walking: for 15 minutes\n" in body
     assert f"{SITE}/today/" in body
     assert f"{SITE}/reminders/" in body
@@ -436,7 +442,7 @@ def test_the_email_lists_the_sessions_exercises_in_words_with_links_and_unsubscr
     assert mimetype == "text/html"
     assert "Open today’s exercises" in html
     assert f'href="{SITE}/today/"' in html
-    assert "3 sets of 10, hold 5 seconds, each side" in html
+    assert "3 sets of 10 repetitions, hold 5 seconds, each side" in html
     # Headers as they leave: RFC 8058 needs both on the sent message.
     raw = message.message().as_string()
     assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in raw

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
+from exercises.models import Exercise
 from patients.models import Completion
 from prescriptions.models import Prescription, Status
 from tests.factories import ExerciseFactory, PrescriptionItemFactory
@@ -35,13 +37,31 @@ def test_today_shows_the_local_date_and_each_exercise_in_plain_words(
     assert f"{today.day} {today:%B} {today.year}" in html
     assert "Gentle back program" in html
     assert "Bridge" in html
-    assert "3 sets of 10, hold 5 seconds, each side" in html
+    assert "3 sets of 10 repetitions, hold 5 seconds, each side" in html
     assert "For 15 minutes" in html
     assert "Lift your hips slowly." in html
     assert "Keep your neck relaxed." in html
     assert "light band" in html
     assert "Breathe out as you lift." in html
     assert "0 of 2</strong> done today" in html
+
+
+def test_each_card_opens_its_instructions_on_request_and_the_progress_is_told_once(
+    patient_client, bridge, walk
+):
+    html = page(patient_client)
+    assert html.count('<details class="how-to">') == 2
+    assert '<details class="how-to" open' not in html
+    assert html.count("0 of 2") == 1
+    assert "session-progress" not in html
+
+
+def test_ticking_off_a_once_a_day_exercise_updates_one_progress_counter(
+    patient_client, bridge, walk, today
+):
+    html = patient_client.post(done_url(today, bridge), **HTMX).content.decode()
+    assert "1 of 2</strong> done today" in html
+    assert "session-progress" not in html
 
 
 def test_a_tip_for_the_patients_own_condition_is_shown_as_what_to_do(
@@ -101,6 +121,7 @@ def test_ticking_off_with_htmx_swaps_the_row_and_updates_the_progress(
     assert "1 of 2</strong> done today" in html
     assert 'id="announcer" hx-swap-oob="innerHTML"' in html
     assert "Bridge: done. 1 of 2 done." in html
+    assert '<span class="visually-hidden">Undo: mark Bridge as not done</span>' in html
     assert Completion.objects.count() == 1
 
 
@@ -346,3 +367,16 @@ def test_an_active_program_during_a_safety_pause_still_shows_nothing_and_cannot_
     response = patient_client.post(done_url(today, bridge), follow=True)
     assert "Your exercises are paused for your safety until" in response.content.decode()
     assert not Completion.objects.exists()
+
+
+def test_each_card_shows_the_exercises_picture_above_its_steps_mirrored_for_the_right_side(
+    patient_client, program
+):
+    call_command("load_catalogue", verbosity=0)
+    bridge = Exercise.objects.get(slug="bridge")
+    PrescriptionItemFactory(prescription=program, exercise=bridge, side="right", position=0)
+    html = page(patient_client)
+    card = html[html.index("how-to-body") :]
+    assert card.index('class="exercise-picture') < card.index('class="steps"')
+    assert 'role="img"' in card
+    assert "scale(-1 1)" in card.split('class="steps"')[0]

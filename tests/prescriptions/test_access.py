@@ -62,8 +62,10 @@ PLAIN_URLS = [
     "clinic:exercise_list",
     "clinic:exercise_create",
     "clinic:exercise_illustrations",
+    "clinic:dose_preview",
 ]
 POST_ONLY = {
+    "clinic:dose_preview",
     "clinic:program_status",
     "clinic:patient_restore",
     "monitoring:alert_acknowledge",

@@ -505,3 +505,64 @@ def test_builder_round_trip_query_count_does_not_grow_with_items(
     with django_assert_num_queries(10):
         response = therapist_client.post(url, data)
     assert response.content.decode().count('class="card builder-item') == items + 1
+
+
+# --- "The patient reads:" follows the dose as it is typed -----------------------------------
+
+DOSE_PREVIEW = reverse("clinic:dose_preview")
+
+
+def typed_row(therapist_client, patient, catalogue, **typed):
+    """The builder with Bridge added, its first row's fields as typed, and the values htmx
+    posts for that row's "The patient reads:" line (read from the page)."""
+    form = open_builder(therapist_client, new_program_url(patient))
+    form, html = press(therapist_client, form, f"add:{catalogue['bridge'].pk}")
+    assert f'hx-post="{DOSE_PREVIEW}"' in html
+    assert f'hx-vals=\'{{"prefix": "items-0", "patient": "{patient.pk}"}}\'' in html
+    for name, value in typed.items():
+        form.set(f"items-0-{name}", value)
+    fields = {key: value for key, value in form.fields if key.startswith("items-0-")}
+    return {**fields, "prefix": "items-0", "patient": str(patient.pk)}
+
+
+def test_the_patient_reads_line_follows_the_dose_being_typed(therapist_client, patient, catalogue):
+    data = typed_row(
+        therapist_client, patient, catalogue, sets="2", reps="8", hold_seconds="", rest_seconds=""
+    )
+    response = therapist_client.post(DOSE_PREVIEW, data, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'The patient reads: <strong lang="en">2 sets of 8 repetitions</strong>' in html
+    assert "<!doctype" not in html.lower()
+    assert f'hx-post="{DOSE_PREVIEW}"' in html  # and keeps following
+
+
+def test_the_patient_reads_line_asks_for_a_dose_when_there_is_none(
+    therapist_client, patient, catalogue
+):
+    data = typed_row(therapist_client, patient, catalogue, reps="", duration_seconds="")
+    html = therapist_client.post(DOSE_PREVIEW, data).content.decode()
+    assert "Give repetitions or a duration to see the dose in words." in html
+    assert "The patient reads:" not in html
+
+
+def test_the_patient_reads_line_is_in_the_patients_language(therapist_client, patient, catalogue):
+    patient.language = "es"
+    patient.save()
+    data = typed_row(
+        therapist_client, patient, catalogue, sets="1", reps="8", hold_seconds="", rest_seconds=""
+    )
+    html = therapist_client.post(DOSE_PREVIEW, data).content.decode()
+    assert '<strong lang="es">8 repeticiones</strong>' in html
+
+
+def test_the_dose_preview_refuses_another_therapists_patient_and_odd_rows(
+    therapist_client, patient, other_patient, catalogue
+):
+    data = typed_row(therapist_client, patient, catalogue, reps="8")
+    assert (
+        therapist_client.post(DOSE_PREVIEW, {**data, "patient": other_patient.pk}).status_code
+        == 404
+    )
+    assert therapist_client.post(DOSE_PREVIEW, {**data, "patient": "x"}).status_code == 400
+    assert therapist_client.post(DOSE_PREVIEW, {**data, "prefix": "search"}).status_code == 400

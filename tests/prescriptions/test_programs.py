@@ -38,7 +38,7 @@ def test_program_page_shows_items_warnings_and_retired_history(therapist_client,
         removed_on=datetime.date(2026, 2, 1),
     )
     html = therapist_client.get(url("clinic:program_detail", program)).content.decode()
-    assert "3 sets of 8, hold 5 seconds" in html
+    assert "3 sets of 8 repetitions, hold 5 seconds" in html
     assert "Knee problems." in html
     assert "Old stretch" in html
     assert "taken out on 1 Feb 2026" in html
@@ -177,7 +177,7 @@ def test_handout_holds_exercises_steps_dose_schedule_and_safety(therapist_client
     assert "Retired one" not in html
     assert "Lie on your back." in html
     assert "Lift your hips." in html
-    assert "2 sets of 10, hold 5 seconds" in html
+    assert "2 sets of 10 repetitions, hold 5 seconds" in html
     assert "Band" in html
     assert "Twice a day, every day" in html
     assert "If your pain goes above 4 out of 10" in html
