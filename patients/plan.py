@@ -22,7 +22,7 @@ from patients.services import (
     paused_for_safety,
     report_sessions,
 )
-from prescriptions.models import Prescription, PrescriptionItem
+from prescriptions.models import Media, Prescription, PrescriptionItem
 from prescriptions.schedule import DueProgram, plan_for_day
 
 # Relax between holds when the program gives no rest time.
@@ -206,7 +206,10 @@ def programs_for_day(
     """
     items = PrescriptionItem.objects.select_related("exercise")
     if media:
-        items = items.prefetch_related("media", "exercise__media")
+        shown = Media.objects.shown()
+        items = items.prefetch_related(
+            Prefetch("media", queryset=shown), Prefetch("exercise__media", queryset=shown)
+        )
     return list(
         Prescription.objects.filter(patient=patient)
         .active_on(day)

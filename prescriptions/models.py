@@ -612,7 +612,8 @@ class MediaQuerySet(models.QuerySet["Media"]):
         On a patient's item: the patient and their care team. On an exercise: its owner, and
         the patients (and their care teams) with the exercise in one of their programs; on a
         shared catalogue exercise, every therapist too.
-        Archived patients' media stays visible to the care team.
+        Archived patients' media stays visible to the care team; so does a removed clip, kept
+        with the patient's record, which the patient no longer sees.
         """
         if not user.is_authenticated:
             return self.none()
@@ -621,7 +622,7 @@ class MediaQuerySet(models.QuerySet["Media"]):
         involved = Q(prescription__patient__user=user) | Q(prescription__patient__care_team=user)
         exercises_in_programs = PrescriptionItem.objects.filter(involved).values("exercise_id")
         return self.filter(
-            Q(item__prescription__patient__user=user)
+            Q(item__prescription__patient__user=user, removed_at__isnull=True)
             | Q(item__prescription__patient__care_team=user)
             | Q(exercise__owner=user)
             | Q(exercise__in=exercises_in_programs)
@@ -631,6 +632,22 @@ class MediaQuerySet(models.QuerySet["Media"]):
                 if is_therapist(user)
                 else Q(pk__in=[])
             )
+        ).distinct()
+
+    def shown(self) -> MediaQuerySet:
+        """What the patient sees: not removed by the therapist."""
+        return self.filter(removed_at__isnull=True)
+
+    def removable_by(self, user: User) -> MediaQuerySet:
+        """What a therapist may remove: photos and videos of their own exercises, and those on
+        the items of their active patients' programs."""
+        return self.filter(
+            Q(exercise__owner=user)
+            | Q(
+                item__prescription__patient__care_team=user,
+                item__prescription__patient__archived_at__isnull=True,
+            ),
+            removed_at__isnull=True,
         ).distinct()
 
 
@@ -674,6 +691,8 @@ class Media(models.Model):
         verbose_name=gettext_lazy("uploaded by"),
     )
     uploaded_at = models.DateTimeField(gettext_lazy("uploaded at"), default=timezone.now)
+    # A patient's clip removed by the therapist is kept with the record, hidden from the patient.
+    removed_at = models.DateTimeField(gettext_lazy("removed at"), null=True, blank=True)
 
     objects = MediaQuerySet.as_manager()
 

@@ -754,3 +754,20 @@ def attach_media(
         title=title.strip(),
         uploaded_by=uploaded_by,
     )
+
+
+@transaction.atomic
+def remove_media(media: Media) -> None:
+    """Take a photo or video away (the caller has checked ``Media.objects.removable_by``).
+
+    One of the therapist's own exercise is deleted with its file. One on a patient's item is
+    part of their record: it is kept, and the patient no longer sees it.
+    """
+    if media.item_id is not None:
+        media.removed_at = timezone.now()
+        media.save(update_fields=["removed_at"])
+        return
+    storage, name = media.file.storage, media.file.name
+    media.delete()
+    # The file goes only once the row is surely gone.
+    transaction.on_commit(lambda: storage.delete(name))

@@ -51,4 +51,5 @@ urlpatterns = [
         views.item_media_add,
         name="item_media_add",
     ),
+    path("media/<uuid:key>/remove/", views.media_remove, name="media_remove"),
 ]

@@ -82,6 +82,7 @@ from prescriptions.services import (
     delete_template,
     duplicate_program,
     exercise_uses,
+    remove_media,
     save_as_template,
     save_private_exercise,
     save_program,
@@ -708,6 +709,8 @@ def program_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "current": current,
             "retired": retired,
             "safety": safety_points(program),
+            # An archived patient's record is read-only, photos and videos included.
+            "media_removable": program.patient.archived_at is None,
         },
     )
 
@@ -1094,6 +1097,29 @@ def item_media_add(request: AuthenticatedHttpRequest, pk: int, item_id: int) -> 
         back=reverse("clinic:program_detail", args=[program.pk]),
         item=item,
     )
+
+
+@GET_AND_POST
+@therapist_required
+def media_remove(request: AuthenticatedHttpRequest, key: uuid.UUID) -> HttpResponse:
+    """Take a photo or video away, after a confirmation (a plain form: works without JS)."""
+    media = get_object_or_404(
+        Media.objects.removable_by(request.user).select_related(
+            "exercise", "item__exercise", "item__prescription__patient__user"
+        ),
+        key=key,
+    )
+    if media.item is not None:
+        program = media.item.prescription
+        back = reverse("clinic:program_detail", args=[program.pk])
+    else:
+        assert media.exercise is not None  # a photo or video is on an exercise or on an item
+        back = reverse("clinic:exercise_detail", args=[media.exercise.pk])
+    if request.method == "POST":
+        remove_media(media)
+        messages.success(request, _("The photo or video is removed."))
+        return redirect(back)
+    return render(request, "prescriptions/media_remove.html", {"media": media, "back": back})
 
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")

@@ -206,6 +206,7 @@ ROWS: dict[str, Row] = {
     ),
     # Patient A's clip (health data): their care team and patient A; everyone else: 404.
     "patients:media_file": Row(lambda o: {"key": o["media_a"].key}, PATIENT_A_AND_CARE_TEAM),
+    "clinic:media_remove": Row(lambda o: {"key": o["media_a"].key}, CARE_TEAM_A),
     # The API and its documentation.
     # The schema and its documentation page describe the API; they hold no one's data.
     "api-schema": Row(none, PUBLIC),
@@ -311,6 +312,7 @@ def state(objects: dict) -> tuple:
         type(objects["template_a"]).objects.filter(pk=objects["template_a"].pk).exists(),
         type(objects["exercise_a"]).objects.filter(pk=objects["exercise_a"].pk).exists(),
         Media.objects.count(),
+        Media.objects.shown().count(),
     )
 
 

@@ -420,3 +420,73 @@ def test_the_admin_refuses_a_renamed_program_as_a_shared_photo(admin_client):
     )
     assert WRONG_TYPE in response.content.decode()
     assert not Media.objects.exists()
+
+
+# --- Taking it away --------------------------------------------------------------------------
+
+
+def remove(client, media):
+    return client.post(reverse("clinic:media_remove", args=[media.key]))
+
+
+def test_a_removed_clip_leaves_todays_card_but_stays_in_the_patients_record(
+    client, bridge, therapist, patient
+):
+    clip = MediaFactory(item=bridge)
+    client.force_login(therapist)
+    confirm = client.get(reverse("clinic:media_remove", args=[clip.key])).content.decode()
+    assert "It stays in their record" in confirm
+    response = remove(client, clip)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("clinic:program_detail", args=[bridge.prescription_id])
+    clip.refresh_from_db()
+    assert clip.removed_at is not None
+    program_page = client.get(response["Location"]).content.decode()
+    assert "the patient no longer sees it" in program_page
+    assert fetch(client, clip).status_code == 200  # the care team still opens it
+    client.force_login(patient.user)
+    assert str(clip.key) not in client.get(reverse("patients:today")).content.decode()
+    assert fetch(client, clip).status_code == 404
+
+
+def test_a_photo_removed_from_the_therapists_own_exercise_is_deleted_with_its_file(
+    therapist_client, own_exercise, django_capture_on_commit_callbacks
+):
+    upload_to_exercise(therapist_client, own_exercise, "photo", image_bytes("PNG"))
+    photo = Media.objects.get(exercise=own_exercise)
+    storage, name = photo.file.storage, photo.file.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = remove(therapist_client, photo)
+    assert response["Location"] == reverse("clinic:exercise_detail", args=[own_exercise.pk])
+    assert not Media.objects.filter(pk=photo.pk).exists()
+    assert not storage.exists(name)
+
+
+def test_only_the_owner_or_the_care_team_removes_media_and_others_find_nothing(
+    client, own_exercise, item, other_therapist, patient
+):
+    clip = MediaFactory(item=item)
+    photo = MediaFactory(item=None, exercise=own_exercise, kind="photo")
+    for user in (other_therapist, patient.user):
+        client.force_login(user)
+        for media in (clip, photo):
+            assert client.get(reverse("clinic:media_remove", args=[media.key])).status_code in (
+                403,
+                404,
+            )
+            assert remove(client, media).status_code in (403, 404)
+    clip.refresh_from_db()
+    assert clip.removed_at is None
+    assert Media.objects.filter(pk=photo.pk).exists()
+
+
+def test_an_archived_patients_clip_cannot_be_removed(client, clip, patient, therapist):
+    patient.archived_at = timezone.now()
+    patient.save()
+    client.force_login(therapist)
+    page = client.get(reverse("clinic:program_detail", args=[clip.item.prescription_id]))
+    assert reverse("clinic:media_remove", args=[clip.key]) not in page.content.decode()
+    assert remove(client, clip).status_code == 404
+    clip.refresh_from_db()
+    assert clip.removed_at is None
