@@ -1,6 +1,7 @@
 // Program builder: small enhancements on top of a form that works without this file.
 // - warns before leaving with unsaved changes, and ignores a second press of Save;
-// - after htmx replaces the exercise list, puts keyboard focus back where it was.
+// - after htmx replaces the exercise list, puts keyboard focus back where it was;
+// - turns an item's picture to the side chosen (it is drawn again on the next save).
 "use strict";
 
 (function () {
@@ -29,9 +30,22 @@
       markDirty();
     }
   });
+  // The picture is drawn for the side saved; a right-side one is the mirror image.
+  function showSide(select) {
+    const item = select.closest(".builder-item");
+    const picture = item && item.querySelector("[data-drawn-side]");
+    if (picture) {
+      const drawnRight = picture.dataset.drawnSide === "right";
+      picture.classList.toggle("is-mirrored", drawnRight !== (select.value === "right"));
+    }
+  }
+
   form.addEventListener("change", function (event) {
     if (!isSearchField(event.target)) {
       markDirty();
+    }
+    if (event.target.name && event.target.name.endsWith("-side")) {
+      showSide(event.target);
     }
   });
   // A full submit (Save, or any button without htmx) keeps the work: no warning. A second

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -485,7 +486,9 @@ def test_builder_query_count_does_not_grow_with_items(
     # 8 their equipment, 9 the equipment filter's choices.
     with django_assert_num_queries(9):
         response = therapist_client.get(url)
-    assert response.content.decode().count('class="card builder-item') == items
+    html = response.content.decode()
+    assert html.count('class="card builder-item') == items
+    assert html.count('class="builder-item-picture"') == items  # drawn with no query
 
 
 @pytest.mark.parametrize("items", [2, 10])
@@ -566,3 +569,18 @@ def test_the_dose_preview_refuses_another_therapists_patient_and_odd_rows(
     )
     assert therapist_client.post(DOSE_PREVIEW, {**data, "patient": "x"}).status_code == 400
     assert therapist_client.post(DOSE_PREVIEW, {**data, "prefix": "search"}).status_code == 400
+
+
+def test_each_item_card_shows_the_exercises_picture_mirrored_for_the_right_side(
+    therapist_client, therapist, patient, catalogue
+):
+    program = PrescriptionFactory(patient=patient, prescribed_by=therapist)
+    PrescriptionItemFactory(prescription=program, exercise=catalogue["bridge"], side="left")
+    PrescriptionItemFactory(prescription=program, exercise=catalogue["bridge"], side="right")
+    html = therapist_client.get(reverse("clinic:program_edit", args=[program.pk])).content.decode()
+    left, right = re.findall(r'<div class="builder-item-picture".*?</svg>', html, re.S)
+    assert 'data-drawn-side="left"' in left
+    assert "scale(-1 1)" not in left
+    assert 'data-drawn-side="right"' in right
+    assert "scale(-1 1)" in right
+    assert "Bridge, right side: how to do it" in right
