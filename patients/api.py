@@ -174,8 +174,7 @@ class MeViewSet(viewsets.ViewSet):
         patient = _patient(request)
         today = patient.local_today()
         day: datetime.date = query.validated_data.get("date") or today
-        # The API does not list the therapist's photos and videos (pages only): not read.
-        plan = load_day_plan(patient, day, today, media=False)
+        plan = load_day_plan(patient, day, today)
         context = {"request": request, "checks": load_day_checks(plan)}
         return Response(PlanSerializer(plan, context=context).data)
 

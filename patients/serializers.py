@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field, inline_serializer
@@ -39,7 +40,7 @@ from patients.models import (
     ProgramStart,
     SafetyPause,
 )
-from patients.plan import DayChecks, DayPlan
+from patients.plan import DayChecks, DayPlan, ItemRow
 from patients.roles import is_patient, is_therapist
 from patients.services import (
     NOTE_MAX_LENGTH,
@@ -58,6 +59,7 @@ from prescriptions.models import (
     PrescriptionItem,
     validate_phone,
 )
+from prescriptions.serializers import MediaSerializer
 
 # The field each refusal of patients.services is about.
 REFUSAL_FIELDS = {
@@ -649,6 +651,18 @@ class PlanExerciseSerializer(serializers.Serializer):
     )
     image = serializers.ImageField(allow_null=True, use_url=True, source="item.exercise.image")
     video_url = serializers.CharField(source="item.exercise.video_url")
+    picture_url = serializers.SerializerMethodField(
+        help_text="The exercise's picture (SVG) for the side this item is done on."
+    )
+
+    @extend_schema_field(serializers.URLField())
+    def get_picture_url(self, row: ItemRow) -> str:
+        item = row.item
+        path = reverse("exercise_picture", kwargs={"slug": item.exercise.slug})
+        if item.side in ("left", "right"):
+            path = f"{path}?side={item.side}"
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
 
 
 class PlanItemSerializer(serializers.Serializer):
@@ -676,9 +690,17 @@ class PlanItemSerializer(serializers.Serializer):
         help_text="How to do it safely with the patient's own conditions, as sentences to show "
         "as they are (what to do; no condition names).",
     )
+    media = serializers.SerializerMethodField(
+        help_text="The therapist's photos and videos: the exercise's, then this patient's own."
+    )
     has_timer = serializers.BooleanField()
     timer_sides = serializers.IntegerField(help_text="2 when done on each side in turn.")
     current = serializers.BooleanField(help_text="The next exercise to do.")
+
+    @extend_schema_field(MediaSerializer(many=True))
+    def get_media(self, row: ItemRow) -> list[dict[str, Any]]:
+        media = [*row.item.exercise.media.all(), *row.item.media.all()]
+        return MediaSerializer(media, many=True, context=self.context).data
 
 
 class PlanSessionSerializer(serializers.Serializer):

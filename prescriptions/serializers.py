@@ -15,9 +15,11 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Model, Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from exercises.models import Exercise, Precaution
@@ -26,6 +28,7 @@ from prescriptions.models import (
     ALL_DAYS,
     ITEM_VALUE_FIELDS,
     PAIN_THRESHOLD_DEFAULT,
+    Media,
     Prescription,
     PrescriptionItem,
     ProgramTemplate,
@@ -417,3 +420,23 @@ class StartFromTemplateSerializer(serializers.Serializer):
             )
         attrs["title"] = attrs["title"].strip()
         return attrs
+
+
+class MediaSerializer(serializers.Serializer):
+    """A therapist's photo or video, as the patient sees it beside an exercise."""
+
+    url = serializers.SerializerMethodField(
+        help_text="Where to fetch the file: only the patient and their care team may (or, for "
+        "an exercise's own media, the therapists and patients it is meant for)."
+    )
+    kind = serializers.CharField(help_text="`photo` or `video`.")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField(help_text="In bytes.")
+    title = serializers.CharField()
+    attribution = serializers.CharField(help_text="Author and licence, to show with it.")
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, media: Media) -> str:
+        path = reverse("patients:media_file", kwargs={"key": media.key})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
 from exercises.models import PATIENT_WORDS, Precaution
 from patients.services import record_completion, submit_pain_report
 from prescriptions.models import Status
-from tests.factories import EquipmentFactory
+from tests.factories import EquipmentFactory, MediaFactory
 from tests.helpers import ONE_DAY
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +108,31 @@ def test_plan_lists_todays_sessions_with_dose_and_completion_state(
     )
     assert plan["pain_reports"] == []
     assert plan["stop"] is None
+
+
+def test_plan_gives_each_exercises_picture_for_its_side_and_the_therapists_media(
+    patient_api, patient_client, bridge, walk
+):
+    bridge.side = "right"
+    bridge.save()
+    clip = MediaFactory(item=bridge, title="Your bridge, filmed in the clinic")
+    MediaFactory(item=bridge, removed_at=timezone.now())  # taken away: not listed
+    items = patient_api.get(PLAN).json()["programs"][0]["sessions"][0]["items"]
+    by_id = {item["item_id"]: item for item in items}
+    picture = by_id[bridge.pk]["exercise"]["picture_url"]
+    assert picture.endswith(f"/exercises/{bridge.exercise.slug}/picture.svg?side=right")
+    assert "?side" not in by_id[walk.pk]["exercise"]["picture_url"]
+    [media] = by_id[bridge.pk]["media"]
+    assert media["url"].endswith(reverse("patients:media_file", args=[clip.key]))
+    assert (media["kind"], media["content_type"], media["title"]) == (
+        "video",
+        "video/mp4",
+        "Your bridge, filmed in the clinic",
+    )
+    assert by_id[walk.pk]["media"] == []
+    # Both answer the patient who follows them.
+    assert "scale(-1 1)" in patient_client.get(picture).content.decode()
+    assert patient_client.get(media["url"]).status_code == 200
 
 
 def test_plan_for_yesterday_can_still_be_logged_but_not_older_days(patient_api, bridge, today):

@@ -124,8 +124,9 @@ def test_plan_queries(size, patient, patient_api, program, today, django_assert_
     PainReportFactory(patient=patient, prescription=program, date=today)
     # token + user with their patient profile, programs of the day, their items with
     # exercises, the exercises' steps, their equipment, the day's completions, its reports,
-    # the open safety pause (if any), "not sure yet" reports to follow up, today's morning check
-    with django_assert_num_queries(10):
+    # the open safety pause (if any), "not sure yet" reports to follow up, today's morning
+    # check, the items' photos and videos, their exercises' photos and videos
+    with django_assert_num_queries(12):
         body = get_ok(patient_api, "/api/v1/me/plan/")
     assert body["due_count"] == size * program.times_per_day
 
