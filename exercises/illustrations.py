@@ -431,7 +431,14 @@ def picture_texts(exercise: Any, side: str = "", *, steps: bool = True) -> tuple
         title = _("%(name)s, right side: how to do it") % {"name": name}
     else:
         title = _("%(name)s: how to do it") % {"name": name}
-    desc = _("The outlined figure shows how you start and the solid figure how you finish.")
+    pose = pose_of(exercise) or {}
+    if "middle" in pose:
+        desc = _(
+            "The outlined figures show how you start and the way through; the solid figure "
+            "shows how you finish."
+        )
+    else:
+        desc = _("The outlined figure shows how you start and the solid figure how you finish.")
     if steps:
         desc = " ".join([desc, *(step.text for step in exercise.steps.all())])
     return title, desc

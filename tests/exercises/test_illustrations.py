@@ -56,6 +56,15 @@ def test_every_catalogue_exercise_has_both_positions_and_renders_for_each_side()
         assert "scale(-1 1)" not in left
 
 
+def test_a_movement_in_three_steps_shows_its_middle_position_and_says_so():
+    load()
+    cat_cow = Exercise.objects.get(slug="cat-cow")
+    assert set(cat_cow.pose) >= {"start", "middle", "end"}
+    root = parsed(exercise_svg(cat_cow))
+    assert root.find(f".//{SVG}g[@class='pose-middle']") is not None
+    assert "the way through" in root.findtext(f"{SVG}desc", "")
+
+
 def copy_catalogue(tmp_path: Path) -> Path:
     path = tmp_path / "catalogue.json"
     shutil.copy(DEFAULT_CATALOGUE, path)
