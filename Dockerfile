@@ -13,6 +13,11 @@ RUN groupadd --system --gid 10001 rehabit \
     && useradd --system --uid 10001 --gid rehabit --create-home \
         --home-dir /home/rehabit --shell /usr/sbin/nologin rehabit
 
+# Pango and its fonts, for the discharge summary's PDF (WeasyPrint).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY . /app
 RUN pip install . \

@@ -48,6 +48,7 @@ migrate: setup
 demo: migrate
 	$(RUN_ENV) $(BIN)/python manage.py load_catalogue
 	$(RUN_ENV) $(BIN)/python manage.py load_templates
+	$(RUN_ENV) $(BIN)/python manage.py load_measures
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 
 run: demo

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "prescriptions",
     "patients",
     "monitoring",
+    "outcomes",
 ]
 
 MIDDLEWARE = [
@@ -268,6 +269,9 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "prescriptions.ProgressionSuggestion",
     "prescriptions.Media",
     "exercises.Exercise",
+    "outcomes.Episode",
+    "outcomes.ScheduledMeasure",
+    {"model": "outcomes.MeasureResponse", "exclude_fields": ["answers", "scores"]},
 )
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("clinic/", include("prescriptions.urls")),
     path("clinic/", include("monitoring.urls")),
     path("", include("patients.urls")),
+    path("", include("outcomes.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

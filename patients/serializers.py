@@ -700,7 +700,7 @@ class PlanItemSerializer(serializers.Serializer):
     @extend_schema_field(MediaSerializer(many=True))
     def get_media(self, row: ItemRow) -> list[dict[str, Any]]:
         media = [*row.item.exercise.media.all(), *row.item.media.all()]
-        return MediaSerializer(media, many=True, context=self.context).data
+        return list(MediaSerializer(media, many=True, context=self.context).data)
 
 
 class PlanSessionSerializer(serializers.Serializer):

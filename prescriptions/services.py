@@ -767,7 +767,7 @@ def remove_media(media: Media) -> None:
         media.removed_at = timezone.now()
         media.save(update_fields=["removed_at"])
         return
-    storage, name = media.file.storage, media.file.name
+    storage, name = media.file.storage, str(media.file.name)
     media.delete()
     # The file goes only once the row is surely gone.
     transaction.on_commit(lambda: storage.delete(name))

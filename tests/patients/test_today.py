@@ -260,9 +260,10 @@ def add_items(program, count):
 #  8. reports of today and yesterday answered "not sure yet", to ask "is the pain still there now?"
 #  9. today's morning check, answered or skipped (asked only with a program)
 # 10. the photos and videos of the items  11. those of their exercises
+# 12. the open episode of care, for its questionnaires (with one, two more: tests/outcomes)
 # Steps and equipment come from the catalogue cache, filled by the first visit; the navigation
 # needs no query (a patient is never also a therapist).
-TODAY_QUERIES = 11
+TODAY_QUERIES = 12
 
 
 @pytest.mark.parametrize("items", [2, 8])
