@@ -25,6 +25,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from outcomes.loading import load_measures
+from outcomes.models import Episode, MeasureDefinition, MeasureResponse
+from outcomes.services import Choice, start_episode
 from patients.calendar_feed import calendar_token
 from patients.models import Alert, AlertKind, Completion, MorningCheck, PainReport
 from patients.reminders import reset_calendar_link, unsubscribe_token
@@ -207,6 +210,18 @@ ROWS: dict[str, Row] = {
     # Patient A's clip (health data): their care team and patient A; everyone else: 404.
     "patients:media_file": Row(lambda o: {"key": o["media_a"].key}, PATIENT_A_AND_CARE_TEAM),
     "clinic:media_remove": Row(lambda o: {"key": o["media_a"].key}, CARE_TEAM_A),
+    # Questionnaires: the patient's own answers; the care team's episode pages.
+    "outcomes:start": Row(
+        lambda o: {"code": "psfs", "due_on": o["episode_a"].started_on}, PATIENT, post_only=True
+    ),
+    "outcomes:page": Row(lambda o: {"pk": o["response_a"].pk, "number": 1}, PATIENT_A_ONLY),
+    "outcomes:review": Row(lambda o: {"pk": o["response_a"].pk}, PATIENT_A_ONLY),
+    "outcomes:episode_start": Row(patient_pk, CARE_TEAM_A),
+    "outcomes:ask_discharge": Row(patient_pk, CARE_TEAM_A, post_only=True),
+    "outcomes:discharge": Row(patient_pk, CARE_TEAM_A),
+    "outcomes:summary": Row(
+        lambda o: {"pk": o["patient_a"].pk, "episode_id": o["episode_a"].pk}, CARE_TEAM_A
+    ),
     # The API and its documentation.
     # The schema and its documentation page describe the API; they hold no one's data.
     "api-schema": Row(none, PUBLIC),
@@ -313,6 +328,8 @@ def state(objects: dict) -> tuple:
         type(objects["exercise_a"]).objects.filter(pk=objects["exercise_a"].pk).exists(),
         Media.objects.count(),
         Media.objects.shown().count(),
+        list(Episode.objects.values_list("discharge_asked_on", "ended_on")),
+        list(MeasureResponse.objects.values_list("answers", "submitted_at")),
     )
 
 
@@ -345,6 +362,21 @@ def world(db) -> dict:
     exercise_a = ExerciseFactory(owner=therapist_a)
     reset_calendar_link(patient=patient_a)
     _, invitation_token = create_invitation(patient=patient_a, created_by=therapist_a)
+    load_measures()
+    episode_a = start_episode(
+        patient=patient_a,
+        started_by=therapist_a,
+        started_on=today,
+        choices=[Choice(MeasureDefinition.objects.get(code="psfs"), "repeat", 2)],
+    )
+    response_a = MeasureResponse.objects.create(
+        episode=episode_a,
+        measure=MeasureDefinition.objects.get(code="psfs"),
+        due_on=today,
+        version="1",
+        language="en",
+        answers={"activity_1": "Stairs"},
+    )
     return {
         "users": {
             "anonymous": None,
@@ -367,6 +399,8 @@ def world(db) -> dict:
         "media_a": MediaFactory(item=item_a),
         "exercise_media_a": MediaFactory(item=None, exercise=exercise_a, kind="photo"),
         "invitation_token": invitation_token,
+        "episode_a": episode_a,
+        "response_a": response_a,
         "unsubscribe_token": unsubscribe_token(patient_a),
         "calendar_token": calendar_token(patient_a),
     }
