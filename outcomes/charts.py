@@ -107,7 +107,7 @@ def score_chart(result: MeasureResult, language: str) -> SafeString:
                     _number(px),
                     _number(py),
                     LINE,
-                    formats.date_format(r.due_on, "SHORT_DATE_FORMAT"),
+                    formats.date_format(r.due_on, "j M Y"),
                     _number(r.primary_score or 0),
                 )
                 for px, py, r in points
@@ -121,7 +121,7 @@ def score_chart(result: MeasureResult, language: str) -> SafeString:
                 _number(min(max(x(day), LEFT + 30), WIDTH - RIGHT - 30)),
                 HEIGHT - 8,
                 INK,
-                formats.date_format(day, "SHORT_DATE_FORMAT"),
+                formats.date_format(day, "j M"),
             )
         )
     title = measure.text("title", language)

@@ -36,7 +36,11 @@ class ProgramPart:
 
 @dataclass
 class PainTrend:
+    """The highest pain of each day, on average: over the whole episode, its first week and
+    its last week (the two weeks only when they do not overlap)."""
+
     reports: int
+    overall: float | None
     first_week: float | None
     last_week: float | None
 
@@ -93,7 +97,8 @@ def _pain_trend(episode: Episode, first: datetime.date, last: datetime.date) -> 
     overlap = (last - first).days < 2 * TREND_DAYS
     return PainTrend(
         reports=len(reports),
-        first_week=round(mean(early), 1) if early else None,
+        overall=round(mean(worst.values()), 1) if worst else None,
+        first_week=round(mean(early), 1) if early and not overlap else None,
         last_week=round(mean(late), 1) if late and not overlap else None,
     )
 
