@@ -7,13 +7,16 @@ full URLs; the UUIDs derive from the site and the database ids, so exporting twi
 same identities and a receiving system can update rather than duplicate.
 
 Read in four queries whatever the number of programs, exercises or reports: the patient with
-their login (by the caller), programs, their items with exercises, pain reports.
+their login (by the caller), programs, their items with exercises, pain reports. Apps above
+this one add their own resources through ``BUNDLE_PARTS`` (outcome measures add their
+Questionnaires, QuestionnaireResponses and score Observations), with their own queries.
 """
 
 from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +28,10 @@ from patients.services import SAFETY_QUESTIONS
 from prescriptions.models import Prescription, PrescriptionItem, Status
 
 Resource = dict[str, Any]
+# More resources for a patient's Bundle, given the patient and their Patient resource:
+# registered by the apps that hold them (in their AppConfig.ready), in the order they come.
+BundlePart = Callable[[Patient, Resource], list[Resource]]
+BUNDLE_PARTS: list[BundlePart] = []
 
 FHIR_MEDIA_TYPE = "application/fhir+json"
 LOINC = "http://loinc.org"
@@ -36,15 +43,15 @@ CAREPLAN_STATUS = {Status.ACTIVE: "active", Status.PAUSED: "on-hold", Status.END
 ONE_DAY = datetime.timedelta(days=1)
 
 
-def _identity(kind: str, pk: int) -> str:
+def identity(kind: str, pk: int) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{settings.SITE_URL}/fhir/{kind}/{pk}"))
 
 
-def _reference(resource: Resource) -> dict[str, str]:
+def reference(resource: Resource) -> dict[str, str]:
     return {"reference": f"urn:uuid:{resource['id']}"}
 
 
-def _identifier(kind: str, pk: int) -> list[dict[str, str]]:
+def identifier(kind: str, pk: int) -> list[dict[str, str]]:
     return [{"system": f"{settings.SITE_URL}/fhir/{kind}", "value": str(pk)}]
 
 
@@ -57,8 +64,8 @@ def patient_resource(patient: Patient) -> Resource:
         name["given"] = [user.first_name]
     resource: Resource = {
         "resourceType": "Patient",
-        "id": _identity("patient", patient.pk),
-        "identifier": _identifier("patient", patient.pk),
+        "id": identity("patient", patient.pk),
+        "identifier": identifier("patient", patient.pk),
         "active": patient.archived_at is None,
         "name": [name],
     }
@@ -120,13 +127,13 @@ def care_plan_resource(program: Prescription, subject: Resource, today: datetime
         period["end"] = program.end_date.isoformat()
     resource: Resource = {
         "resourceType": "CarePlan",
-        "id": _identity("careplan", program.pk),
-        "identifier": _identifier("careplan", program.pk),
+        "id": identity("careplan", program.pk),
+        "identifier": identifier("careplan", program.pk),
         "status": CAREPLAN_STATUS[Status(program.status)],
         "intent": "plan",
         "category": [{"text": "Home exercise program"}],
         "title": program.title,
-        "subject": {**_reference(subject), "display": subject["name"][0]["text"]},
+        "subject": {**reference(subject), "display": subject["name"][0]["text"]},
         "period": period,
         "created": program.created_at.isoformat(),
         "activity": [_activity(program, item, today) for item in program.items.all()],
@@ -151,8 +158,8 @@ def observation_resource(
     """A pain report as an Observation of pain severity (0–10), with what came with it."""
     resource: Resource = {
         "resourceType": "Observation",
-        "id": _identity("observation", report.pk),
-        "identifier": _identifier("observation", report.pk),
+        "id": identity("observation", report.pk),
+        "identifier": identifier("observation", report.pk),
         "status": "final",
         "category": [
             {"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}]}
@@ -167,7 +174,7 @@ def observation_resource(
             ],
             "text": "Pain severity (0–10)",
         },
-        "subject": _reference(subject),
+        "subject": reference(subject),
         "effectiveDateTime": report.date.isoformat(),
         "issued": report.updated_at.isoformat(),
         "valueInteger": report.pain,
@@ -182,7 +189,7 @@ def observation_resource(
         ],
     }
     if report.prescription_id in plans:
-        resource["basedOn"] = [_reference(plans[report.prescription_id])]
+        resource["basedOn"] = [reference(plans[report.prescription_id])]
     if report.pain_lasting:
         resource["component"].append(
             {
@@ -221,6 +228,8 @@ def patient_bundle(patient: Patient, *, now: datetime.datetime | None = None) ->
     reports = PainReport.objects.filter(patient=patient).order_by("date", "session", "pk")
     observations = [observation_resource(report, subject, plans) for report in reports]
     resources = [subject, *plans.values(), *observations]
+    for part in BUNDLE_PARTS:
+        resources.extend(part(patient, subject))
     return {
         "resourceType": "Bundle",
         "id": str(uuid.uuid4()),

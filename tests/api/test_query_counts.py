@@ -141,7 +141,8 @@ def test_fhir_export_queries(
     PrescriptionFactory(patient=patient)
     ContentType.objects.get_for_model(Patient)  # cached for the audit entry, as in a server
     # token + user, therapist role, the patient with their login, the access entry in the
-    # audit trail, programs with their authors, the programs' items with exercises, reports
-    with django_assert_num_queries(7):
+    # audit trail, programs with their authors, the programs' items with exercises, reports,
+    # episodes of care (none here; with some, their measures and sent responses: two more)
+    with django_assert_num_queries(8):
         body = get_ok(therapist_api, f"/api/v1/patients/{patient.pk}/fhir/")
     assert len(body["entry"]) == 1 + 2 + size
