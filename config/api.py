@@ -1,8 +1,9 @@
 """The one DRF router of API v1; each app registers its viewsets here.
 
 Therapists: exercises (their own too), patients (+ FHIR export), prescriptions, templates,
-alerts and progression suggestions. Patients: me/plan, me/completions, me/pain-reports and
-me/morning-checks. Everyone: me. Logging in is ``auth/token/`` (see config.urls).
+alerts and progression suggestions. Patients: me/plan, me/completions, me/pain-reports,
+me/morning-checks and me/questionnaires. Both: questionnaire-responses (patients answer,
+therapists read). Everyone: me, measures. Logging in is ``auth/token/`` (see config.urls).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework.routers import DefaultRouter
 
 from monitoring.api import AlertViewSet, SuggestionViewSet
+from outcomes.api import DueViewSet, MeasureViewSet, ResponseViewSet
 from patients.api import (
     CompletionViewSet,
     MeViewSet,
@@ -44,4 +46,7 @@ router.register("suggestions", SuggestionViewSet, basename="suggestion")
 router.register("me/completions", CompletionViewSet, basename="completion")
 router.register("me/pain-reports", PainReportViewSet, basename="pain-report")
 router.register("me/morning-checks", MorningCheckViewSet, basename="morning-check")
+router.register("me/questionnaires", DueViewSet, basename="questionnaire")
+router.register("measures", MeasureViewSet, basename="measure")
+router.register("questionnaire-responses", ResponseViewSet, basename="questionnaire-response")
 router.register("me", MeViewSet, basename="me")

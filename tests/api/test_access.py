@@ -10,6 +10,9 @@ from __future__ import annotations
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
+from outcomes.loading import load_measures
+from outcomes.models import MeasureDefinition, MeasureResponse
+from outcomes.services import Choice, start_episode
 from patients.models import Alert, AlertKind
 from prescriptions.models import ProgressionSuggestion
 from tests.factories import (
@@ -40,6 +43,7 @@ PATIENTS_ONLY = (
     "/api/v1/me/completions/",
     "/api/v1/me/pain-reports/",
     "/api/v1/me/morning-checks/",
+    "/api/v1/me/questionnaires/",
 )
 
 
@@ -59,7 +63,19 @@ def ids(therapist, patient, program, bridge, today) -> dict[str, int]:
         ).pk,
         "completions": CompletionFactory(item=bridge, date=today).pk,
         "pain-reports": PainReportFactory(patient=patient, date=today).pk,
+        "questionnaire-responses": _response(patient, therapist, today).pk,
     }
+
+
+def _response(patient, therapist, today) -> MeasureResponse:
+    load_measures()
+    psfs = MeasureDefinition.objects.get(code="psfs")
+    episode = start_episode(
+        patient=patient, started_by=therapist, started_on=today, choices=[Choice(psfs, "intake")]
+    )
+    return MeasureResponse.objects.create(
+        episode=episode, measure=psfs, due_on=today, version="1", language="en"
+    )
 
 
 def url_for(path: str, ids: dict[str, int]) -> str:

@@ -259,6 +259,14 @@ ROWS: dict[str, Row] = {
         lambda o: {"pk": o["completion_a"].pk}, {**API_PATIENT_A, "patient_a": "400"}, True
     ),
     "pain-report-list": Row(none, API_PATIENT),
+    "questionnaire-list": Row(none, API_PATIENT),
+    "measure-list": Row(none, API_ANY),
+    "measure-detail": Row(lambda o: {"code": "psfs"}, API_ANY),
+    # Lists are scoped to each visitor (their own, or their care team's): open to all.
+    "questionnaire-response-list": Row(none, API_ANY),
+    "questionnaire-response-detail": Row(
+        lambda o: {"pk": o["response_a"].pk}, {**API_PATIENT_A, "therapist_a": "ok"}
+    ),
     "pain-report-detail": Row(lambda o: {"pk": o["report_a"].pk}, API_PATIENT_A),
     "pain-report-still-there": Row(lambda o: {"pk": o["report_a"].pk}, API_PATIENT_A, True),
     "morning-check-list": Row(none, API_PATIENT),
