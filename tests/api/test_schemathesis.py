@@ -27,6 +27,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from outcomes.loading import load_measures
+from outcomes.models import MeasureDefinition, MeasureResponse
+from outcomes.services import Choice, start_episode
 from patients.models import AlertKind
 from patients.services import record_completion, record_morning_check, submit_pain_report
 from tests.factories import (
@@ -129,6 +132,25 @@ def clinic(therapist, patient):
     )
     ProgramTemplateItemFactory(template=ProgramTemplateFactory(owner=therapist))
     ProgramTemplateItemFactory(template=ProgramTemplateFactory())
+    # An episode of care with a questionnaire due and one answered.
+    load_measures()
+    episode = start_episode(
+        patient=patient,
+        started_by=therapist,
+        started_on=today,
+        choices=[
+            Choice(MeasureDefinition.objects.get(code="psfs"), "intake"),
+            Choice(MeasureDefinition.objects.get(code="pain-week"), "repeat", 1),
+        ],
+    )
+    MeasureResponse.objects.create(
+        episode=episode,
+        measure=MeasureDefinition.objects.get(code="pain-week"),
+        due_on=today,
+        version="1",
+        language="en",
+        answers={"usual": 3},
+    )
     # Someone else's, with ids next to ours: they must stay out of reach.
     stranger = PatientFactory()
     PrescriptionItemFactory(prescription=PrescriptionFactory(patient=stranger))
@@ -171,6 +193,11 @@ def test_schema_covers_every_endpoint():
         "/api/v1/me/completions/{id}/",
         "/api/v1/me/completions/{id}/effort/",
         "/api/v1/me/pain-reports/",
+        "/api/v1/me/questionnaires/",
+        "/api/v1/measures/",
+        "/api/v1/measures/{code}/",
+        "/api/v1/questionnaire-responses/",
+        "/api/v1/questionnaire-responses/{id}/",
         "/api/v1/me/pain-reports/{id}/",
         "/api/v1/me/pain-reports/{id}/still-there/",
         "/api/v1/me/morning-checks/",
