@@ -216,3 +216,12 @@ def test_progress_page_queries_do_not_grow_with_responses(
     # first visit: none left to mark), 11 the audit entry.
     with django_assert_num_queries(11):
         therapist_client.get(url)
+
+
+def test_an_overdue_questionnaire_shows_on_the_dashboard(therapist_client, patient, episode):
+    html = therapist_client.get(reverse("monitoring:dashboard")).content.decode()
+    assert "Questionnaire overdue: Keele STarT Back Screening Tool, since" in html
+    answers = {f"q{n}": "disagree" for n in range(1, 9)}
+    answered(episode, "startback", episode.started_on, {**answers, "q9": "slightly"})
+    html = therapist_client.get(reverse("monitoring:dashboard")).content.decode()
+    assert "Questionnaire overdue: Keele STarT Back" not in html
