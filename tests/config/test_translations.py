@@ -14,6 +14,7 @@ from django.utils import translation
 
 from config.translations import compile_all
 from exercises.models import Equipment, Exercise, ExerciseStep
+from outcomes.models import MeasureDefinition, MeasureResponse
 from patients.forms import timezone_choices
 from patients.guidance import Answers, Lasting, LegSymptom, Level, Sign, guidance_for
 from patients.models import Alert, Patient
@@ -147,7 +148,24 @@ def _data(objects: dict) -> set[str]:
         values |= {name, name[:1].lower() + name[1:]}
     values |= set(ProgressionSuggestion.objects.values_list("reason", flat=True))
     values |= set(Media.objects.values_list("content_type", flat=True))  # "video/mp4"
+    # Questionnaires are offered in the languages their text is validated in, as data.
+    for definition in MeasureDefinition.objects.values_list("definition", flat=True):
+        values |= _measure_texts(definition)
+    values |= set(MeasureDefinition.objects.values_list("title", flat=True))
+    for answers in MeasureResponse.objects.values_list("answers", flat=True):
+        values |= {value for value in answers.values() if isinstance(value, str)}
     return values
+
+
+def _measure_texts(value: object) -> set[str]:
+    """Every text of a measure's file: the values of its ``{"en": …}`` dictionaries."""
+    if isinstance(value, dict):
+        if value and set(value) <= {"en", "es", "de"}:
+            return {text for text in value.values() if isinstance(text, str)}
+        return {text for item in value.values() for text in _measure_texts(item)}
+    if isinstance(value, list):
+        return {text for item in value for text in _measure_texts(item)}
+    return set()
 
 
 # Links, email addresses and masked secrets (the audit trail's "****x9q8") are data too.
