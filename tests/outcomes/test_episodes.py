@@ -152,6 +152,7 @@ def test_discharge_asks_the_last_questionnaire_then_writes_the_summary(
     assert episode.ended_on == today
     html = therapist_client.get(summary_url).content.decode()
     assert "Back to gardening." in html
+    assert "Intake red-flag screen:" in html
     assert "A clinically important improvement" in html  # the PGIC band
     assert "Called: seen by the GP the same day." in html
     assert "Gentle back program" in html

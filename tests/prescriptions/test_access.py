@@ -10,6 +10,7 @@ from patients.models import Alert, AlertKind, Invitation, Severity
 from prescriptions.models import Prescription, ProgramTemplate, ProgressionSuggestion, Status
 from tests.factories import (
     ExerciseFactory,
+    MediaFactory,
     PrescriptionFactory,
     PrescriptionItemFactory,
     ProgramTemplateFactory,
@@ -49,6 +50,7 @@ EXERCISE_URLS = [
     "clinic:exercise_media_add",
 ]
 ITEM_URLS = ["clinic:item_media_add"]
+MEDIA_URLS = ["clinic:media_remove"]
 ALERT_URLS = ["monitoring:alert_acknowledge"]
 SUGGESTION_URLS = ["monitoring:suggestion_apply", "monitoring:suggestion_dismiss"]
 PLAIN_URLS = [
@@ -103,7 +105,7 @@ def alert_and_suggestion(program: Prescription) -> dict[str, object]:
 def theirs(other_therapist, other_patient):
     """Another therapist's patient, program, private exercise, template, alert, suggestion."""
     program = PrescriptionFactory(patient=other_patient, prescribed_by=other_therapist)
-    PrescriptionItemFactory(prescription=program)
+    item = PrescriptionItemFactory(prescription=program)
     template = ProgramTemplateFactory(owner=other_therapist)
     ProgramTemplateItemFactory(template=template)
     return {
@@ -111,6 +113,7 @@ def theirs(other_therapist, other_patient):
         "program": program,
         "exercise": ExerciseFactory(owner=other_therapist),
         "template": template,
+        "media": MediaFactory(item=item),
         **alert_and_suggestion(program),
     }
 
@@ -129,6 +132,8 @@ def cases(theirs):
     program = theirs["program"]
     for name in ITEM_URLS:
         yield name, reverse(name, args=[program.pk, program.items.first().pk])
+    for name in MEDIA_URLS:
+        yield name, reverse(name, args=[theirs["media"].key])
 
 
 def test_every_workspace_url_is_covered_here():
@@ -145,6 +150,7 @@ def test_every_workspace_url_is_covered_here():
         + TEMPLATE_URLS
         + EXERCISE_URLS
         + ITEM_URLS
+        + MEDIA_URLS
         + ALERT_URLS
         + SUGGESTION_URLS
         + PLAIN_URLS
@@ -220,6 +226,7 @@ def test_patients_do_not_reach_the_workspace(patient_client, patient, prescripti
         "program": prescription,
         "template": theirs["template"],
         "exercise": theirs["exercise"],
+        "media": MediaFactory(item=PrescriptionItemFactory(prescription=prescription)),
         **alert_and_suggestion(prescription),
     }
     for name, url in [
