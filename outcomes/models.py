@@ -59,6 +59,7 @@ class MeasureDefinition(models.Model):
 
 class EpisodeQuerySet(models.QuerySet["Episode"]):
     def for_user(self, user: User | AnonymousUser) -> EpisodeQuerySet:
+        """The patient's own episodes, and their care team's."""
         if not user.is_authenticated:
             return self.none()
         return self.filter(Q(patient__user=user) | Q(patient__care_team=user)).distinct()
@@ -169,11 +170,8 @@ class ScheduledMeasure(models.Model):
 
 class ResponseQuerySet(models.QuerySet["MeasureResponse"]):
     def for_user(self, user: User | AnonymousUser) -> ResponseQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(
-            Q(episode__patient__user=user) | Q(episode__patient__care_team=user)
-        ).distinct()
+        """The answers in the episodes the user may see (``EpisodeQuerySet.for_user``)."""
+        return self.filter(episode__in=Episode.objects.for_user(user))
 
     def submitted(self) -> ResponseQuerySet:
         return self.filter(submitted_at__isnull=False)
